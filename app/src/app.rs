@@ -1,0 +1,89 @@
+//! The HTML shell, the root component and the route table.
+
+use crate::i18n::{I18nContextProvider, Locale};
+use crate::site::pages::{
+    AccessibilityPage, DpoPage, ForumPage, HomePage, LegalNoticePage, MySpacePage,
+    NotFoundPage, PrivacyPage, ServicesPage, SurveysPage,
+};
+use crate::site::{locale, SiteInfoResource};
+use crate::ui::layout::{SiteFooter, SiteHeader, SkipLink};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The document around every server-rendered page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::security::set_page_csp();
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <meta name="theme-color" content="#1d3a6e" />
+                <AutoReload options=options.clone() />
+                <HashedStylesheet options=options.clone() id="parvis-css" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The root component: translations, site identity, layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let site: SiteInfoResource = OnceResource::new_blocking(crate::site::api::get_site_info());
+    provide_context(site);
+
+    // Hydration marker: end-to-end tests wait for it before clicking.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <I18nContextProvider
+            enable_cookie=false
+            ssr_lang_header_getter=locale::language_getter()
+        >
+            <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+            <Link rel="manifest" href="/manifest.webmanifest" />
+            <Meta name="description" content="Parvis" />
+            <Router>
+                <SkipLink />
+                <SiteHeader />
+                <main id="contenu" tabindex="-1">
+                    <Routes fallback=NotFoundPage>
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/mon-espace") view=MySpacePage ssr=SsrMode::Async />
+                        <Route path=path!("/demarches") view=ServicesPage ssr=SsrMode::Async />
+                        <Route path=path!("/forum") view=ForumPage ssr=SsrMode::Async />
+                        <Route path=path!("/consultations") view=SurveysPage ssr=SsrMode::Async />
+                        <Route path=path!("/mentions-legales") view=LegalNoticePage ssr=SsrMode::Async />
+                        <Route path=path!("/accessibilite") view=AccessibilityPage ssr=SsrMode::Async />
+                        <Route path=path!("/donnees-personnelles") view=PrivacyPage ssr=SsrMode::Async />
+                        <Route path=path!("/contact-dpo") view=DpoPage ssr=SsrMode::Async />
+                    </Routes>
+                </main>
+                <SiteFooter />
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// The locale chosen for this render (used by pages that need the raw value).
+pub fn current_locale() -> Locale {
+    crate::i18n::use_i18n().get_locale_untracked()
+}

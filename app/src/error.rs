@@ -1,0 +1,101 @@
+//! The one error type that crosses the wire between server functions and pages.
+//!
+//! Every message is a translation key (see `locales/*.json`, section `errors`), never
+//! database or library text: internals are logged on the server and shown as `Internal`.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Field name → translation keys of the problems found in that field.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+/// What went wrong, as a page or a form needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input")]
+    Validation(FieldErrors),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("too many requests")]
+    RateLimited,
+    #[error("closed")]
+    Closed,
+    #[error("internal error")]
+    Internal,
+    /// The request never reached the server fn body (network down, bad encoding…).
+    #[error("transport error")]
+    Transport,
+}
+
+impl AppError {
+    /// A validation error on one field.
+    pub fn field(field: &str, key: &str) -> Self {
+        let mut map = FieldErrors::new();
+        map.insert(field.to_owned(), vec![key.to_owned()]);
+        AppError::Validation(map)
+    }
+
+    /// HTTP status a page showing this error should answer with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Validation(_) => 422,
+            AppError::Conflict(_) | AppError::Closed => 409,
+            AppError::RateLimited => 429,
+            AppError::Internal | AppError::Transport => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Transport,
+            _ => AppError::Internal,
+        }
+    }
+}
+
+/// Logs the full chain of a server-side failure and turns it into `Internal`.
+///
+/// This is the single conversion point from plumbing errors (anyhow, sqlx…) to what a
+/// user may see.
+#[cfg(feature = "ssr")]
+pub fn internal(err: impl Into<anyhow::Error>) -> AppError {
+    let err = err.into();
+    tracing::error!(error = ?err, "internal error");
+    AppError::Internal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_error_names_its_field_and_translation_key() {
+        let err = AppError::field("email", "errors.email_invalid");
+        let AppError::Validation(map) = err else {
+            panic!("expected a validation error");
+        };
+        assert_eq!(map["email"], vec!["errors.email_invalid".to_owned()]);
+    }
+
+    #[test]
+    fn each_error_maps_to_the_http_status_a_browser_expects() {
+        assert_eq!(AppError::NotFound.status(), 404);
+        assert_eq!(AppError::Internal.status(), 500);
+        assert_eq!(AppError::RateLimited.status(), 429);
+    }
+}

@@ -1,0 +1,21 @@
+//! Parvis, the residents' portal of a French commune: pages, components and server
+//! functions shared by the server and the browser, plus (behind the `ssr` feature) the
+//! services, repositories and infrastructure that only run on the server.
+#![recursion_limit = "256"]
+
+// Translations generated from `locales/*.json` by `build.rs` (French first): `mod i18n`.
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod accounts;
+pub mod app;
+#[cfg(feature = "ssr")]
+pub mod demo;
+pub mod error;
+pub mod site;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use app::{shell, App};
+pub use error::AppError;

@@ -1,0 +1,8 @@
+//! Server-only infrastructure: application state, database, clock, security headers
+//! and the test harness that runs repository tests on SQLite and PostgreSQL.
+
+pub mod clock;
+pub mod db;
+pub mod security;
+pub mod state;
+pub mod testing;

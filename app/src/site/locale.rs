@@ -1,0 +1,114 @@
+//! How the page language is chosen: the `parvis_lang` cookie set by the language switch
+//! wins, then the browser's `Accept-Language`, then French.
+
+/// Cookie remembering the language picked with the switcher.
+pub const LANG_COOKIE: &str = "parvis_lang";
+
+/// Where to send the user back after switching language: only a local absolute path,
+/// never another site (`//evil.example`, `https://…`) nor anything odd.
+pub fn safe_return_path(next: &str) -> String {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    if local {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+/// Reads the language cookie out of a `Cookie` header value.
+pub fn lang_from_cookie_header(header: &str) -> Option<super::model::Lang> {
+    header.split(';').find_map(|pair| {
+        let (name, value) = pair.trim().split_once('=')?;
+        (name == LANG_COOKIE)
+            .then(|| super::model::Lang::parse(value))
+            .flatten()
+    })
+}
+
+/// Tells leptos_i18n which languages the request prefers, the cookie first.
+#[cfg(feature = "ssr")]
+pub fn language_getter() -> leptos_use::UseLocalesOptions {
+    use leptos::prelude::use_context;
+    leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(
+        || {
+            let parts = use_context::<http::request::Parts>()?;
+            let cookie = parts
+                .headers
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find_map(lang_from_cookie_header);
+            match cookie {
+                Some(lang) => Some(lang.code().to_owned()),
+                None => parts
+                    .headers
+                    .get(http::header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(preferred_by_quality),
+            }
+        },
+    )
+}
+
+/// In the browser the server's choice is read back from `<html lang>`.
+#[cfg(not(feature = "ssr"))]
+pub fn language_getter() -> leptos_use::UseLocalesOptions {
+    Default::default()
+}
+
+/// Orders an `Accept-Language` value by its q-values (leptos-use keeps header order).
+pub fn preferred_by_quality(header: &str) -> String {
+    let mut langs: Vec<(String, u16)> = header
+        .split(',')
+        .filter_map(|item| {
+            let mut parts = item.trim().split(';');
+            let tag = parts.next()?.trim();
+            if tag.is_empty() {
+                return None;
+            }
+            let q = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            Some((tag.to_owned(), (q.clamp(0.0, 1.0) * 1000.0) as u16))
+        })
+        .filter(|(_, q)| *q > 0)
+        .collect();
+    langs.sort_by(|a, b| b.1.cmp(&a.1));
+    langs
+        .into_iter()
+        .map(|(tag, _)| tag)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::model::Lang;
+
+    #[test]
+    fn return_path_stays_on_this_site() {
+        assert_eq!(safe_return_path("/forum?page=2"), "/forum?page=2");
+        assert_eq!(safe_return_path("//evil.example/x"), "/");
+        assert_eq!(safe_return_path("https://evil.example"), "/");
+        assert_eq!(safe_return_path("/\\evil.example"), "/");
+        assert_eq!(safe_return_path(""), "/");
+    }
+
+    #[test]
+    fn the_language_cookie_is_found_among_others() {
+        assert_eq!(lang_from_cookie_header("a=1; parvis_lang=en; b=2"), Some(Lang::En));
+        assert_eq!(lang_from_cookie_header("parvis_lang=xx"), None);
+        assert_eq!(lang_from_cookie_header("other=en"), None);
+    }
+
+    #[test]
+    fn accept_language_is_ordered_by_quality() {
+        assert_eq!(preferred_by_quality("de;q=0.5, en;q=0.9, fr;q=0.1"), "en,de,fr");
+        assert_eq!(preferred_by_quality("en-GB,fr;q=0"), "en-GB");
+    }
+}

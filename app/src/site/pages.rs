@@ -1,0 +1,258 @@
+//! Route components of the public site.
+
+use super::api::get_page_override;
+use super::model::{Lang, LegalPage, SiteInfo};
+use super::with_site;
+use crate::i18n::{t, t_string, use_i18n, Locale};
+use crate::ui::PageTitle;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// `/`: what the portal offers, one card per area.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, nav.home).to_string()) />
+        {with_site(move |site: SiteInfo| {
+            let commune = site.commune_name;
+            view! { <h1>{t!(i18n, home.title, commune = move || commune.clone())}</h1> }
+        })}
+        <p class="lead">{t!(i18n, home.intro)}</p>
+        <ul class="cards" role="list">
+            <li class="card">
+                <h2><A href="/demarches">{t!(i18n, home.services_title)}</A></h2>
+                <p>{t!(i18n, home.services_text)}</p>
+            </li>
+            <li class="card">
+                <h2><A href="/forum">{t!(i18n, home.forum_title)}</A></h2>
+                <p>{t!(i18n, home.forum_text)}</p>
+            </li>
+            <li class="card">
+                <h2><A href="/consultations">{t!(i18n, home.surveys_title)}</A></h2>
+                <p>{t!(i18n, home.surveys_text)}</p>
+            </li>
+            <li class="card">
+                <h2><A href="/mon-espace">{t!(i18n, home.space_title)}</A></h2>
+                <p>{t!(i18n, home.space_text)}</p>
+            </li>
+        </ul>
+    }
+}
+
+/// A section of the main navigation whose features land in later releases.
+#[component]
+fn SectionPage(title: Signal<String>, intro: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PageTitle text=title />
+        <h1>{title}</h1>
+        <p class="lead">{intro}</p>
+        <p>{t!(i18n, section.opening_soon)}</p>
+    }
+}
+
+/// `/mon-espace`.
+#[component]
+pub fn MySpacePage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <SectionPage
+            title=Signal::derive(move || t_string!(i18n, nav.my_space).to_string())
+            intro=Signal::derive(move || t_string!(i18n, section.my_space_intro).to_string())
+        />
+    }
+}
+
+/// `/demarches`.
+#[component]
+pub fn ServicesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <SectionPage
+            title=Signal::derive(move || t_string!(i18n, nav.services).to_string())
+            intro=Signal::derive(move || t_string!(i18n, section.services_intro).to_string())
+        />
+    }
+}
+
+/// `/forum`.
+#[component]
+pub fn ForumPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <SectionPage
+            title=Signal::derive(move || t_string!(i18n, nav.forum).to_string())
+            intro=Signal::derive(move || t_string!(i18n, section.forum_intro).to_string())
+        />
+    }
+}
+
+/// `/consultations`.
+#[component]
+pub fn SurveysPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <SectionPage
+            title=Signal::derive(move || t_string!(i18n, nav.surveys).to_string())
+            intro=Signal::derive(move || t_string!(i18n, section.surveys_intro).to_string())
+        />
+    }
+}
+
+/// Frame of a legal page: the commune's own text when its IT provided one, else ours.
+#[component]
+fn LegalPageFrame<F, V>(page: LegalPage, title: Signal<String>, default_body: F) -> impl IntoView
+where
+    F: Fn(SiteInfo) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let i18n = use_i18n();
+    let lang = move || match i18n.get_locale() {
+        Locale::fr => Lang::Fr,
+        Locale::en => Lang::En,
+    };
+    let custom = Resource::new(lang, move |lang| get_page_override(page, lang));
+    view! {
+        <PageTitle text=title />
+        <article class="prose">
+            <h1>{title}</h1>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let default_body = default_body.clone();
+                    Suspend::new(async move {
+                        match custom.await {
+                            Ok(Some(html)) => view! { <div inner_html=html></div> }.into_any(),
+                            _ => with_site(default_body).into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </article>
+    }
+}
+
+/// `/mentions-legales`.
+#[component]
+pub fn LegalNoticePage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <LegalPageFrame
+            page=LegalPage::LegalNotice
+            title=Signal::derive(move || t_string!(i18n, legal.title).to_string())
+            default_body=move |s: SiteInfo| {
+                let SiteInfo { commune_name, address, phone, contact_email, publication_director, host, .. } = s;
+                view! {
+                    <h2>{t!(i18n, legal.publisher_h)}</h2>
+                    <p>{t!(i18n, legal.publisher, commune = move || commune_name.clone(), address = move || address.clone(), phone = move || phone.clone(), email = move || contact_email.clone())}</p>
+                    <h2>{t!(i18n, legal.director_h)}</h2>
+                    <p>{t!(i18n, legal.director, director = move || publication_director.clone())}</p>
+                    <h2>{t!(i18n, legal.host_h)}</h2>
+                    <p>{t!(i18n, legal.host, host = move || host.clone())}</p>
+                    <h2>{t!(i18n, legal.software_h)}</h2>
+                    <p>{t!(i18n, legal.software)}</p>
+                    <h2>{t!(i18n, legal.reuse_h)}</h2>
+                    <p>{t!(i18n, legal.reuse)}</p>
+                }
+            }
+        />
+    }
+}
+
+/// `/accessibilite`: the accessibility statement required by the RGAA.
+#[component]
+pub fn AccessibilityPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <LegalPageFrame
+            page=LegalPage::Accessibility
+            title=Signal::derive(move || t_string!(i18n, a11y.title).to_string())
+            default_body=move |s: SiteInfo| {
+                let commune = s.commune_name;
+                let commune2 = commune.clone();
+                let email = s.contact_email;
+                view! {
+                    <p>{t!(i18n, a11y.commitment, commune = move || commune.clone())}</p>
+                    <p>{t!(i18n, a11y.scope, commune = move || commune2.clone())}</p>
+                    <h2>{t!(i18n, a11y.status_h)}</h2>
+                    <p>{t!(i18n, a11y.status)}</p>
+                    <h2>{t!(i18n, a11y.feedback_h)}</h2>
+                    <p>{t!(i18n, a11y.feedback, email = move || email.clone())}</p>
+                    <h2>{t!(i18n, a11y.remedy_h)}</h2>
+                    <p>{t!(i18n, a11y.remedy)}</p>
+                }
+            }
+        />
+    }
+}
+
+/// `/donnees-personnelles`: how the commune processes personal data.
+#[component]
+pub fn PrivacyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <LegalPageFrame
+            page=LegalPage::Privacy
+            title=Signal::derive(move || t_string!(i18n, privacy.title).to_string())
+            default_body=move |s: SiteInfo| {
+                let commune = s.commune_name;
+                view! {
+                    <h2>{t!(i18n, privacy.controller_h)}</h2>
+                    <p>{t!(i18n, privacy.controller, commune = move || commune.clone())}</p>
+                    <h2>{t!(i18n, privacy.purpose_h)}</h2>
+                    <p>{t!(i18n, privacy.purpose)}</p>
+                    <h2>{t!(i18n, privacy.retention_h)}</h2>
+                    <p>{t!(i18n, privacy.retention)}</p>
+                    <h2>{t!(i18n, privacy.cookies_h)}</h2>
+                    <p>{t!(i18n, privacy.cookies)}</p>
+                    <h2>{t!(i18n, privacy.rights_h)}</h2>
+                    <p>{t!(i18n, privacy.rights)}</p>
+                    <p><A href="/contact-dpo">{t!(i18n, footer.dpo)}</A></p>
+                }
+            }
+        />
+    }
+}
+
+/// `/contact-dpo`: how to reach the data protection officer.
+#[component]
+pub fn DpoPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <LegalPageFrame
+            page=LegalPage::Dpo
+            title=Signal::derive(move || t_string!(i18n, dpo.title).to_string())
+            default_body=move |s: SiteInfo| {
+                let mailto = format!("mailto:{}", s.dpo_email);
+                view! {
+                    <p>{t!(i18n, dpo.intro)}</p>
+                    <dl class="contact">
+                        <dt>{t!(i18n, dpo.name_label)}</dt>
+                        <dd>{s.dpo_name}</dd>
+                        <dt>{t!(i18n, dpo.email_label)}</dt>
+                        <dd><a href=mailto>{s.dpo_email}</a></dd>
+                        <dt>{t!(i18n, dpo.address_label)}</dt>
+                        <dd>{s.dpo_address}</dd>
+                    </dl>
+                    <p>{t!(i18n, dpo.delay)}</p>
+                }
+            }
+        />
+    }
+}
+
+/// Any unknown URL: a real page, answered with status 404.
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    let i18n = use_i18n();
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, not_found.title).to_string()) />
+        <h1>{t!(i18n, not_found.title)}</h1>
+        <p>{t!(i18n, not_found.text)}</p>
+        <p><A href="/">{t!(i18n, not_found.back_home)}</A></p>
+    }
+}

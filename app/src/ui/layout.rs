@@ -1,0 +1,91 @@
+//! The page frame: skip link, header with navigation and language switch, footer.
+
+use crate::i18n::{t, t_string, use_i18n, Locale};
+use crate::site::api::SetLanguage;
+use crate::site::with_site;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+/// First focusable element: jumps over the header to the page content (RGAA 12.7).
+#[component]
+pub fn SkipLink() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <a class="skip-link" href="#contenu">{t!(i18n, skip_to_content)}</a> }
+}
+
+/// Commune name, main navigation and language switch.
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="site-header">
+            <div class="site-header__bar">
+                <div class="brand">
+                    {with_site(|site| view! { <A href="/" attr:class="brand__name">{site.commune_name}</A> })}
+                    <span class="brand__tagline">{t!(i18n, site_tagline)}</span>
+                </div>
+                <LanguageSwitch />
+            </div>
+            <nav class="main-nav" aria-label=move || t_string!(i18n, nav.label).to_string()>
+                <ul role="list">
+                    <li><A href="/mon-espace">{t!(i18n, nav.my_space)}</A></li>
+                    <li><A href="/demarches">{t!(i18n, nav.services)}</A></li>
+                    <li><A href="/forum">{t!(i18n, nav.forum)}</A></li>
+                    <li><A href="/consultations">{t!(i18n, nav.surveys)}</A></li>
+                </ul>
+            </nav>
+        </header>
+    }
+}
+
+/// A plain form posting to `set_language`: a full page load in both JS modes, so the
+/// whole page, `<html lang>` included, comes back in the new language.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let next = move || {
+        let search = location.search.get();
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{}", location.pathname.get(), search)
+        }
+    };
+    let current = move |l: Locale| (i18n.get_locale() == l).then_some("true");
+    view! {
+        <form class="lang-switch" method="post" action=SetLanguage::url()>
+            <input type="hidden" name="next" value=next />
+            <fieldset>
+                <legend class="visually-hidden">{t!(i18n, language.label)}</legend>
+                <button type="submit" name="lang" value="fr" lang="fr" aria-current=move || current(Locale::fr)>
+                    "Français"
+                </button>
+                <button type="submit" name="lang" value="en" lang="en" aria-current=move || current(Locale::en)>
+                    "English"
+                </button>
+            </fieldset>
+        </form>
+    }
+}
+
+/// Links every French public site must offer, on every page.
+#[component]
+pub fn SiteFooter() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <footer class="site-footer">
+            <nav aria-label=move || t_string!(i18n, footer.label).to_string()>
+                <ul role="list">
+                    <li><A href="/mentions-legales">{t!(i18n, footer.legal)}</A></li>
+                    <li><A href="/accessibilite">{t!(i18n, footer.accessibility)}</A></li>
+                    <li><A href="/donnees-personnelles">{t!(i18n, footer.privacy)}</A></li>
+                    <li><A href="/contact-dpo">{t!(i18n, footer.dpo)}</A></li>
+                </ul>
+            </nav>
+            <p class="site-footer__software">{t!(i18n, footer.powered_by)}</p>
+        </footer>
+    }
+}

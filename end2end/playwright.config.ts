@@ -1,0 +1,67 @@
+// Browser journeys of Parvis. Four projects: hydrated and JavaScript-disabled, each on a
+// desktop and a mobile viewport. Debian's Chromium is used: no browser is downloaded.
+//
+// The server is the release binary (PARVIS_BIN, set by `.ci/dev test`) on a fresh SQLite
+// database with the demo data, listening on PARVIS_E2E_PORT (default 3100).
+import { defineConfig, devices } from '@playwright/test';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const port = Number(process.env.PARVIS_E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const bin = process.env.PARVIS_BIN ?? path.resolve(__dirname, '../target/release/parvis');
+const dataDir = process.env.PARVIS_E2E_DATA ?? path.join(os.tmpdir(), `parvis-e2e-${process.pid}`);
+
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+const desktop = { ...devices['Desktop Chrome'], launchOptions: chromium };
+// Pixel 7 is a Chromium device profile: 412×915, touch, mobile user agent.
+const mobile = { ...devices['Pixel 7'], launchOptions: chromium };
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: process.env.CI ? 2 : undefined,
+  timeout: 30_000,
+  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+  use: {
+    baseURL,
+    locale: 'fr-FR',
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'desktop-js', use: { ...desktop, javaScriptEnabled: true } },
+    { name: 'desktop-nojs', use: { ...desktop, javaScriptEnabled: false } },
+    { name: 'mobile-js', use: { ...mobile, javaScriptEnabled: true } },
+    { name: 'mobile-nojs', use: { ...mobile, javaScriptEnabled: false } },
+  ],
+  webServer: {
+    command: `rm -rf "${dataDir}" && mkdir -p "${dataDir}" && "${bin}" demo-data && exec "${bin}" serve`,
+    cwd: path.resolve(__dirname, '..'),
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      DATABASE_URL: `sqlite://${dataDir}/parvis.db`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_ENV: 'PROD',
+      PARVIS_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,26 @@
+import { test, expect } from '../../fixtures/parvis';
+
+test('an unknown address shows a real 404 page', async ({ page, gotoPage }) => {
+  const response = await gotoPage('/cette-page-n-existe-pas');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1, name: 'Page introuvable' })).toBeVisible();
+  await expect(page).toHaveTitle(/Page introuvable/);
+  await page.getByRole('link', { name: 'Revenir à l’accueil' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Saint-Aubin-du-Parvis');
+});
+
+test('the 404 page follows the language of the visitor', async ({ browser, baseURL }, testInfo) => {
+  const context = await browser.newContext({
+    ...testInfo.project.use,
+    baseURL,
+    locale: 'en-GB',
+    extraHTTPHeaders: { 'Accept-Language': 'en-GB,en;q=0.9' },
+  });
+  const page = await context.newPage();
+  const response = await page.goto('/nowhere');
+  expect(response?.status()).toBe(404);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
+  await context.close();
+});

@@ -1,0 +1,52 @@
+//! Command-line interface of the `parvis` binary.
+
+use clap::{Args, Parser, Subcommand};
+
+/// Parvis: the residents' portal of a French commune.
+#[derive(Debug, Parser)]
+#[command(name = "parvis", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do; `serve` when omitted.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the site (runs pending migrations first).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo commune's data (idempotent).
+    DemoData,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+/// Account sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add(UserAdd),
+}
+
+/// `parvis user add`.
+#[derive(Debug, Args)]
+pub struct UserAdd {
+    /// E-mail address (also the sign-in identifier).
+    #[arg(long)]
+    pub email: String,
+    /// citizen, agent, moderator or admin.
+    #[arg(long, value_parser = ["citizen", "agent", "moderator", "admin"])]
+    pub role: String,
+    /// Name shown to others (defaults to the e-mail address).
+    #[arg(long, default_value = "")]
+    pub name: String,
+    /// Read the password from the first line of standard input (required: passwords
+    /// never go on the command line, where `ps` and shell history would show them).
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+}

@@ -1,0 +1,102 @@
+//! The Parvis server: configuration, logging, database start-up, the HTTP stack and
+//! graceful shutdown. Domain logic lives in the `app` crate.
+
+pub mod cli;
+pub mod config;
+pub mod http;
+
+use anyhow::Context;
+use app::server::clock::Clock;
+use app::server::db::Db;
+use app::server::state::AppState;
+use config::{Config, LogFormat};
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+/// Leptos settings: from `LEPTOS_*` variables when cargo-leptos (or a deployment) sets
+/// them, otherwise from `Cargo.toml` in the working directory.
+pub fn leptos_options() -> anyhow::Result<LeptosOptions> {
+    let from_env = std::env::var_os("LEPTOS_OUTPUT_NAME").is_some();
+    let conf = if from_env || !std::path::Path::new("Cargo.toml").exists() {
+        leptos::config::get_configuration(None)
+    } else {
+        leptos::config::get_configuration(Some("Cargo.toml"))
+    };
+    Ok(conf.context("reading the Leptos settings (LEPTOS_* variables or Cargo.toml)")?.leptos_options)
+}
+
+/// Installs the tracing subscriber (text or JSON lines on stderr).
+pub fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log_filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match config.log_format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// Connects to the configured database and applies pending migrations.
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// Builds the application state shared by every request.
+pub fn app_state(config: &Config, leptos_options: LeptosOptions, db: Db) -> AppState {
+    AppState {
+        leptos_options,
+        db,
+        site: Arc::new(config.site.clone()),
+        public_url: Arc::new(config.public_url.clone()),
+        pages_dir: config.pages_dir.clone(),
+        clock: Clock::System,
+    }
+}
+
+/// Serves the site until SIGTERM or Ctrl-C, then finishes in-flight requests.
+pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow::Result<()> {
+    leptos_options.site_addr = config.site_addr;
+    let db = open_database(config).await?;
+    let state = app_state(config, leptos_options, db.clone());
+    let router = http::router(state);
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .with_context(|| format!("cannot listen on {} (LEPTOS_SITE_ADDR)", config.site_addr))?;
+    tracing::info!(
+        address = %config.site_addr,
+        public_url = %config.public_url,
+        database = db.kind().name(),
+        "Parvis is listening on http://{}", config.site_addr
+    );
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+    db.close().await;
+    tracing::info!("Parvis stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested, finishing in-flight requests");
+}

@@ -1,0 +1,79 @@
+//! `parvis`: serve the portal, migrate, load demo data, add accounts.
+
+use anyhow::Context;
+use app::accounts::model::{Email, NewPassword, Role};
+use app::accounts::service::{create_user, CreateUserError};
+use app::server::clock::Clock;
+use clap::Parser;
+use server::cli::{Cli, Command, UserCommand};
+use server::config::Config;
+use std::io::BufRead;
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("parvis: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    server::init_logging(&config);
+    match run(cli, config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("parvis: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => server::serve(&config, server::leptos_options()?).await,
+        Command::Migrate => {
+            let db = server::open_database(&config).await?;
+            println!("Database migrated ({}).", db.kind().name());
+            db.close().await;
+            Ok(())
+        }
+        Command::DemoData => {
+            let db = server::open_database(&config).await?;
+            let report = app::demo::load(&db, &Clock::System).await?;
+            println!(
+                "Demo data of {}: {} account(s) created, {} already present.",
+                config.site.commune_name, report.created_accounts, report.existing_accounts
+            );
+            db.close().await;
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add(add) } => {
+            let email = Email::parse(&add.email).map_err(|_| anyhow::anyhow!("--email: not a valid e-mail address"))?;
+            let role = Role::parse(&add.role).context("--role")?;
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+            let password = NewPassword::parse(line.trim_end_matches(['\r', '\n'])).map_err(|_| {
+                anyhow::anyhow!(
+                    "password: between {} and {} characters expected",
+                    NewPassword::MIN_CHARS,
+                    NewPassword::MAX_CHARS
+                )
+            })?;
+            let db = server::open_database(&config).await?;
+            let outcome = create_user(&db, &Clock::System, &email, &add.name, role, password).await;
+            db.close().await;
+            match outcome {
+                Ok(id) => {
+                    println!("Account {} created with role {role} (id {id}).", email.as_str());
+                    Ok(())
+                }
+                Err(CreateUserError::EmailTaken) => {
+                    anyhow::bail!("an account already uses {}", email.as_str())
+                }
+                Err(CreateUserError::Internal(err)) => Err(err),
+            }
+        }
+    }
+}
