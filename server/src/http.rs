@@ -50,8 +50,14 @@ pub fn with_middleware(router: Router, state: AppState) -> Router {
     let hsts = state.public_url.scheme() == "https";
     let hashed_assets = state.leptos_options.hash_files;
     let pkg_prefix = format!("/{}/", state.leptos_options.site_pkg_dir.trim_matches('/'));
+    // Layers listed innermost first. Headers are set outside the panic catcher so the
+    // 500 page gets them too.
     router
         .layer(middleware::from_fn_with_state(state, refuse_cross_site_writes))
+        // Level 4: most of the size win for a fraction of the CPU of the defaults
+        // (static files are precompressed at build time and served as is).
+        .layer(CompressionLayer::new().br(true).gzip(true).quality(CompressionLevel::Precise(4)))
+        .layer(CatchPanicLayer::custom(panic_page))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             let pkg_prefix = pkg_prefix.clone();
             async move {
@@ -62,10 +68,6 @@ pub fn with_middleware(router: Router, state: AppState) -> Router {
                 res
             }
         }))
-        // Level 4: most of the size win for a fraction of the CPU of the defaults
-        // (static files are precompressed at build time and served as is).
-        .layer(CompressionLayer::new().br(true).gzip(true).quality(CompressionLevel::Precise(4)))
-        .layer(CatchPanicLayer::custom(panic_page))
         .layer(TraceLayer::new_for_http())
 }
 
