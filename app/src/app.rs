@@ -2,8 +2,8 @@
 
 use crate::i18n::{I18nContextProvider, Locale};
 use crate::site::pages::{
-    AccessibilityPage, DpoPage, ForumPage, HomePage, LegalNoticePage, MySpacePage,
-    NotFoundPage, PrivacyPage, ServicesPage, SurveysPage,
+    AccessibilityPage, DpoPage, ForumPage, HomePage, LegalNoticePage, MySpacePage, NotFoundPage,
+    PrivacyPage, ServicesPage, SurveysPage,
 };
 use crate::site::{locale, SiteInfoResource};
 use crate::ui::layout::{SiteFooter, SiteHeader, SkipLink};

@@ -13,10 +13,26 @@ pub const DEMO_PASSWORD: &str = "demo-parvis-2026";
 
 /// A demo account: e-mail, display name, role.
 pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
-    ("admin@saint-aubin-du-parvis.example", "Administratrice du portail", Role::Admin),
-    ("agent.etat-civil@saint-aubin-du-parvis.example", "Agnès Roussel (état civil)", Role::Agent),
-    ("moderation@saint-aubin-du-parvis.example", "Malik Perrin (modération)", Role::Moderator),
-    ("camille.martin@example.org", "Camille Martin", Role::Citizen),
+    (
+        "admin@saint-aubin-du-parvis.example",
+        "Administratrice du portail",
+        Role::Admin,
+    ),
+    (
+        "agent.etat-civil@saint-aubin-du-parvis.example",
+        "Agnès Roussel (état civil)",
+        Role::Agent,
+    ),
+    (
+        "moderation@saint-aubin-du-parvis.example",
+        "Malik Perrin (modération)",
+        Role::Moderator,
+    ),
+    (
+        "camille.martin@example.org",
+        "Camille Martin",
+        Role::Citizen,
+    ),
     ("yanis.benali@example.org", "Yanis Benali", Role::Citizen),
 ];
 
@@ -31,7 +47,8 @@ pub struct DemoReport {
 pub async fn load(db: &Db, clock: &Clock) -> anyhow::Result<DemoReport> {
     let mut report = DemoReport::default();
     for (email, name, role) in DEMO_ACCOUNTS {
-        let email = Email::parse(email).map_err(|key| anyhow::anyhow!("demo e-mail {email}: {key}"))?;
+        let email =
+            Email::parse(email).map_err(|key| anyhow::anyhow!("demo e-mail {email}: {key}"))?;
         let password = NewPassword::parse(DEMO_PASSWORD)
             .map_err(|key| anyhow::anyhow!("demo password: {key}"))?;
         match create_user(db, clock, &email, name, *role, password).await {
@@ -54,8 +71,17 @@ mod tests {
         let first = load(&db, &clock).await.expect("first load");
         assert_eq!(first.created_accounts, DEMO_ACCOUNTS.len());
         let second = load(&db, &clock).await.expect("second load");
-        assert_eq!(second, DemoReport { created_accounts: 0, existing_accounts: DEMO_ACCOUNTS.len() });
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db.pool()).await.expect("count");
+        assert_eq!(
+            second,
+            DemoReport {
+                created_accounts: 0,
+                existing_accounts: DEMO_ACCOUNTS.len()
+            }
+        );
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(db.pool())
+            .await
+            .expect("count");
         assert_eq!(count as usize, DEMO_ACCOUNTS.len());
     });
 }

@@ -41,14 +41,21 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid configuration: {}: {}", self.variable, self.problem)
+        write!(
+            f,
+            "invalid configuration: {}: {}",
+            self.variable, self.problem
+        )
     }
 }
 
 impl std::error::Error for ConfigError {}
 
 fn error(variable: &'static str, problem: impl Into<String>) -> ConfigError {
-    ConfigError { variable, problem: problem.into() }
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
 }
 
 impl Config {
@@ -66,7 +73,10 @@ impl Config {
 
         let raw_addr = lookup("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
         let site_addr: SocketAddr = raw_addr.parse().map_err(|_| {
-            error("LEPTOS_SITE_ADDR", format!("expected host:port such as 127.0.0.1:3000, got {raw_addr:?}"))
+            error(
+                "LEPTOS_SITE_ADDR",
+                format!("expected host:port such as 127.0.0.1:3000, got {raw_addr:?}"),
+            )
         })?;
 
         let public_url = match lookup("PARVIS_PUBLIC_URL") {
@@ -74,7 +84,10 @@ impl Config {
                 let url = url::Url::parse(&raw)
                     .map_err(|e| error("PARVIS_PUBLIC_URL", format!("{e} in {raw:?}")))?;
                 if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-                    return Err(error("PARVIS_PUBLIC_URL", format!("expected an http(s):// address, got {raw:?}")));
+                    return Err(error(
+                        "PARVIS_PUBLIC_URL",
+                        format!("expected an http(s):// address, got {raw:?}"),
+                    ));
                 }
                 url
             }
@@ -95,7 +108,12 @@ impl Config {
         let log_format = match lookup("PARVIS_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
-            Some(other) => return Err(error("PARVIS_LOG_FORMAT", format!("expected text or json, got {other:?}"))),
+            Some(other) => {
+                return Err(error(
+                    "PARVIS_LOG_FORMAT",
+                    format!("expected text or json, got {other:?}"),
+                ))
+            }
         };
 
         let defaults = SiteInfo::default();
@@ -105,13 +123,19 @@ impl Config {
             address: text("PARVIS_COMMUNE_ADDRESS", defaults.address),
             phone: text("PARVIS_COMMUNE_PHONE", defaults.phone),
             contact_email: text("PARVIS_CONTACT_EMAIL", defaults.contact_email),
-            publication_director: text("PARVIS_PUBLICATION_DIRECTOR", defaults.publication_director),
+            publication_director: text(
+                "PARVIS_PUBLICATION_DIRECTOR",
+                defaults.publication_director,
+            ),
             host: text("PARVIS_HOST", defaults.host),
             dpo_name: text("PARVIS_DPO_NAME", defaults.dpo_name),
             dpo_email: text("PARVIS_DPO_EMAIL", defaults.dpo_email),
             dpo_address: text("PARVIS_DPO_ADDRESS", defaults.dpo_address),
         };
-        for (variable, value) in [("PARVIS_CONTACT_EMAIL", &site.contact_email), ("PARVIS_DPO_EMAIL", &site.dpo_email)] {
+        for (variable, value) in [
+            ("PARVIS_CONTACT_EMAIL", &site.contact_email),
+            ("PARVIS_DPO_EMAIL", &site.dpo_email),
+        ] {
             app::accounts::model::Email::parse(value)
                 .map_err(|_| error(variable, format!("not an e-mail address: {value:?}")))?;
         }
@@ -120,14 +144,25 @@ impl Config {
             Some(dir) => {
                 let path = PathBuf::from(&dir);
                 if !path.is_dir() {
-                    return Err(error("PARVIS_PAGES_DIR", format!("{dir:?} is not a folder")));
+                    return Err(error(
+                        "PARVIS_PAGES_DIR",
+                        format!("{dir:?} is not a folder"),
+                    ));
                 }
                 Some(path)
             }
             None => None,
         };
 
-        Ok(Config { database_url, site_addr, public_url, log_filter, log_format, site, pages_dir })
+        Ok(Config {
+            database_url,
+            site_addr,
+            public_url,
+            log_filter,
+            log_format,
+            site,
+            pages_dir,
+        })
     }
 }
 
@@ -137,8 +172,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -164,14 +201,19 @@ mod tests {
         for (variable, value) in cases {
             let err = config(&[(variable, value)]).expect_err(variable);
             assert_eq!(err.variable, variable);
-            assert!(err.to_string().starts_with(&format!("invalid configuration: {variable}: ")));
+            assert!(err
+                .to_string()
+                .starts_with(&format!("invalid configuration: {variable}: ")));
         }
     }
 
     #[test]
     fn the_commune_identity_comes_from_the_environment() {
-        let cfg = config(&[("PARVIS_COMMUNE_NAME", "Villeneuve"), ("PARVIS_PUBLIC_URL", "https://portail.villeneuve.fr")])
-            .expect("valid");
+        let cfg = config(&[
+            ("PARVIS_COMMUNE_NAME", "Villeneuve"),
+            ("PARVIS_PUBLIC_URL", "https://portail.villeneuve.fr"),
+        ])
+        .expect("valid");
         assert_eq!(cfg.site.commune_name, "Villeneuve");
         assert_eq!(cfg.public_url.scheme(), "https");
     }

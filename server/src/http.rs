@@ -37,10 +37,10 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .route("/healthz", get(healthz))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            context,
-            fallback_shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, fallback_shell))
         .with_state(state.clone());
     with_middleware(pages, state)
 }
@@ -53,10 +53,18 @@ pub fn with_middleware(router: Router, state: AppState) -> Router {
     // Layers listed innermost first. Headers are set outside the panic catcher so the
     // 500 page gets them too.
     router
-        .layer(middleware::from_fn_with_state(state, refuse_cross_site_writes))
+        .layer(middleware::from_fn_with_state(
+            state,
+            refuse_cross_site_writes,
+        ))
         // Level 4: most of the size win for a fraction of the CPU of the defaults
         // (static files are precompressed at build time and served as is).
-        .layer(CompressionLayer::new().br(true).gzip(true).quality(CompressionLevel::Precise(4)))
+        .layer(
+            CompressionLayer::new()
+                .br(true)
+                .gzip(true)
+                .quality(CompressionLevel::Precise(4)),
+        )
         .layer(CatchPanicLayer::custom(panic_page))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             let pkg_prefix = pkg_prefix.clone();
@@ -86,15 +94,24 @@ async fn healthz(State(state): State<AppState>) -> Response {
         database: state.db.kind().name(),
         version: env!("CARGO_PKG_VERSION"),
     });
-    let status = if reachable { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if reachable {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let mut res = (status, body).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
 
 /// Browsers send `Sec-Fetch-Site` and `Origin` with every POST: a write coming from
 /// another site (a forged form, a script elsewhere) is refused before any handler runs.
-async fn refuse_cross_site_writes(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn refuse_cross_site_writes(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && is_cross_site(&req, &state.public_url) {
         tracing::warn!(path = %req.uri().path(), "refused a cross-site write");
@@ -118,10 +135,17 @@ fn is_cross_site(req: &Request, public_url: &url::Url) -> bool {
         return true;
     }
     let public_origin = public_url.origin().ascii_serialization();
-    let host_origin = headers.get(header::HOST).and_then(|v| v.to_str().ok()).map(|host| {
-        let scheme = if public_url.scheme() == "https" { "https" } else { "http" };
-        format!("{scheme}://{host}")
-    });
+    let host_origin = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(|host| {
+            let scheme = if public_url.scheme() == "https" {
+                "https"
+            } else {
+                "http"
+            };
+            format!("{scheme}://{host}")
+        });
     origin != public_origin && Some(origin) != host_origin.as_deref()
 }
 
@@ -143,25 +167,46 @@ fn set_cache_policy(res: &mut Response, path: &str, pkg_prefix: &str, hashed_ass
     } else {
         "public, max-age=3600"
     };
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
 }
 
 fn set_security_headers(res: &mut Response, hsts: bool) {
     let headers = res.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     headers.insert(
         "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
+        HeaderValue::from_static(
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+        ),
     );
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRICT_POLICY));
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(STRICT_POLICY),
+        );
     }
     if hsts {
-        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
     }
 }
 
@@ -177,6 +222,9 @@ fn panic_page(err: Box<dyn Any + Send + 'static>) -> Response {
     tracing::error!(panic = detail, "request handler panicked");
     let mut res = Response::new(Body::from(PANIC_PAGE));
     *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     res
 }

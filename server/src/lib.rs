@@ -22,14 +22,18 @@ pub fn leptos_options() -> anyhow::Result<LeptosOptions> {
     } else {
         leptos::config::get_configuration(Some("Cargo.toml"))
     };
-    Ok(conf.context("reading the Leptos settings (LEPTOS_* variables or Cargo.toml)")?.leptos_options)
+    Ok(conf
+        .context("reading the Leptos settings (LEPTOS_* variables or Cargo.toml)")?
+        .leptos_options)
 }
 
 /// Installs the tracing subscriber (text or JSON lines on stderr).
 pub fn init_logging(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log_filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match config.log_format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),

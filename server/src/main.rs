@@ -49,24 +49,34 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
-        Command::User { command: UserCommand::Add(add) } => {
-            let email = Email::parse(&add.email).map_err(|_| anyhow::anyhow!("--email: not a valid e-mail address"))?;
+        Command::User {
+            command: UserCommand::Add(add),
+        } => {
+            let email = Email::parse(&add.email)
+                .map_err(|_| anyhow::anyhow!("--email: not a valid e-mail address"))?;
             let role = Role::parse(&add.role).context("--role")?;
             let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
-            let password = NewPassword::parse(line.trim_end_matches(['\r', '\n'])).map_err(|_| {
-                anyhow::anyhow!(
-                    "password: between {} and {} characters expected",
-                    NewPassword::MIN_CHARS,
-                    NewPassword::MAX_CHARS
-                )
-            })?;
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("reading the password from standard input")?;
+            let password =
+                NewPassword::parse(line.trim_end_matches(['\r', '\n'])).map_err(|_| {
+                    anyhow::anyhow!(
+                        "password: between {} and {} characters expected",
+                        NewPassword::MIN_CHARS,
+                        NewPassword::MAX_CHARS
+                    )
+                })?;
             let db = server::open_database(&config).await?;
             let outcome = create_user(&db, &Clock::System, &email, &add.name, role, password).await;
             db.close().await;
             match outcome {
                 Ok(id) => {
-                    println!("Account {} created with role {role} (id {id}).", email.as_str());
+                    println!(
+                        "Account {} created with role {role} (id {id}).",
+                        email.as_str()
+                    );
                     Ok(())
                 }
                 Err(CreateUserError::EmailTaken) => {

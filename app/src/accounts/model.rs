@@ -117,14 +117,25 @@ mod tests {
 
     #[test]
     fn malformed_emails_are_refused() {
-        for bad in ["", "marie", "@mairie.fr", "marie@", "marie@fr", "ma rie@x.fr", "a@b@c.fr"] {
+        for bad in [
+            "",
+            "marie",
+            "@mairie.fr",
+            "marie@",
+            "marie@fr",
+            "ma rie@x.fr",
+            "a@b@c.fr",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
 
     #[test]
     fn short_passwords_are_refused_and_never_printed() {
-        assert_eq!(NewPassword::parse("court"), Err("errors.password_too_short"));
+        assert_eq!(
+            NewPassword::parse("court"),
+            Err("errors.password_too_short")
+        );
         let ok = NewPassword::parse("une phrase de passe longue").expect("long enough");
         assert_eq!(format!("{ok:?}"), "NewPassword(***)");
     }

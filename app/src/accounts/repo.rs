@@ -36,12 +36,11 @@ pub async fn insert_user(
 
 /// Looks an account up by its normalised e-mail.
 pub async fn find_by_email(pool: &AnyPool, email: &Email) -> sqlx::Result<Option<UserRow>> {
-    let row: Option<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT id, email, display_name, role FROM users WHERE email = $1",
-    )
-    .bind(email.as_str())
-    .fetch_optional(pool)
-    .await?;
+    let row: Option<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, email, display_name, role FROM users WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(pool)
+            .await?;
     Ok(row.map(|(id, email, display_name, role)| UserRow {
         id,
         email,

@@ -29,7 +29,11 @@ pub fn hash_password(password: &NewPassword) -> anyhow::Result<String> {
 /// True when `candidate` matches the stored hash.
 pub fn verify_password(stored_hash: &str, candidate: &str) -> bool {
     PasswordHash::new(stored_hash)
-        .map(|parsed| Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(candidate.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -46,7 +50,11 @@ pub async fn create_user(
         .await
         .context("password hashing task")??;
     let name = display_name.trim();
-    let name = if name.is_empty() { email.as_str() } else { name };
+    let name = if name.is_empty() {
+        email.as_str()
+    } else {
+        name
+    };
     repo::insert_user(db.pool(), email, name, role, &hash, clock.now_ms())
         .await
         .context("inserting a user")?
@@ -55,7 +63,9 @@ pub async fn create_user(
 
 /// Looks an account up by e-mail.
 pub async fn find_user(db: &Db, email: &Email) -> anyhow::Result<Option<UserRow>> {
-    repo::find_by_email(db.pool(), email).await.context("finding a user")
+    repo::find_by_email(db.pool(), email)
+        .await
+        .context("finding a user")
 }
 
 #[cfg(test)]
@@ -72,10 +82,20 @@ mod tests {
 
     crate::db_test!(a_created_account_can_be_found_with_its_role, |db| {
         let clock = Clock::fixed(1_700_000_000_000);
-        let id = create_user(&db, &clock, &email("Agent@Mairie.example"), "Agnès", Role::Agent, password())
+        let id = create_user(
+            &db,
+            &clock,
+            &email("Agent@Mairie.example"),
+            "Agnès",
+            Role::Agent,
+            password(),
+        )
+        .await
+        .expect("created");
+        let found = find_user(&db, &email("agent@mairie.example"))
             .await
-            .expect("created");
-        let found = find_user(&db, &email("agent@mairie.example")).await.expect("query").expect("exists");
+            .expect("query")
+            .expect("exists");
         assert_eq!(found.id, id);
         assert_eq!(found.role, Role::Agent);
         assert_eq!(found.display_name, "Agnès");
@@ -83,16 +103,38 @@ mod tests {
 
     crate::db_test!(a_second_account_with_the_same_email_is_refused, |db| {
         let clock = Clock::default();
-        create_user(&db, &clock, &email("a@b.example"), "A", Role::Citizen, password()).await.expect("first");
-        let second = create_user(&db, &clock, &email("A@B.example"), "B", Role::Admin, password()).await;
+        create_user(
+            &db,
+            &clock,
+            &email("a@b.example"),
+            "A",
+            Role::Citizen,
+            password(),
+        )
+        .await
+        .expect("first");
+        let second = create_user(
+            &db,
+            &clock,
+            &email("A@B.example"),
+            "B",
+            Role::Admin,
+            password(),
+        )
+        .await;
         assert!(matches!(second, Err(CreateUserError::EmailTaken)));
     });
 
     crate::db_test!(passwords_are_stored_as_argon2id_hashes_only, |db| {
         let clock = Clock::default();
         let address = email("c@d.example");
-        create_user(&db, &clock, &address, "", Role::Citizen, password()).await.expect("created");
-        let hash = repo::password_hash(db.pool(), &address).await.expect("query").expect("row");
+        create_user(&db, &clock, &address, "", Role::Citizen, password())
+            .await
+            .expect("created");
+        let hash = repo::password_hash(db.pool(), &address)
+            .await
+            .expect("query")
+            .expect("row");
         assert!(hash.starts_with("$argon2id$"), "stored: {hash}");
         assert!(!hash.contains("correct horse"));
         assert!(verify_password(&hash, "correct horse battery staple"));

@@ -5,8 +5,8 @@
 
 use anyhow::{bail, Context};
 use sqlx::any::AnyPoolOptions;
-use sqlx::AnyPool;
 use sqlx::migrate::Migrator;
+use sqlx::AnyPool;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -108,7 +108,10 @@ impl Db {
             DbKind::Sqlite => &SQLITE_MIGRATIONS,
             DbKind::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.context("running database migrations")?;
+        migrator
+            .run(&self.pool)
+            .await
+            .context("running database migrations")?;
         Ok(())
     }
 
@@ -125,7 +128,10 @@ impl Db {
     /// True when the database answers a trivial query within two seconds.
     pub async fn is_reachable(&self) -> bool {
         let probe = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&self.pool);
-        matches!(tokio::time::timeout(Duration::from_secs(2), probe).await, Ok(Ok(1)))
+        matches!(
+            tokio::time::timeout(Duration::from_secs(2), probe).await,
+            Ok(Ok(1))
+        )
     }
 
     /// Closes every connection (graceful shutdown, tests).
@@ -135,8 +141,8 @@ impl Db {
 }
 
 fn create_sqlite_parent_dir(url: &str) -> anyhow::Result<()> {
-    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
-        .context("not a valid SQLite URL")?;
+    let options =
+        sqlx::sqlite::SqliteConnectOptions::from_str(url).context("not a valid SQLite URL")?;
     let file = options.get_filename();
     if file == Path::new(":memory:") {
         return Ok(());
@@ -154,9 +160,18 @@ mod tests {
 
     #[test]
     fn the_engine_is_chosen_by_the_url_scheme() {
-        assert_eq!(DbKind::from_url("sqlite://data/parvis.db").ok(), Some(DbKind::Sqlite));
-        assert_eq!(DbKind::from_url("postgres://u@h/db").ok(), Some(DbKind::Postgres));
-        assert_eq!(DbKind::from_url("postgresql://u@h/db").ok(), Some(DbKind::Postgres));
+        assert_eq!(
+            DbKind::from_url("sqlite://data/parvis.db").ok(),
+            Some(DbKind::Sqlite)
+        );
+        assert_eq!(
+            DbKind::from_url("postgres://u@h/db").ok(),
+            Some(DbKind::Postgres)
+        );
+        assert_eq!(
+            DbKind::from_url("postgresql://u@h/db").ok(),
+            Some(DbKind::Postgres)
+        );
         assert!(DbKind::from_url("mysql://u@h/db").is_err());
     }
 

@@ -21,9 +21,10 @@ pub const STRICT_POLICY: &str =
 
 /// Sets the page's CSP header with the nonce leptos_axum generated for this response.
 pub fn set_page_csp() {
-    let (Some(nonce), Some(response)) =
-        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-    else {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
         return;
     };
     if let Ok(value) = http::HeaderValue::from_str(&page_policy(&nonce)) {

@@ -32,7 +32,9 @@ where
         DbKind::Sqlite => {
             let path = std::env::temp_dir().join(format!("{name}.db"));
             let url = format!("sqlite://{}", path.display());
-            let db = Db::connect(&url).await.expect("open a temporary SQLite database");
+            let db = Db::connect(&url)
+                .await
+                .expect("open a temporary SQLite database");
             (db, Cleanup::Sqlite(path))
         }
         DbKind::Postgres => {
@@ -45,11 +47,15 @@ where
                 .await
                 .expect("create a test database");
             let url = replace_database(&admin_url, &name);
-            let db = Db::connect(&url).await.expect("connect to the test database");
+            let db = Db::connect(&url)
+                .await
+                .expect("connect to the test database");
             (db, Cleanup::Postgres { admin, name })
         }
     };
-    db.migrate().await.expect("migrations apply to an empty database");
+    db.migrate()
+        .await
+        .expect("migrations apply to an empty database");
     let outcome = tokio::spawn(test(db.clone())).await;
     db.close().await;
     cleanup.run().await;

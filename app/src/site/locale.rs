@@ -32,25 +32,23 @@ pub fn lang_from_cookie_header(header: &str) -> Option<super::model::Lang> {
 #[cfg(feature = "ssr")]
 pub fn language_getter() -> leptos_use::UseLocalesOptions {
     use leptos::prelude::use_context;
-    leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(
-        || {
-            let parts = use_context::<http::request::Parts>()?;
-            let cookie = parts
+    leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| {
+        let parts = use_context::<http::request::Parts>()?;
+        let cookie = parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(lang_from_cookie_header);
+        match cookie {
+            Some(lang) => Some(lang.code().to_owned()),
+            None => parts
                 .headers
-                .get_all(http::header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .find_map(lang_from_cookie_header);
-            match cookie {
-                Some(lang) => Some(lang.code().to_owned()),
-                None => parts
-                    .headers
-                    .get(http::header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(preferred_by_quality),
-            }
-        },
-    )
+                .get(http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(preferred_by_quality),
+        }
+    })
 }
 
 /// In the browser the server's choice is read back from `<html lang>`.
@@ -101,14 +99,20 @@ mod tests {
 
     #[test]
     fn the_language_cookie_is_found_among_others() {
-        assert_eq!(lang_from_cookie_header("a=1; parvis_lang=en; b=2"), Some(Lang::En));
+        assert_eq!(
+            lang_from_cookie_header("a=1; parvis_lang=en; b=2"),
+            Some(Lang::En)
+        );
         assert_eq!(lang_from_cookie_header("parvis_lang=xx"), None);
         assert_eq!(lang_from_cookie_header("other=en"), None);
     }
 
     #[test]
     fn accept_language_is_ordered_by_quality() {
-        assert_eq!(preferred_by_quality("de;q=0.5, en;q=0.9, fr;q=0.1"), "en,de,fr");
+        assert_eq!(
+            preferred_by_quality("de;q=0.5, en;q=0.9, fr;q=0.1"),
+            "en,de,fr"
+        );
         assert_eq!(preferred_by_quality("en-GB,fr;q=0"), "en-GB");
     }
 }

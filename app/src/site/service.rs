@@ -51,7 +51,8 @@ mod tests {
 
     #[test]
     fn markdown_pages_cannot_inject_scripts() {
-        let html = render_markdown("# Titre\n\n<script>alert(1)</script>\n\n[lien](javascript:alert(1))");
+        let html =
+            render_markdown("# Titre\n\n<script>alert(1)</script>\n\n[lien](javascript:alert(1))");
         assert!(html.contains("<h1>Titre</h1>"));
         assert!(!html.contains("<script"));
         assert!(!html.contains("javascript:"));
@@ -70,14 +71,19 @@ mod tests {
     async fn an_override_file_replaces_the_default_text_for_its_language_only() {
         let dir = std::env::temp_dir().join(format!("parvis-pages-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap_or_default();
-        std::fs::write(dir.join("contact-dpo.fr.md"), "Écrivez à **dpo@ville.example**")
-            .unwrap_or_default();
+        std::fs::write(
+            dir.join("contact-dpo.fr.md"),
+            "Écrivez à **dpo@ville.example**",
+        )
+        .unwrap_or_default();
         let fr = page_override(Some(&dir), LegalPage::Dpo, Lang::Fr).await;
         let en = page_override(Some(&dir), LegalPage::Dpo, Lang::En).await;
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(
             fr,
-            Ok(Some("<p>Écrivez à <strong>dpo@ville.example</strong></p>\n".to_owned()))
+            Ok(Some(
+                "<p>Écrivez à <strong>dpo@ville.example</strong></p>\n".to_owned()
+            ))
         );
         assert_eq!(en, Ok(None));
     }
