@@ -3,8 +3,12 @@
 //! services, repositories and infrastructure that only run on the server.
 #![recursion_limit = "256"]
 
-// Translations generated from `locales/*.json` by `build.rs` (French first): `mod i18n`.
-include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+/// Translations generated from `locales/*.json` by `build.rs` (French first).
+#[allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+}
+pub use generated::i18n;
 
 pub mod accounts;
 pub mod app;

@@ -1,6 +1,9 @@
 //! HTTP behaviour of the whole router, without a browser: health, status codes,
 //! security headers, cross-site refusal, language negotiation, compression, panics.
 
+// Test helpers fail by panicking.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use app::server::clock::Clock;
 use app::server::db::Db;
 use app::server::state::AppState;

@@ -4,6 +4,8 @@
 //! `postgres`. PostgreSQL is reached through `PARVIS_TEST_DATABASE_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`); each test creates its own database and
 //! drops it afterwards, even when the test fails.
+// A harness reports failures by panicking.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use super::db::{Db, DbKind};
 use std::future::Future;

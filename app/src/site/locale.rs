@@ -75,7 +75,7 @@ pub fn preferred_by_quality(header: &str) -> String {
         })
         .filter(|(_, q)| *q > 0)
         .collect();
-    langs.sort_by(|a, b| b.1.cmp(&a.1));
+    langs.sort_by_key(|(_, q)| std::cmp::Reverse(*q));
     langs
         .into_iter()
         .map(|(tag, _)| tag)

@@ -12,7 +12,7 @@ use leptos_router::hooks::use_location;
 #[component]
 pub fn SkipLink() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <a class="skip-link" href="#contenu">{t!(i18n, skip_to_content)}</a> }
+    view! { <a class="skip-link" href="#contenu" rel="external">{t!(i18n, skip_to_content)}</a> }
 }
 
 /// Commune name, main navigation and language switch.

@@ -1,9 +1,8 @@
-import { test, expect, waitForHydration } from '../../fixtures/parvis';
+import { test, expect, projectContextOptions, waitForHydration } from '../../fixtures/parvis';
 
 test('a browser asking for English gets English', async ({ browser, baseURL }, testInfo) => {
   const context = await browser.newContext({
-    ...testInfo.project.use,
-    baseURL,
+    ...projectContextOptions(testInfo, baseURL),
     locale: 'en-US',
     extraHTTPHeaders: { 'Accept-Language': 'en-US,en;q=0.9,fr;q=0.5' },
   });

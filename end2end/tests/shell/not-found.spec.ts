@@ -1,4 +1,4 @@
-import { test, expect } from '../../fixtures/parvis';
+import { test, expect, projectContextOptions } from '../../fixtures/parvis';
 
 test('an unknown address shows a real 404 page', async ({ page, gotoPage }) => {
   const response = await gotoPage('/cette-page-n-existe-pas');
@@ -12,8 +12,7 @@ test('an unknown address shows a real 404 page', async ({ page, gotoPage }) => {
 
 test('the 404 page follows the language of the visitor', async ({ browser, baseURL }, testInfo) => {
   const context = await browser.newContext({
-    ...testInfo.project.use,
-    baseURL,
+    ...projectContextOptions(testInfo, baseURL),
     locale: 'en-GB',
     extraHTTPHeaders: { 'Accept-Language': 'en-GB,en;q=0.9' },
   });
