@@ -1,6 +1,6 @@
 //! The HTML shell, the root component and the route table.
 
-use crate::i18n::{I18nContextProvider, Locale};
+use crate::i18n::I18nContextProvider;
 use crate::site::pages::{
     AccessibilityPage, DpoPage, ForumPage, HomePage, LegalNoticePage, MySpacePage, NotFoundPage,
     PrivacyPage, ServicesPage, SurveysPage,
@@ -81,9 +81,4 @@ pub fn App() -> impl IntoView {
             </Router>
         </I18nContextProvider>
     }
-}
-
-/// The locale chosen for this render (used by pages that need the raw value).
-pub fn current_locale() -> Locale {
-    crate::i18n::use_i18n().get_locale_untracked()
 }
