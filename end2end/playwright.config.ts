@@ -10,7 +10,14 @@ import * as path from 'node:path';
 const port = Number(process.env.PARVIS_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const bin = process.env.PARVIS_BIN ?? path.resolve(__dirname, '../target/release/parvis');
-const dataDir = process.env.PARVIS_E2E_DATA ?? path.join(os.tmpdir(), `parvis-e2e-${process.pid}`);
+// Set once in the main process; test workers inherit these through the environment.
+process.env.PARVIS_E2E_DATA ??= path.join(os.tmpdir(), `parvis-e2e-${process.pid}`);
+process.env.PARVIS_E2E_MAILDIR ??= path.join(process.env.PARVIS_E2E_DATA, 'maildir');
+const dataDir = process.env.PARVIS_E2E_DATA;
+const mailDir = process.env.PARVIS_E2E_MAILDIR;
+// A real SMTP server (aiosmtpd, installed by `.ci/dev`) receives Parvis's mail.
+const smtpPort = Number(process.env.PARVIS_E2E_SMTP_PORT ?? 2525);
+const python = process.env.PARVIS_PYTHON ?? 'python3';
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -49,8 +56,15 @@ export default defineConfig({
     { name: 'mobile-js', use: { ...mobile, javaScriptEnabled: true } },
     { name: 'mobile-nojs', use: { ...mobile, javaScriptEnabled: false } },
   ],
-  webServer: {
-    command: `rm -rf "${dataDir}" && mkdir -p "${dataDir}" && "${bin}" demo-data && exec "${bin}" serve`,
+  webServer: [{
+    command: `rm -rf "${mailDir}" && mkdir -p "${dataDir}" && exec "${python}" -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox "${mailDir}"`,
+    port: smtpPort,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  }, {
+    command: `rm -f "${dataDir}"/parvis.db* && mkdir -p "${dataDir}" && "${bin}" demo-data && exec "${bin}" serve`,
     cwd: path.resolve(__dirname, '..'),
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
@@ -62,6 +76,13 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_ENV: 'PROD',
       PARVIS_LOG: 'warn',
+      PARVIS_PUBLIC_URL: baseURL,
+      PARVIS_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      // Many accounts from one address in a few minutes: limits are covered by the HTTP tests.
+      PARVIS_LIMIT_SIGNIN_PER_MINUTE: '1000',
+      PARVIS_LIMIT_SIGNUP_PER_DAY: '1000',
+      PARVIS_LIMIT_MAILS_PER_ADDRESS_PER_HOUR: '1000',
+      PARVIS_LIMIT_MAILS_PER_IP_PER_HOUR: '1000',
     },
-  },
+  }],
 });

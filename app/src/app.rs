@@ -1,5 +1,10 @@
 //! The HTML shell, the root component and the route table.
 
+use crate::auth::pages::{
+    CheckMailPage, ConfirmEmailPage, ForgotPasswordPage, MagicLinkPage, NewPasswordPage,
+    SignInPage, SignUpPage, UseMagicLinkPage,
+};
+use crate::auth::CurrentUserResource;
 use crate::i18n::I18nContextProvider;
 use crate::site::pages::{
     AccessibilityPage, DpoPage, ForumPage, HomePage, LegalNoticePage, MySpacePage, NotFoundPage,
@@ -44,6 +49,9 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let site: SiteInfoResource = OnceResource::new_blocking(crate::site::api::get_site_info());
     provide_context(site);
+    let user: CurrentUserResource =
+        OnceResource::new_blocking(crate::auth::api::get_current_user());
+    provide_context(user);
 
     // Hydration marker: end-to-end tests wait for it before clicking.
     #[cfg(feature = "hydrate")]
@@ -75,6 +83,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/accessibilite") view=AccessibilityPage ssr=SsrMode::Async />
                         <Route path=path!("/donnees-personnelles") view=PrivacyPage ssr=SsrMode::Async />
                         <Route path=path!("/contact-dpo") view=DpoPage ssr=SsrMode::Async />
+                        <Route path=path!("/connexion") view=SignInPage ssr=SsrMode::Async />
+                        <Route path=path!("/inscription") view=SignUpPage ssr=SsrMode::Async />
+                        <Route path=path!("/verifiez-vos-mails") view=CheckMailPage ssr=SsrMode::Async />
+                        <Route path=path!("/verifier-email") view=ConfirmEmailPage ssr=SsrMode::Async />
+                        <Route path=path!("/mot-de-passe-oublie") view=ForgotPasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/nouveau-mot-de-passe") view=NewPasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/connexion/lien-par-email") view=MagicLinkPage ssr=SsrMode::Async />
+                        <Route path=path!("/connexion/lien") view=UseMagicLinkPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <SiteFooter />

@@ -12,9 +12,11 @@ pub use generated::i18n;
 
 pub mod accounts;
 pub mod app;
+pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod demo;
 pub mod error;
+pub mod mail;
 pub mod site;
 pub mod ui;
 

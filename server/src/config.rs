@@ -3,6 +3,7 @@
 //! Every variable has a default that works on a laptop; an invalid value stops start-up
 //! with one line naming the variable.
 
+use app::server::ratelimit::{Limit, RateLimits};
 use app::site::SiteInfo;
 use std::fmt;
 use std::net::SocketAddr;
@@ -30,6 +31,16 @@ pub struct Config {
     pub log_format: LogFormat,
     pub site: SiteInfo,
     pub pages_dir: Option<PathBuf>,
+    /// `PARVIS_SMTP_URL`: mail server; without it mails are written to `mail_dir`.
+    pub smtp_url: Option<String>,
+    /// `PARVIS_MAIL_DIR`: folder of `.eml` files when no SMTP server is configured.
+    pub mail_dir: PathBuf,
+    /// `PARVIS_MAIL_FROM`: sender of every mail.
+    pub mail_from: String,
+    /// `PARVIS_LIMIT_*`.
+    pub limits: RateLimits,
+    /// `PARVIS_TRUST_PROXY`: read the client address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
 }
 
 /// A variable with an unusable value.
@@ -154,6 +165,73 @@ impl Config {
             None => None,
         };
 
+        let smtp_url = lookup("PARVIS_SMTP_URL");
+        if let Some(raw) = &smtp_url {
+            let scheme_ok = url::Url::parse(raw)
+                .map(|u| matches!(u.scheme(), "smtp" | "smtps"))
+                .unwrap_or(false);
+            if !scheme_ok {
+                return Err(error(
+                    "PARVIS_SMTP_URL",
+                    "expected smtp://host:port or smtps://user:password@host:port",
+                ));
+            }
+        }
+        let mail_dir =
+            PathBuf::from(lookup("PARVIS_MAIL_DIR").unwrap_or_else(|| "data/mails".into()));
+        let mail_from = lookup("PARVIS_MAIL_FROM").unwrap_or_else(|| {
+            let host = public_url.host_str().unwrap_or("localhost");
+            let domain = if host.contains('.') {
+                host.to_owned()
+            } else {
+                "localhost.localdomain".to_owned()
+            };
+            format!("Mairie de {} <ne-pas-repondre@{domain}>", site.commune_name)
+        });
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(error(
+                "PARVIS_MAIL_FROM",
+                format!("not a sender such as \"Mairie <noreply@ville.fr>\": {mail_from:?}"),
+            ));
+        }
+        let defaults = RateLimits::default();
+        let limit = |variable: &'static str, default: Limit| -> Result<Limit, ConfigError> {
+            match lookup(variable) {
+                None => Ok(default),
+                Some(raw) => raw
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .map(|max| Limit { max, ..default })
+                    .ok_or_else(|| {
+                        error(
+                            variable,
+                            format!("expected a positive whole number, got {raw:?}"),
+                        )
+                    }),
+            }
+        };
+        let limits = RateLimits {
+            sign_in_per_ip: limit("PARVIS_LIMIT_SIGNIN_PER_MINUTE", defaults.sign_in_per_ip)?,
+            sign_up_per_ip: limit("PARVIS_LIMIT_SIGNUP_PER_DAY", defaults.sign_up_per_ip)?,
+            mail_per_address: limit(
+                "PARVIS_LIMIT_MAILS_PER_ADDRESS_PER_HOUR",
+                defaults.mail_per_address,
+            )?,
+            mail_per_ip: limit("PARVIS_LIMIT_MAILS_PER_IP_PER_HOUR", defaults.mail_per_ip)?,
+        };
+        let trust_proxy = match lookup("PARVIS_TRUST_PROXY").as_deref().map(str::trim) {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => {
+                return Err(error(
+                    "PARVIS_TRUST_PROXY",
+                    format!("expected true or false, got {other:?}"),
+                ))
+            }
+        };
+
         Ok(Config {
             database_url,
             site_addr,
@@ -162,6 +240,11 @@ impl Config {
             log_format,
             site,
             pages_dir,
+            smtp_url,
+            mail_dir,
+            mail_from,
+            limits,
+            trust_proxy,
         })
     }
 }
@@ -197,6 +280,11 @@ mod tests {
             ("PARVIS_LOG_FORMAT", "xml"),
             ("PARVIS_DPO_EMAIL", "nobody"),
             ("PARVIS_PAGES_DIR", "/no/such/folder"),
+            ("PARVIS_SMTP_URL", "http://mail.example"),
+            ("PARVIS_MAIL_FROM", "not an address"),
+            ("PARVIS_LIMIT_SIGNIN_PER_MINUTE", "0"),
+            ("PARVIS_LIMIT_SIGNUP_PER_DAY", "many"),
+            ("PARVIS_TRUST_PROXY", "maybe"),
         ];
         for (variable, value) in cases {
             let err = config(&[(variable, value)]).expect_err(variable);
@@ -216,5 +304,27 @@ mod tests {
         .expect("valid");
         assert_eq!(cfg.site.commune_name, "Villeneuve");
         assert_eq!(cfg.public_url.scheme(), "https");
+    }
+
+    #[test]
+    fn mail_and_limits_have_safe_defaults_and_can_be_tuned() {
+        let cfg = config(&[]).expect("defaults");
+        assert_eq!(cfg.smtp_url, None);
+        assert_eq!(cfg.mail_dir, PathBuf::from("data/mails"));
+        assert!(
+            cfg.mail_from.contains("Saint-Aubin-du-Parvis"),
+            "{}",
+            cfg.mail_from
+        );
+        assert_eq!(cfg.limits, RateLimits::default());
+        assert!(!cfg.trust_proxy);
+        let cfg = config(&[
+            ("PARVIS_SMTP_URL", "smtps://user:secret@smtp.ville.fr:465"),
+            ("PARVIS_LIMIT_SIGNIN_PER_MINUTE", "20"),
+            ("PARVIS_TRUST_PROXY", "true"),
+        ])
+        .expect("valid");
+        assert_eq!(cfg.limits.sign_in_per_ip, Limit::per_minute(20));
+        assert!(cfg.trust_proxy);
     }
 }

@@ -3,6 +3,7 @@
 //! caching, compression, panic page, request logs).
 
 use app::server::security::STRICT_POLICY;
+use app::server::sessions::DbSessionStore;
 use app::server::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
@@ -18,6 +19,8 @@ use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
@@ -52,7 +55,9 @@ pub fn with_middleware(router: Router, state: AppState) -> Router {
     let pkg_prefix = format!("/{}/", state.leptos_options.site_pkg_dir.trim_matches('/'));
     // Layers listed innermost first. Headers are set outside the panic catcher so the
     // 500 page gets them too.
+    let secure = state.public_url.scheme() == "https";
     router
+        .layer(session_layer(&state, secure))
         .layer(middleware::from_fn_with_state(
             state,
             refuse_cross_site_writes,
@@ -77,6 +82,24 @@ pub fn with_middleware(router: Router, state: AppState) -> Router {
             }
         }))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Sessions live in the database and are tied to one cookie: `HttpOnly`, `SameSite=Lax`,
+/// and on HTTPS `Secure` with the `__Host-` prefix (no sub-domain can set or read it).
+/// They end after two days without activity.
+fn session_layer(state: &AppState, secure: bool) -> SessionManagerLayer<DbSessionStore> {
+    let name = if secure {
+        "__Host-parvis_session"
+    } else {
+        "parvis_session"
+    };
+    SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name(name)
+        .with_secure(secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(2)))
 }
 
 #[derive(serde::Serialize)]

@@ -50,12 +50,11 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
 /// Builds the application state shared by every request.
 pub fn app_state(config: &Config, leptos_options: LeptosOptions, db: Db) -> AppState {
     AppState {
-        leptos_options,
-        db,
         site: Arc::new(config.site.clone()),
-        public_url: Arc::new(config.public_url.clone()),
         pages_dir: config.pages_dir.clone(),
-        clock: Clock::System,
+        limits: config.limits,
+        trust_proxy: config.trust_proxy,
+        ..AppState::new(leptos_options, db, config.public_url.clone(), Clock::System)
     }
 }
 
@@ -64,6 +63,18 @@ pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow
     leptos_options.site_addr = config.site_addr;
     let db = open_database(config).await?;
     let state = app_state(config, leptos_options, db.clone());
+    let mailer = app::mail::worker::Mailer::new(
+        config.smtp_url.as_deref(),
+        config.mail_dir.clone(),
+        &config.mail_from,
+    )?;
+    tracing::info!(mail = %mailer.describe(), "mail outbox worker started");
+    let worker = tokio::spawn(app::mail::worker::run(
+        db.clone(),
+        state.clock.clone(),
+        mailer,
+        state.mail_wakeup.clone(),
+    ));
     let router = http::router(state);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
@@ -74,10 +85,15 @@ pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow
         database = db.kind().name(),
         "Parvis is listening on http://{}", config.site_addr
     );
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP")?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving HTTP")?;
+    // Queued mails stay in the outbox: the next start sends them.
+    worker.abort();
     db.close().await;
     tracing::info!("Parvis stopped");
     Ok(())

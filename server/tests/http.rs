@@ -4,47 +4,13 @@
 // Test helpers fail by panicking.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use app::server::clock::Clock;
-use app::server::db::Db;
-use app::server::state::AppState;
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use http_body_util::BodyExt;
-use leptos::config::LeptosOptions;
-use std::sync::Arc;
-use tower::ServiceExt;
-
-fn state(db: Db, public_url: &str) -> AppState {
-    AppState {
-        leptos_options: LeptosOptions::builder().output_name("parvis").build(),
-        db,
-        site: Arc::new(app::site::SiteInfo::default()),
-        public_url: Arc::new(url::Url::parse(public_url).expect("test URL")),
-        pages_dir: None,
-        clock: Clock::System,
-    }
-}
-
-async fn send(router: Router, request: Request<Body>) -> Response {
-    router.oneshot(request).await.expect("router never fails")
-}
-
-async fn body_text(response: Response) -> String {
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
-fn get_req(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).expect("request")
-}
+use common::{body_text, get_req, send, state};
 
 app::db_test!(
     health_reports_the_database_and_turns_503_when_it_is_gone,

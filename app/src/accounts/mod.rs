@@ -1,7 +1,5 @@
-//! Resident and staff accounts: e-mail, role and argon2id password hash.
-//!
-//! This release only creates accounts (command line and demo data); signing in arrives
-//! with the accounts feature.
+//! Resident and staff accounts: e-mail, display name, roles and argon2id password hash.
+//! Signing in is the `auth` feature.
 
 pub mod model;
 

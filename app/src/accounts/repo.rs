@@ -1,7 +1,7 @@
-//! SQL for accounts.
+//! SQL for accounts and their roles.
 
 use super::model::{Email, Role};
-use sqlx::AnyPool;
+use sqlx::{AnyPool, Row};
 
 /// An account as stored (without its password hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,7 +9,9 @@ pub struct UserRow {
     pub id: i64,
     pub email: String,
     pub display_name: String,
-    pub role: Role,
+    pub email_verified: bool,
+    /// Staff roles; every account is also a citizen.
+    pub roles: Vec<Role>,
 }
 
 /// Inserts an account; `None` when the e-mail is already taken.
@@ -17,42 +19,129 @@ pub async fn insert_user(
     pool: &AnyPool,
     email: &Email,
     display_name: &str,
-    role: Role,
-    password_hash: &str,
+    password_hash: Option<&str>,
+    verified_at: Option<i64>,
     now_ms: i64,
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
-        "INSERT INTO users (email, display_name, role, password_hash, created_at, updated_at) \
+        "INSERT INTO users (email, display_name, password_hash, email_verified_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (email) DO NOTHING RETURNING id",
     )
     .bind(email.as_str())
     .bind(display_name)
-    .bind(role.as_str())
     .bind(password_hash)
+    .bind(verified_at)
     .bind(now_ms)
     .fetch_optional(pool)
     .await
 }
 
-/// Looks an account up by its normalised e-mail.
-pub async fn find_by_email(pool: &AnyPool, email: &Email) -> sqlx::Result<Option<UserRow>> {
-    let row: Option<(i64, String, String, String)> =
-        sqlx::query_as("SELECT id, email, display_name, role FROM users WHERE email = $1")
-            .bind(email.as_str())
-            .fetch_optional(pool)
-            .await?;
-    Ok(row.map(|(id, email, display_name, role)| UserRow {
-        id,
-        email,
-        display_name,
-        role: Role::parse(&role).unwrap_or(Role::Citizen),
-    }))
+fn user_from_row(row: &sqlx::any::AnyRow, roles: Vec<Role>) -> sqlx::Result<UserRow> {
+    Ok(UserRow {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        email_verified: row
+            .try_get::<Option<i64>, _>("email_verified_at")?
+            .is_some(),
+        roles,
+    })
 }
 
-/// The stored argon2id hash of an account, for tests and sign-in.
-pub async fn password_hash(pool: &AnyPool, email: &Email) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT password_hash FROM users WHERE email = $1")
-        .bind(email.as_str())
+/// Staff roles of an account, in a stable order.
+pub async fn roles_of(pool: &AnyPool, user_id: i64) -> sqlx::Result<Vec<Role>> {
+    let raw: Vec<String> =
+        sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+            .bind(user_id)
+            .fetch_all(pool)
+            .await?;
+    Ok(raw.iter().filter_map(|r| Role::parse(r)).collect())
+}
+
+async fn find_where(pool: &AnyPool, clause: &str, bind: Bind<'_>) -> sqlx::Result<Option<UserRow>> {
+    let sql =
+        format!("SELECT id, email, display_name, email_verified_at FROM users WHERE {clause}");
+    let query = sqlx::query(&sql);
+    let query = match bind {
+        Bind::Id(id) => query.bind(id),
+        Bind::Text(text) => query.bind(text),
+    };
+    let Some(row) = query.fetch_optional(pool).await? else {
+        return Ok(None);
+    };
+    let id: i64 = row.try_get("id")?;
+    let roles = roles_of(pool, id).await?;
+    user_from_row(&row, roles).map(Some)
+}
+
+enum Bind<'a> {
+    Id(i64),
+    Text(&'a str),
+}
+
+/// Looks an account up by its normalised e-mail.
+pub async fn find_by_email(pool: &AnyPool, email: &Email) -> sqlx::Result<Option<UserRow>> {
+    find_where(pool, "email = $1", Bind::Text(email.as_str())).await
+}
+
+/// Looks an account up by id.
+pub async fn find_by_id(pool: &AnyPool, id: i64) -> sqlx::Result<Option<UserRow>> {
+    find_where(pool, "id = $1", Bind::Id(id)).await
+}
+
+/// The stored argon2id hash of an account (`None` for accounts without a password).
+pub async fn password_hash(pool: &AnyPool, user_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
         .fetch_optional(pool)
         .await
+        .map(Option::flatten)
+}
+
+/// Replaces the password hash.
+pub async fn set_password_hash(
+    pool: &AnyPool,
+    user_id: i64,
+    hash: &str,
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now_ms)
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Marks the e-mail address as proven (first verification only).
+pub async fn mark_email_verified(pool: &AnyPool, user_id: i64, now_ms: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET email_verified_at = $1, updated_at = $1 \
+         WHERE id = $2 AND email_verified_at IS NULL",
+    )
+    .bind(now_ms)
+    .bind(user_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Grants a staff role; false when the account already held it.
+pub async fn grant_role(
+    pool: &AnyPool,
+    user_id: i64,
+    role: Role,
+    now_ms: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO user_roles (user_id, role, granted_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id, role) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(role.as_str())
+    .bind(now_ms)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -6,7 +6,7 @@ use crate::server::clock::Clock;
 use crate::server::db::Db;
 use anyhow::Context;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
-use argon2::{Argon2, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, PasswordVerifier, Version};
 
 /// Why an account could not be created.
 #[derive(Debug, thiserror::Error)]
@@ -17,27 +17,60 @@ pub enum CreateUserError {
     Internal(#[from] anyhow::Error),
 }
 
-/// Hashes a password with argon2id (OWASP parameters: 19 MiB, 2 passes).
-pub fn hash_password(password: &NewPassword) -> anyhow::Result<String> {
+/// argon2id with the OWASP parameters: 19 MiB of memory, 2 passes, 1 lane.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password with argon2id. CPU-heavy: call it through [`hash_password_async`].
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.expose().as_bytes(), &salt)
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|err| anyhow::anyhow!("hashing a password: {err}"))
 }
 
-/// True when `candidate` matches the stored hash.
+/// True when `candidate` matches the stored hash. CPU-heavy: see [`verify_password_async`].
 pub fn verify_password(stored_hash: &str, candidate: &str) -> bool {
     PasswordHash::new(stored_hash)
         .map(|parsed| {
-            Argon2::default()
+            argon2()
                 .verify_password(candidate.as_bytes(), &parsed)
                 .is_ok()
         })
         .unwrap_or(false)
 }
 
-/// Creates an account. Hashing runs off the async workers (it takes ~50 ms of CPU).
+/// Hashes off the async workers (about 50 ms of CPU each).
+pub async fn hash_password_async(password: &NewPassword) -> anyhow::Result<String> {
+    let secret = password.expose().to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&secret))
+        .await
+        .context("password hashing task")?
+}
+
+/// A fixed hash checked when the account does not exist, so that an unknown e-mail
+/// costs the same time as a wrong password.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password("parvis-timing-equaliser").unwrap_or_default());
+
+/// Verifies off the async workers. `None` as the stored hash still spends the time.
+pub async fn verify_password_async(stored_hash: Option<String>, candidate: &str) -> bool {
+    let candidate = candidate.to_owned();
+    tokio::task::spawn_blocking(move || match stored_hash {
+        Some(hash) => verify_password(&hash, &candidate),
+        None => {
+            let _ = verify_password(&DUMMY_HASH, &candidate);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Creates an account whose e-mail is already trusted (command line, demo data).
 pub async fn create_user(
     db: &Db,
     clock: &Clock,
@@ -46,19 +79,24 @@ pub async fn create_user(
     role: Role,
     password: NewPassword,
 ) -> Result<i64, CreateUserError> {
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .context("password hashing task")??;
+    let hash = hash_password_async(&password).await?;
+    let now = clock.now_ms();
     let name = display_name.trim();
     let name = if name.is_empty() {
         email.as_str()
     } else {
         name
     };
-    repo::insert_user(db.pool(), email, name, role, &hash, clock.now_ms())
+    let id = repo::insert_user(db.pool(), email, name, Some(&hash), Some(now), now)
         .await
         .context("inserting a user")?
-        .ok_or(CreateUserError::EmailTaken)
+        .ok_or(CreateUserError::EmailTaken)?;
+    if role != Role::Citizen {
+        repo::grant_role(db.pool(), id, role, now)
+            .await
+            .context("granting the initial role")?;
+    }
+    Ok(id)
 }
 
 /// Looks an account up by e-mail.
@@ -97,8 +135,9 @@ mod tests {
             .expect("query")
             .expect("exists");
         assert_eq!(found.id, id);
-        assert_eq!(found.role, Role::Agent);
+        assert_eq!(found.roles, vec![Role::Agent]);
         assert_eq!(found.display_name, "Agnès");
+        assert!(found.email_verified);
     });
 
     crate::db_test!(a_second_account_with_the_same_email_is_refused, |db| {
@@ -128,16 +167,20 @@ mod tests {
     crate::db_test!(passwords_are_stored_as_argon2id_hashes_only, |db| {
         let clock = Clock::default();
         let address = email("c@d.example");
-        create_user(&db, &clock, &address, "", Role::Citizen, password())
+        let id = create_user(&db, &clock, &address, "", Role::Citizen, password())
             .await
             .expect("created");
-        let hash = repo::password_hash(db.pool(), &address)
+        let hash = repo::password_hash(db.pool(), id)
             .await
             .expect("query")
             .expect("row");
-        assert!(hash.starts_with("$argon2id$"), "stored: {hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "stored: {hash}"
+        );
         assert!(!hash.contains("correct horse"));
-        assert!(verify_password(&hash, "correct horse battery staple"));
-        assert!(!verify_password(&hash, "wrong horse battery staple"));
+        assert!(verify_password_async(Some(hash.clone()), "correct horse battery staple").await);
+        assert!(!verify_password_async(Some(hash), "wrong horse battery staple").await);
+        assert!(!verify_password_async(None, "correct horse battery staple").await);
     });
 }

@@ -3,6 +3,9 @@
 
 pub mod clock;
 pub mod db;
+pub mod ratelimit;
+pub mod request;
 pub mod security;
+pub mod sessions;
 pub mod state;
 pub mod testing;

@@ -2,6 +2,7 @@
 
 use super::clock::Clock;
 use super::db::Db;
+use super::ratelimit::RateLimits;
 use crate::error::{internal, AppError};
 use crate::site::SiteInfo;
 use leptos::prelude::*;
@@ -19,6 +20,29 @@ pub struct AppState {
     /// Folder of Markdown files replacing the default legal pages.
     pub pages_dir: Option<PathBuf>,
     pub clock: Clock,
+    /// Rate limits of sign-in, sign-up and mailed links.
+    pub limits: RateLimits,
+    /// Trust `X-Forwarded-For` for the client's address (behind a reverse proxy only).
+    pub trust_proxy: bool,
+    /// Wakes the mail worker when a mail is queued.
+    pub mail_wakeup: Arc<tokio::sync::Notify>,
+}
+
+impl AppState {
+    /// State with the defaults for everything but the essentials (tests, tools).
+    pub fn new(leptos_options: LeptosOptions, db: Db, public_url: url::Url, clock: Clock) -> Self {
+        AppState {
+            leptos_options,
+            db,
+            site: Arc::new(SiteInfo::default()),
+            public_url: Arc::new(public_url),
+            pages_dir: None,
+            clock,
+            limits: RateLimits::default(),
+            trust_proxy: false,
+            mail_wakeup: Arc::new(tokio::sync::Notify::new()),
+        }
+    }
 }
 
 /// The state provided to server fns and pages by the server's Leptos routes.

@@ -12,7 +12,7 @@ pub mod service;
 
 use crate::error::AppError;
 use leptos::prelude::*;
-pub use model::SiteInfo;
+pub use model::{Lang, SiteInfo};
 
 /// The commune's identity, loaded once per page render (blocking, so it is in the HTML).
 pub type SiteInfoResource = OnceResource<Result<SiteInfo, AppError>>;

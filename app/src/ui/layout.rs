@@ -1,5 +1,7 @@
 //! The page frame: skip link, header with navigation and language switch, footer.
 
+use crate::auth::api::SignOut;
+use crate::auth::CurrentUserResource;
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::site::api::SetLanguage;
 use crate::site::with_site;
@@ -26,7 +28,10 @@ pub fn SiteHeader() -> impl IntoView {
                     {with_site(|site| view! { <A href="/" attr:class="brand__name">{site.commune_name}</A> })}
                     <span class="brand__tagline">{t!(i18n, site_tagline)}</span>
                 </div>
-                <LanguageSwitch />
+                <div class="site-header__tools">
+                    <AccountMenu />
+                    <LanguageSwitch />
+                </div>
             </div>
             <nav class="main-nav" aria-label=move || t_string!(i18n, nav.label).to_string()>
                 <ul role="list">
@@ -37,6 +42,44 @@ pub fn SiteHeader() -> impl IntoView {
                 </ul>
             </nav>
         </header>
+    }
+}
+
+/// "Se connecter", or the signed-in person's name and a sign-out button (a plain form:
+/// signing out works without JavaScript and reloads the whole page).
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let user = use_context::<CurrentUserResource>();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let current = match user {
+                    Some(resource) => resource.await.ok().flatten(),
+                    None => None,
+                };
+                match current {
+                    Some(user) => {
+                        let name = user.display_name;
+                        view! {
+                            <div class="account-menu">
+                                <span class="account-menu__name">
+                                    {t!(i18n, auth.signed_in_as, name = move || name.clone())}
+                                </span>
+                                <form method="post" action=SignOut::url()>
+                                    <button type="submit" class="button button--small">{t!(i18n, auth.sign_out)}</button>
+                                </form>
+                            </div>
+                        }
+                        .into_any()
+                    }
+                    None => view! {
+                        <A href="/connexion" attr:class="button button--small">{t!(i18n, nav.sign_in)}</A>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

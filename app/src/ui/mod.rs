@@ -1,5 +1,6 @@
 //! Design-system components shared by every feature.
 
+pub mod form;
 pub mod layout;
 
 use crate::site::with_site;

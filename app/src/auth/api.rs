@@ -1,0 +1,153 @@
+//! Server fns of signing in and out. Each is posted by a plain HTML form (works without
+//! JavaScript; a full page load after signing in or out refreshes every part of the page).
+
+use super::model::CurrentUser;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::server::request::{client_ip, finish, lang};
+
+/// Where a form goes after success: a path on this site only.
+#[cfg(feature = "ssr")]
+fn go(path: &str) {
+    leptos_axum::redirect(&crate::site::locale::safe_return_path(path));
+}
+
+/// The signed-in person, for the header and pages (`None` when signed out).
+#[server(prefix = "/api", endpoint = "current_user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    super::guard::current_user().await
+}
+
+/// Values typed in a form whose last post failed (never passwords).
+#[server(prefix = "/api", endpoint = "typed_values")]
+pub async fn get_typed_values(
+    form: String,
+) -> Result<std::collections::BTreeMap<String, String>, AppError> {
+    Ok(crate::server::request::typed_values(&form).await)
+}
+
+/// Creates an account and mails its verification link.
+#[server(prefix = "/api", endpoint = "sign_up")]
+pub async fn sign_up(
+    display_name: String,
+    email: String,
+    password: String,
+) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let result = async {
+        let form = super::service::SignUp::parse(
+            &display_name,
+            &email,
+            &password,
+            &state.site.commune_name,
+        )?;
+        super::service::sign_up(&state, form, lang(), &client_ip().await).await
+    }
+    .await;
+    finish(
+        result,
+        "sign_up",
+        &[("display_name", &display_name), ("email", &email)],
+    )
+    .await?;
+    go("/verifiez-vos-mails");
+    Ok(())
+}
+
+/// Confirms an e-mail address with the mailed link.
+#[server(prefix = "/api", endpoint = "confirm_email")]
+pub async fn confirm_email(token: String) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let result = super::service::confirm_email(&state, &token).await;
+    finish(result, "confirm_email", &[]).await?;
+    go("/connexion?confirmee=1");
+    Ok(())
+}
+
+/// Signs in with e-mail and password, then goes to `next` (default: "Mon espace").
+#[server(prefix = "/api", endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String, next: String) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let result = async {
+        let user =
+            super::service::sign_in(&state, &email, &password, &client_ip().await, lang()).await?;
+        super::guard::start_session(&user, state.clock.now_ms()).await
+    }
+    .await;
+    finish(result, "sign_in", &[("email", &email)]).await?;
+    go(if next.is_empty() {
+        "/mon-espace"
+    } else {
+        &next
+    });
+    Ok(())
+}
+
+/// Signs out of this browser.
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    super::guard::end_session().await?;
+    go("/");
+    Ok(())
+}
+
+/// Mails a link to choose a new password (same answer whether the account exists or not).
+#[server(prefix = "/api", endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let result = super::service::request_link(
+        &state,
+        super::service::LinkRequest::ResetPassword,
+        &email,
+        &client_ip().await,
+        lang(),
+    )
+    .await;
+    finish(result, "request_password_reset", &[("email", &email)]).await?;
+    go("/verifiez-vos-mails");
+    Ok(())
+}
+
+/// Sets a new password with a mailed link.
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let result = super::service::reset_password(&state, &token, &password).await;
+    finish(result, "reset_password", &[]).await?;
+    go("/connexion?nouveau-mot-de-passe=1");
+    Ok(())
+}
+
+/// Mails a single-use sign-in link (same answer whether the account exists or not).
+#[server(prefix = "/api", endpoint = "request_magic_link")]
+pub async fn request_magic_link(email: String) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let result = super::service::request_link(
+        &state,
+        super::service::LinkRequest::MagicLink,
+        &email,
+        &client_ip().await,
+        lang(),
+    )
+    .await;
+    finish(result, "request_magic_link", &[("email", &email)]).await?;
+    go("/verifiez-vos-mails");
+    Ok(())
+}
+
+/// Signs in with a mailed link. The page asks for a click first, so that mail scanners
+/// following links do not use it up.
+#[server(prefix = "/api", endpoint = "use_magic_link")]
+pub async fn use_magic_link(token: String) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let result = async {
+        let user = super::service::use_magic_link(&state, &token).await?;
+        super::guard::start_session(&user, state.clock.now_ms()).await
+    }
+    .await;
+    finish(result, "use_magic_link", &[]).await?;
+    go("/mon-espace");
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! Who is asking: the session of the request, the signed-in person, and the guards
+//! every server fn starts with (`require_user`, `require_role`).
+
+use super::model::CurrentUser;
+use crate::accounts::model::Role;
+use crate::accounts::repo::{self as accounts, UserRow};
+use crate::error::{internal, AppError};
+use crate::server::sessions::keys;
+use crate::server::state::app_state;
+use tower_sessions::Session;
+
+/// The session of the current request (created lazily: nothing is stored until written).
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(|err| internal(anyhow::anyhow!("no session layer: {err}")))
+}
+
+/// The signed-in person, if any. A session whose account was deleted counts as signed out.
+pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    let session = session().await?;
+    let Some(user_id) = session
+        .get::<i64>(keys::USER_ID)
+        .await
+        .map_err(|err| internal(anyhow::anyhow!("reading the session: {err}")))?
+    else {
+        return Ok(None);
+    };
+    let state = app_state()?;
+    let user = accounts::find_by_id(state.db.pool(), user_id)
+        .await
+        .map_err(internal)?;
+    Ok(user.map(|u| CurrentUser {
+        id: u.id,
+        display_name: u.display_name,
+        email: u.email,
+        roles: u.roles,
+    }))
+}
+
+/// The signed-in person, or `Unauthenticated`.
+pub async fn require_user() -> Result<CurrentUser, AppError> {
+    current_user().await?.ok_or(AppError::Unauthenticated)
+}
+
+/// The signed-in person holding `role`: `Unauthenticated` when signed out, `Forbidden`
+/// when signed in without the role.
+pub async fn require_role(role: Role) -> Result<CurrentUser, AppError> {
+    let user = require_user().await?;
+    if user.has_role(role) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Signs `user` in: a fresh session id (no fixation), the account and browser recorded.
+pub async fn start_session(user: &UserRow, now_ms: i64) -> Result<(), AppError> {
+    let session = session().await?;
+    let fail = |err: tower_sessions::session::Error| internal(anyhow::anyhow!("session: {err}"));
+    session.cycle_id().await.map_err(fail)?;
+    session.clear().await;
+    session.insert(keys::USER_ID, user.id).await.map_err(fail)?;
+    session
+        .insert(keys::SIGNED_IN_AT, now_ms)
+        .await
+        .map_err(fail)?;
+    let agent = crate::server::request::user_agent().await;
+    session
+        .insert(keys::USER_AGENT, agent)
+        .await
+        .map_err(fail)?;
+    Ok(())
+}
+
+/// Signs out: the session is deleted from the database and its cookie expired.
+pub async fn end_session() -> Result<(), AppError> {
+    session()
+        .await?
+        .flush()
+        .await
+        .map_err(|err| internal(anyhow::anyhow!("ending a session: {err}")))
+}

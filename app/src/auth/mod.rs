@@ -1,0 +1,23 @@
+//! Signing in and out: sign-up with e-mail verification, password sign-in, password
+//! reset and passwordless links by e-mail, sessions stored in the database, rate limits,
+//! and the `require_user` / `require_role` guards every server fn uses.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(all(test, feature = "ssr"))]
+mod tests;
+
+#[cfg(feature = "ssr")]
+pub use guard::{current_user, require_role, require_user};
+
+/// The signed-in person, loaded once per page render (in the HTML, no extra request).
+pub type CurrentUserResource =
+    leptos::prelude::OnceResource<Result<Option<model::CurrentUser>, crate::error::AppError>>;

@@ -1,0 +1,279 @@
+//! Pages of signing in and out. Every form is a plain HTML form posting to its server fn.
+
+use super::api::{
+    ConfirmEmail, RequestMagicLink, RequestPasswordReset, ResetPassword, SignIn, SignUp,
+    UseMagicLink,
+};
+use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::ui::form::{field_errors, use_form_error, use_typed_values, Field, FormAlert};
+use crate::ui::PageTitle;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+use std::collections::BTreeMap;
+
+/// A page title, prefixed with "Erreur" after a failed post (RGAA 11.10).
+fn title_with_error(
+    error: Memo<Option<AppError>>,
+    title: impl Fn() -> String + Send + Sync + 'static,
+) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || {
+        if error.with(Option::is_some) {
+            format!("{} : {}", t_string!(i18n, errors.title_prefix), title())
+        } else {
+            title()
+        }
+    })
+}
+
+fn errors_of(error: Memo<Option<AppError>>, field: &'static str) -> Signal<Vec<String>> {
+    Signal::derive(move || error.with(|e| field_errors(e.as_ref(), field)))
+}
+
+fn typed(values: Resource<BTreeMap<String, String>>, field: &'static str) -> Signal<String> {
+    Signal::derive(move || {
+        values
+            .get()
+            .and_then(|v| v.get(field).cloned())
+            .unwrap_or_default()
+    })
+}
+
+fn query_value(name: &'static str) -> Signal<String> {
+    let query = use_query_map();
+    Signal::derive(move || query.with(|q| q.get(name).unwrap_or_default()))
+}
+
+/// A form posting to a server fn, with the alert for errors not tied to a field.
+#[component]
+fn PostForm(
+    action: &'static str,
+    error: Memo<Option<AppError>>,
+    fields: &'static [&'static str],
+    #[prop(into)] submit: Signal<String>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <FormAlert error fields />
+        <form class="form" method="post" action=action novalidate>
+            {children()}
+            <button type="submit" class="button">{submit}</button>
+        </form>
+    }
+}
+
+/// `/connexion`.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let error = use_form_error(SignIn::url());
+    let values = use_typed_values("sign_in", error);
+    let confirmed = query_value("confirmee");
+    let new_password = query_value("nouveau-mot-de-passe");
+    let next = query_value("suite");
+    view! {
+        <PageTitle text=title_with_error(error, move || t_string!(i18n, auth.sign_in_title).to_string()) />
+        <div class="narrow">
+            <h1>{t!(i18n, auth.sign_in_title)}</h1>
+            {move || (!confirmed.get().is_empty()).then(|| view! {
+                <div class="alert alert--success" role="status"><p>{t!(i18n, auth.email_confirmed)}</p></div>
+            })}
+            {move || (!new_password.get().is_empty()).then(|| view! {
+                <div class="alert alert--success" role="status"><p>{t!(i18n, auth.password_changed)}</p></div>
+            })}
+            <Transition fallback=|| ()>
+                <PostForm action=SignIn::url() error fields=&["email", "password"]
+                    submit=Signal::derive(move || t_string!(i18n, auth.sign_in_submit).to_string())>
+                    <input type="hidden" name="next" value=next />
+                    <Field name="email" input_type="email" autocomplete="email"
+                        label=Signal::derive(move || t_string!(i18n, auth.email).to_string())
+                        value=typed(values, "email") errors=errors_of(error, "email") />
+                    <Field name="password" input_type="password" autocomplete="current-password"
+                        label=Signal::derive(move || t_string!(i18n, auth.password).to_string())
+                        errors=errors_of(error, "password") />
+                </PostForm>
+            </Transition>
+            <ul class="links" role="list">
+                <li><A href="/mot-de-passe-oublie">{t!(i18n, auth.forgot_link)}</A></li>
+                <li><A href="/connexion/lien-par-email">{t!(i18n, auth.magic_link)}</A></li>
+                <li><A href="/inscription">{t!(i18n, auth.sign_up_link)}</A></li>
+            </ul>
+        </div>
+    }
+}
+
+/// `/inscription`.
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let error = use_form_error(SignUp::url());
+    let values = use_typed_values("sign_up", error);
+    view! {
+        <PageTitle text=title_with_error(error, move || t_string!(i18n, auth.sign_up_title).to_string()) />
+        <div class="narrow">
+            <h1>{t!(i18n, auth.sign_up_title)}</h1>
+            <p>{t!(i18n, auth.sign_up_intro)}</p>
+            <Transition fallback=|| ()>
+                <PostForm action=SignUp::url() error fields=&["display_name", "email", "password"]
+                    submit=Signal::derive(move || t_string!(i18n, auth.sign_up_submit).to_string())>
+                    <Field name="display_name" autocomplete="name"
+                        label=Signal::derive(move || t_string!(i18n, auth.display_name).to_string())
+                        hint=Signal::derive(move || t_string!(i18n, auth.display_name_hint).to_string())
+                        value=typed(values, "display_name") errors=errors_of(error, "display_name") />
+                    <Field name="email" input_type="email" autocomplete="email"
+                        label=Signal::derive(move || t_string!(i18n, auth.email).to_string())
+                        hint=Signal::derive(move || t_string!(i18n, auth.email_hint).to_string())
+                        value=typed(values, "email") errors=errors_of(error, "email") />
+                    <Field name="password" input_type="password" autocomplete="new-password"
+                        label=Signal::derive(move || t_string!(i18n, auth.password).to_string())
+                        hint=Signal::derive(move || t_string!(i18n, auth.password_hint).to_string())
+                        errors=errors_of(error, "password") />
+                </PostForm>
+            </Transition>
+            <p><A href="/connexion">{t!(i18n, auth.have_account)}</A></p>
+        </div>
+    }
+}
+
+/// `/verifiez-vos-mails`: shown after every request for a mailed link, whatever the
+/// address (the page never tells whether an account exists).
+#[component]
+pub fn CheckMailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, auth.check_mail_title).to_string()) />
+        <div class="narrow">
+            <h1>{t!(i18n, auth.check_mail_title)}</h1>
+            <p>{t!(i18n, auth.check_mail_text)}</p>
+            <p>{t!(i18n, auth.check_mail_spam)}</p>
+            <p><A href="/connexion">{t!(i18n, auth.back_to_sign_in)}</A></p>
+        </div>
+    }
+}
+
+/// A page reached from a mailed link: one button posts the link's token. Following a
+/// link never acts by itself, so mail scanners cannot use links up.
+#[component]
+fn TokenPage(
+    action: &'static str,
+    #[prop(into)] title: Signal<String>,
+    #[prop(into)] intro: Signal<String>,
+    #[prop(into)] submit: Signal<String>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let error = use_form_error(action);
+    let token = query_value("jeton");
+    let i18n = use_i18n();
+    view! {
+        <PageTitle text=title_with_error(error, move || title.get()) />
+        <div class="narrow">
+            <h1>{title}</h1>
+            <p>{intro}</p>
+            <PostForm action error fields=&["password"] submit>
+                <input type="hidden" name="token" value=token />
+                {children.map(|c| c())}
+            </PostForm>
+            {move || error.with(|e| matches!(e, Some(AppError::Validation(m)) if m.contains_key("token"))).then(|| view! {
+                <p><A href="/connexion">{t!(i18n, auth.back_to_sign_in)}</A></p>
+            })}
+        </div>
+    }
+}
+
+/// `/verifier-email?jeton=…`.
+#[component]
+pub fn ConfirmEmailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <TokenPage action=ConfirmEmail::url()
+            title=Signal::derive(move || t_string!(i18n, auth.confirm_title).to_string())
+            intro=Signal::derive(move || t_string!(i18n, auth.confirm_intro).to_string())
+            submit=Signal::derive(move || t_string!(i18n, auth.confirm_submit).to_string()) />
+    }
+}
+
+/// `/connexion/lien?jeton=…`.
+#[component]
+pub fn UseMagicLinkPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <TokenPage action=UseMagicLink::url()
+            title=Signal::derive(move || t_string!(i18n, auth.magic_use_title).to_string())
+            intro=Signal::derive(move || t_string!(i18n, auth.magic_use_intro).to_string())
+            submit=Signal::derive(move || t_string!(i18n, auth.sign_in_submit).to_string()) />
+    }
+}
+
+/// `/nouveau-mot-de-passe?jeton=…`.
+#[component]
+pub fn NewPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let error = use_form_error(ResetPassword::url());
+    view! {
+        <TokenPage action=ResetPassword::url()
+            title=Signal::derive(move || t_string!(i18n, auth.new_password_title).to_string())
+            intro=Signal::derive(move || t_string!(i18n, auth.new_password_intro).to_string())
+            submit=Signal::derive(move || t_string!(i18n, auth.new_password_submit).to_string())>
+            <Field name="password" input_type="password" autocomplete="new-password"
+                label=Signal::derive(move || t_string!(i18n, auth.new_password).to_string())
+                hint=Signal::derive(move || t_string!(i18n, auth.password_hint).to_string())
+                errors=errors_of(error, "password") />
+        </TokenPage>
+    }
+}
+
+/// A page asking for an e-mail address to mail a link to.
+#[component]
+fn EmailRequestPage(
+    action: &'static str,
+    form: &'static str,
+    #[prop(into)] title: Signal<String>,
+    #[prop(into)] intro: Signal<String>,
+    #[prop(into)] submit: Signal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = use_form_error(action);
+    let values = use_typed_values(form, error);
+    view! {
+        <PageTitle text=title_with_error(error, move || title.get()) />
+        <div class="narrow">
+            <h1>{title}</h1>
+            <p>{intro}</p>
+            <Transition fallback=|| ()>
+                <PostForm action error fields=&["email"] submit>
+                    <Field name="email" input_type="email" autocomplete="email"
+                        label=Signal::derive(move || t_string!(i18n, auth.email).to_string())
+                        value=typed(values, "email") errors=errors_of(error, "email") />
+                </PostForm>
+            </Transition>
+            <p><A href="/connexion">{t!(i18n, auth.back_to_sign_in)}</A></p>
+        </div>
+    }
+}
+
+/// `/mot-de-passe-oublie`.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <EmailRequestPage action=RequestPasswordReset::url() form="request_password_reset"
+            title=Signal::derive(move || t_string!(i18n, auth.forgot_title).to_string())
+            intro=Signal::derive(move || t_string!(i18n, auth.forgot_intro).to_string())
+            submit=Signal::derive(move || t_string!(i18n, auth.send_link).to_string()) />
+    }
+}
+
+/// `/connexion/lien-par-email`.
+#[component]
+pub fn MagicLinkPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <EmailRequestPage action=RequestMagicLink::url() form="request_magic_link"
+            title=Signal::derive(move || t_string!(i18n, auth.magic_title).to_string())
+            intro=Signal::derive(move || t_string!(i18n, auth.magic_intro).to_string())
+            submit=Signal::derive(move || t_string!(i18n, auth.send_link).to_string()) />
+    }
+}

@@ -1,0 +1,188 @@
+//! Accessible form building blocks (RGAA 11): every field has a visible label, its hint
+//! and its errors are tied to it with `aria-describedby`, errors are announced, and what
+//! was typed is shown again after a failed post.
+//!
+//! Forms post to server fns as plain HTML forms. After a failure Leptos sends the browser
+//! back to the form's page with the error in the URL (`__err`, `__path`); the page reads
+//! it here, and the values typed (never passwords) from the session.
+
+use crate::error::AppError;
+use crate::i18n::{t_string, use_i18n};
+use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos_router::hooks::use_query_map;
+use std::collections::BTreeMap;
+
+/// The error of the last post of the server fn at `fn_url`, read from the page URL.
+pub fn use_form_error(fn_url: &'static str) -> Memo<Option<AppError>> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        query.with(|q| {
+            let path = q.get_str("__path")?;
+            if path != fn_url {
+                return None;
+            }
+            q.get_str("__err")
+                .map(ServerFnUrlError::<AppError>::decode_err)
+        })
+    })
+}
+
+/// Translation keys of the problems in `field`.
+pub fn field_errors(error: Option<&AppError>, field: &str) -> Vec<String> {
+    match error {
+        Some(AppError::Validation(map)) => map.get(field).cloned().unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// The values typed before the last failed post of `form` (empty when there was none).
+pub fn use_typed_values(
+    form: &'static str,
+    error: Memo<Option<AppError>>,
+) -> Resource<BTreeMap<String, String>> {
+    Resource::new(
+        move || error.with(Option::is_some),
+        move |failed| async move {
+            if failed {
+                crate::auth::api::get_typed_values(form.to_owned())
+                    .await
+                    .unwrap_or_default()
+            } else {
+                BTreeMap::new()
+            }
+        },
+    )
+}
+
+/// The translated text of an error key (`errors.*`).
+pub fn error_text(key: &str) -> String {
+    let i18n = use_i18n();
+    match key {
+        "errors.email_invalid" => t_string!(i18n, errors.email_invalid).to_string(),
+        "errors.password_too_short" => t_string!(i18n, errors.password_too_short).to_string(),
+        "errors.password_too_long" => t_string!(i18n, errors.password_too_long).to_string(),
+        "errors.password_weak" => t_string!(i18n, errors.password_weak).to_string(),
+        "errors.name_required" => t_string!(i18n, errors.name_required).to_string(),
+        "errors.name_too_long" => t_string!(i18n, errors.name_too_long).to_string(),
+        "errors.sign_in_failed" => t_string!(i18n, errors.sign_in_failed).to_string(),
+        "errors.email_unverified" => t_string!(i18n, errors.email_unverified).to_string(),
+        "errors.link_invalid" => t_string!(i18n, errors.link_invalid).to_string(),
+        "errors.required" => t_string!(i18n, errors.required).to_string(),
+        _ => t_string!(i18n, errors.invalid).to_string(),
+    }
+}
+
+/// The message shown above a form for an error that is not about one of its fields.
+pub fn form_error_text(error: &AppError, fields: &[&str]) -> Option<String> {
+    let i18n = use_i18n();
+    Some(match error {
+        AppError::Validation(map) => {
+            let other: Vec<String> = map
+                .iter()
+                .filter(|(field, _)| !fields.contains(&field.as_str()))
+                .flat_map(|(_, keys)| keys.iter().map(|k| error_text(k)))
+                .collect();
+            if other.is_empty() {
+                t_string!(i18n, errors.invalid).to_string()
+            } else {
+                other.join(" ")
+            }
+        }
+        AppError::RateLimited => t_string!(i18n, errors.rate_limited).to_string(),
+        AppError::Unauthenticated => t_string!(i18n, errors.unauthenticated).to_string(),
+        AppError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
+        AppError::NotFound => t_string!(i18n, errors.not_found).to_string(),
+        AppError::Closed => t_string!(i18n, errors.closed).to_string(),
+        AppError::Conflict(_) => t_string!(i18n, errors.conflict).to_string(),
+        AppError::Transport => t_string!(i18n, errors.transport).to_string(),
+        AppError::Internal => t_string!(i18n, errors.internal).to_string(),
+    })
+}
+
+/// The alert above a form after a failed post: announced by screen readers.
+#[component]
+pub fn FormAlert(error: Memo<Option<AppError>>, fields: &'static [&'static str]) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .and_then(|err| form_error_text(&err, fields))
+            .map(|text| {
+                view! {
+                    <div class="alert alert--error" role="alert">
+                        <p>{text}</p>
+                    </div>
+                }
+            })
+    }
+}
+
+/// A labelled input with its hint and errors.
+#[component]
+pub fn Field(
+    /// Form field name (the server fn argument).
+    name: &'static str,
+    /// Visible label.
+    #[prop(into)]
+    label: Signal<String>,
+    /// `type` of the input.
+    #[prop(default = "text")]
+    input_type: &'static str,
+    /// `autocomplete` token (WCAG 1.3.5).
+    #[prop(optional)]
+    autocomplete: Option<&'static str>,
+    /// Help shown under the label.
+    #[prop(optional, into)]
+    hint: Option<Signal<String>>,
+    /// Initial value (what was typed before a failed post).
+    #[prop(optional, into)]
+    value: Signal<String>,
+    /// Error keys for this field.
+    #[prop(into)]
+    errors: Signal<Vec<String>>,
+    #[prop(default = true)] required: bool,
+) -> impl IntoView {
+    let id = format!("champ-{name}");
+    let hint_id = format!("{id}-aide");
+    let error_id = format!("{id}-erreur");
+    let has_hint = hint.is_some();
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if !errors.with(Vec::is_empty) {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field--error=move || !errors.with(Vec::is_empty)>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{hint}</p> })}
+            {move || {
+                let errs = errors.get();
+                (!errs.is_empty()).then(|| {
+                    view! {
+                        <p class="field__error" id=error_id.clone()>
+                            {errs.iter().map(|k| error_text(k)).collect::<Vec<_>>().join(" ")}
+                        </p>
+                    }
+                })
+            }}
+            <input
+                id=id.clone()
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                required=required
+                aria-invalid=move || (!errors.with(Vec::is_empty)).then_some("true")
+                aria-describedby=described_by
+                value=value
+            />
+        </div>
+    }
+}

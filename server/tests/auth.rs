@@ -1,0 +1,248 @@
+//! Sign-in over HTTP: session cookies, id rotation, sign-out, cross-site refusal and the
+//! 429 answers of rate limits.
+
+// Test helpers fail by panicking.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod common;
+
+use app::accounts::model::{Email, NewPassword, Role};
+use app::accounts::service::create_user;
+use app::server::clock::Clock;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::response::Response;
+use common::{body_text, send, state};
+
+/// The sign-out form, only in pages of a signed-in person.
+const SIGN_OUT: &str = "action=\"/api/sign_out\"";
+
+const PASSWORD: &str = "Le héron pêche au bord du canal";
+
+async fn resident(db: &app::server::db::Db) {
+    create_user(
+        db,
+        &Clock::System,
+        &Email::parse("camille@example.org").unwrap(),
+        "Camille",
+        Role::Citizen,
+        NewPassword::parse(PASSWORD).unwrap(),
+    )
+    .await
+    .unwrap();
+}
+
+/// A same-origin form post, as a browser sends it; `html` false mimics a script client.
+fn form_post(path: &str, body: &str, cookie: Option<&str>, html: bool) -> Request<Body> {
+    let mut builder = Request::post(path)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ORIGIN, "http://127.0.0.1:3000")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::REFERER, "http://127.0.0.1:3000/connexion")
+        .header(
+            header::ACCEPT,
+            if html {
+                "text/html,application/xhtml+xml"
+            } else {
+                "application/json"
+            },
+        )
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::from(body.to_owned())).unwrap()
+}
+
+fn sign_in_body(password: &str) -> String {
+    format!(
+        "email=camille%40example.org&password={}&next=",
+        url::form_urlencoded::byte_serialize(password.as_bytes()).collect::<String>()
+    )
+}
+
+/// `name=value` of the session cookie set by a response, and the whole header.
+fn session_cookie(response: &Response) -> Option<(String, String)> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("parvis_session="))
+        .map(|v| (v.split(';').next().unwrap().to_owned(), v.to_owned()))
+}
+
+async fn page_with(router: axum::Router, cookie: &str) -> String {
+    let request = Request::get("/")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    body_text(send(router, request).await).await
+}
+
+app::db_test!(
+    signing_in_sets_a_fresh_http_only_session_that_signing_out_destroys,
+    |db| {
+        resident(&db).await;
+        let router = server::http::router(state(db.clone(), "http://127.0.0.1:3000"));
+
+        // A failed attempt keeps what was typed in an anonymous session…
+        let failed = send(
+            router.clone(),
+            form_post("/api/sign_in", &sign_in_body("wrong password!"), None, true),
+        )
+        .await;
+        assert!(failed.status().is_redirection());
+        let location = failed.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(location.contains("__err="), "{location}");
+        let (anonymous, _) = session_cookie(&failed).expect("anonymous session");
+
+        // …whose id is replaced when signing in (no session fixation).
+        let signed_in = send(
+            router.clone(),
+            form_post(
+                "/api/sign_in",
+                &sign_in_body(PASSWORD),
+                Some(&anonymous),
+                true,
+            ),
+        )
+        .await;
+        assert_eq!(signed_in.headers()[header::LOCATION], "/mon-espace");
+        let (session, raw) = session_cookie(&signed_in).expect("session cookie");
+        assert_ne!(session, anonymous);
+        assert!(
+            raw.contains("HttpOnly") && raw.contains("SameSite=Lax"),
+            "{raw}"
+        );
+        assert!(!raw.contains("Secure"), "plain HTTP in tests: {raw}");
+        let page = page_with(router.clone(), &session).await;
+        assert!(
+            page.contains("Connecté·e : <!>Camille") && page.contains(SIGN_OUT),
+            "{page}"
+        );
+        assert!(!page_with(router.clone(), &anonymous)
+            .await
+            .contains(SIGN_OUT));
+
+        let signed_out = send(
+            router.clone(),
+            form_post("/api/sign_out", "", Some(&session), true),
+        )
+        .await;
+        assert!(signed_out.status().is_redirection());
+        let (_, expired) = session_cookie(&signed_out).expect("cookie removal");
+        assert!(
+            expired.contains("Max-Age=0") || expired.contains("1970"),
+            "{expired}"
+        );
+        assert!(
+            !page_with(router, &session).await.contains(SIGN_OUT),
+            "the old id is dead"
+        );
+        let left: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(left, 0);
+    }
+);
+
+app::db_test!(on_https_the_session_cookie_is_secure_and_host_only, |db| {
+    resident(&db).await;
+    let router = server::http::router(state(db, "https://127.0.0.1:3000"));
+    let mut request = form_post("/api/sign_in", &sign_in_body(PASSWORD), None, true);
+    request
+        .headers_mut()
+        .insert(header::ORIGIN, "https://127.0.0.1:3000".parse().unwrap());
+    let response = send(router, request).await;
+    let (name_value, raw) = session_cookie(&response).expect("cookie");
+    assert!(name_value.starts_with("__Host-parvis_session="), "{raw}");
+    assert!(
+        raw.contains("Secure") && raw.contains("Path=/") && !raw.contains("Domain"),
+        "{raw}"
+    );
+});
+
+app::db_test!(a_cross_site_sign_in_is_refused, |db| {
+    resident(&db).await;
+    let router = server::http::router(state(db, "http://127.0.0.1:3000"));
+    let mut request = form_post("/api/sign_in", &sign_in_body(PASSWORD), None, true);
+    request
+        .headers_mut()
+        .insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+    request
+        .headers_mut()
+        .insert("sec-fetch-site", "cross-site".parse().unwrap());
+    let response = send(router, request).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(session_cookie(&response).is_none());
+});
+
+app::db_test!(too_many_sign_ins_get_429_and_a_translated_message, |db| {
+    resident(&db).await;
+    let router = server::http::router(state(db, "http://127.0.0.1:3000"));
+    for _ in 0..6 {
+        let response = send(
+            router.clone(),
+            form_post(
+                "/api/sign_in",
+                &sign_in_body("wrong password!"),
+                None,
+                false,
+            ),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let limited = send(
+        router.clone(),
+        form_post("/api/sign_in", &sign_in_body(PASSWORD), None, false),
+    )
+    .await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited.headers()[header::RETRY_AFTER], "60");
+    assert!(body_text(limited).await.contains("RateLimited"));
+
+    // A browser posting the form is sent back to it, where the message is shown.
+    let form = send(
+        router.clone(),
+        form_post("/api/sign_in", &sign_in_body(PASSWORD), None, true),
+    )
+    .await;
+    let location = form.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let path = location.trim_start_matches("http://127.0.0.1:3000");
+    let page = body_text(send(router, Request::get(path).body(Body::empty()).unwrap()).await).await;
+    assert!(page.contains("Trop de tentatives"), "{path}");
+});
+
+app::db_test!(
+    sign_up_is_limited_to_three_accounts_per_address_per_day,
+    |db| {
+        let router = server::http::router(state(db, "http://127.0.0.1:3000"));
+        for i in 0..4 {
+            let body = format!(
+                "display_name=R{i}&email=r{i}%40example.org&password={}",
+                url::form_urlencoded::byte_serialize(PASSWORD.as_bytes()).collect::<String>()
+            );
+            let response = send(
+                router.clone(),
+                form_post("/api/sign_up", &body, None, false),
+            )
+            .await;
+            let expected = if i < 3 {
+                StatusCode::OK
+            } else {
+                StatusCode::TOO_MANY_REQUESTS
+            };
+            assert_eq!(response.status(), expected, "sign-up #{}", i + 1);
+        }
+    }
+);
