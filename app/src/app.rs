@@ -1,5 +1,6 @@
 //! The HTML shell, the root component and the route table.
 
+use crate::accounts::pages::{ConfirmEmailChangePage, PeoplePage, ProfilePage};
 use crate::auth::pages::{
     CheckMailPage, ConfirmEmailPage, ForgotPasswordPage, MagicLinkPage, NewPasswordPage,
     SignInPage, SignUpPage, UseMagicLinkPage,
@@ -91,6 +92,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/nouveau-mot-de-passe") view=NewPasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/connexion/lien-par-email") view=MagicLinkPage ssr=SsrMode::Async />
                         <Route path=path!("/connexion/lien") view=UseMagicLinkPage ssr=SsrMode::Async />
+                        <Route path=path!("/mon-compte") view=ProfilePage ssr=SsrMode::Async />
+                        <Route path=path!("/confirmer-adresse") view=ConfirmEmailChangePage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/personnes") view=PeoplePage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <SiteFooter />

@@ -246,3 +246,89 @@ app::db_test!(
         }
     }
 );
+
+async fn sign_in_as(router: &axum::Router, email: &str) -> String {
+    let body = format!(
+        "email={}&password={}&next=",
+        url::form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>(),
+        url::form_urlencoded::byte_serialize(PASSWORD.as_bytes()).collect::<String>()
+    );
+    let response = send(router.clone(), form_post("/api/sign_in", &body, None, true)).await;
+    assert_eq!(response.headers()[header::LOCATION], "/mon-espace", "sign-in of {email}");
+    session_cookie(&response).expect("session").0
+}
+
+async fn admin(db: &app::server::db::Db) {
+    create_user(
+        db,
+        &Clock::System,
+        &Email::parse("admin@example.org").unwrap(),
+        "Admin",
+        Role::Admin,
+        NewPassword::parse(PASSWORD).unwrap(),
+    )
+    .await
+    .unwrap();
+}
+
+async fn roles_of_camille(db: &app::server::db::Db) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT r.role FROM user_roles r JOIN users u ON u.id = r.user_id WHERE u.email = 'camille@example.org'",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap()
+}
+
+async fn camille_id(db: &app::server::db::Db) -> i64 {
+    sqlx::query_scalar("SELECT id FROM users WHERE email = 'camille@example.org'")
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
+
+app::db_test!(account_server_fns_require_a_signed_in_person, |db| {
+    let router = server::http::router(state(db, "http://127.0.0.1:3000"));
+    for path in ["/api/profile", "/api/sign_out_elsewhere", "/api/search_people", "/api/role_log"] {
+        let body = if path == "/api/search_people" { "query=&page=1" } else { "" };
+        let response = send(router.clone(), form_post(path, body, None, false)).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+    let page = send(router, Request::get("/mon-compte").body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status(), StatusCode::UNAUTHORIZED);
+    assert!(body_text(page).await.contains("/connexion?suite=/mon-compte"));
+});
+
+app::db_test!(only_administrators_see_people_and_change_roles, |db| {
+    resident(&db).await;
+    admin(&db).await;
+    let router = server::http::router(state(db.clone(), "http://127.0.0.1:3000"));
+    let citizen = sign_in_as(&router, "camille@example.org").await;
+    let target = camille_id(&db).await;
+    let grant = format!("user_id={target}&role=admin&change=grant&back=%2F");
+
+    let response = send(router.clone(), form_post("/api/search_people", "query=&page=1", Some(&citizen), false)).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = send(router.clone(), form_post("/api/set_role", &grant, Some(&citizen), false)).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(roles_of_camille(&db).await.is_empty(), "a citizen cannot make themselves admin");
+    let page = Request::get("/admin/personnes").header(header::COOKIE, &citizen).body(Body::empty()).unwrap();
+    assert_eq!(send(router.clone(), page).await.status(), StatusCode::FORBIDDEN);
+
+    let admin = sign_in_as(&router, "admin@example.org").await;
+    let agent = format!("user_id={target}&role=agent&change=grant&back=%2Fadmin%2Fpersonnes");
+    let response = send(router.clone(), form_post("/api/set_role", &agent, Some(&admin), true)).await;
+    assert_eq!(response.headers()[header::LOCATION], "/admin/personnes");
+    assert_eq!(roles_of_camille(&db).await, vec!["agent".to_owned()]);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'role_granted' AND target_user_id = $1 AND detail = 'agent'",
+    )
+    .bind(target)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+    let page = Request::get("/admin/personnes?q=camille").header(header::COOKIE, &admin).body(Body::empty()).unwrap();
+    let html = body_text(send(router, page).await).await;
+    assert!(html.contains("camille@example.org") && !html.contains("admin@example.org</span>"), "search filters");
+});

@@ -105,6 +105,38 @@ impl fmt::Debug for NewPassword {
     }
 }
 
+/// What a person sees and changes on their profile page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub display_name: String,
+    pub email: String,
+    pub has_password: bool,
+    pub sessions: Vec<crate::auth::model::ActiveSession>,
+}
+
+/// An account in the administrators' people list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonSummary {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub email_verified: bool,
+    pub roles: Vec<Role>,
+}
+
+/// One line of the role-change log: who changed whose role, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleChange {
+    pub at_ms: i64,
+    pub actor: String,
+    pub target: String,
+    pub role: String,
+    pub granted: bool,
+}
+
+/// The staff roles an administrator can grant.
+pub const STAFF_ROLES: [Role; 3] = [Role::Agent, Role::Moderator, Role::Admin];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -145,3 +145,114 @@ pub async fn grant_role(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Changes the display name.
+pub async fn set_display_name(
+    pool: &AnyPool,
+    user_id: i64,
+    name: &str,
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3")
+        .bind(name)
+        .bind(now_ms)
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Moves an account to a new, proven address; false when another account uses it.
+pub async fn set_email(
+    pool: &AnyPool,
+    user_id: i64,
+    email: &str,
+    now_ms: i64,
+) -> sqlx::Result<bool> {
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(pool)
+        .await?;
+    if taken.is_some_and(|id| id != user_id) {
+        return Ok(false);
+    }
+    let done = sqlx::query(
+        "UPDATE users SET email = $1, email_verified_at = $2, updated_at = $2 WHERE id = $3",
+    )
+    .bind(email)
+    .bind(now_ms)
+    .bind(user_id)
+    .execute(pool)
+    .await;
+    match done {
+        Ok(_) => Ok(true),
+        // Another account took the address between the check and the update.
+        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => Ok(false),
+        Err(err) => Err(err),
+    }
+}
+
+/// A page of accounts whose e-mail or name contains `query`, by e-mail.
+pub async fn search(
+    pool: &AnyPool,
+    query: &str,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<UserRow>> {
+    let pattern = format!(
+        "%{}%",
+        query
+            .trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let rows = sqlx::query(
+        "SELECT id, email, display_name, email_verified_at FROM users \
+         WHERE email LIKE $1 ESCAPE '\\' OR LOWER(display_name) LIKE $1 ESCAPE '\\' \
+         ORDER BY email LIMIT $2 OFFSET $3",
+    )
+    .bind(pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<sqlx::Result<_>>()?;
+    // One query for the roles of the whole page (no N+1).
+    let mut roles = roles_of_many(pool, &ids).await?;
+    rows.iter()
+        .map(|row| {
+            let id: i64 = row.try_get("id")?;
+            user_from_row(row, roles.remove(&id).unwrap_or_default())
+        })
+        .collect()
+}
+
+async fn roles_of_many(
+    pool: &AnyPool,
+    ids: &[i64],
+) -> sqlx::Result<std::collections::HashMap<i64, Vec<Role>>> {
+    let mut map: std::collections::HashMap<i64, Vec<Role>> = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(map);
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT user_id, role FROM user_roles WHERE user_id IN ({}) ORDER BY role",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    for (user_id, role) in query.fetch_all(pool).await? {
+        if let Some(role) = Role::parse(&role) {
+            map.entry(user_id).or_default().push(role);
+        }
+    }
+    Ok(map)
+}

@@ -40,7 +40,10 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
 
 /// The signed-in person, or `Unauthenticated`.
 pub async fn require_user() -> Result<CurrentUser, AppError> {
-    current_user().await?.ok_or(AppError::Unauthenticated)
+    current_user().await?.ok_or_else(|| {
+        crate::server::request::set_error_status(&AppError::Unauthenticated);
+        AppError::Unauthenticated
+    })
 }
 
 /// The signed-in person holding `role`: `Unauthenticated` when signed out, `Forbidden`
@@ -50,6 +53,7 @@ pub async fn require_role(role: Role) -> Result<CurrentUser, AppError> {
     if user.has_role(role) {
         Ok(user)
     } else {
+        crate::server::request::set_error_status(&AppError::Forbidden);
         Err(AppError::Forbidden)
     }
 }

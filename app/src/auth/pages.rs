@@ -6,64 +6,14 @@ use super::api::{
 };
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::ui::form::{field_errors, use_form_error, use_typed_values, Field, FormAlert};
+use crate::ui::form::{
+    errors_of, query_value, title_with_error, typed, use_form_error, use_typed_values, Field,
+    PostForm,
+};
 use crate::ui::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
-use std::collections::BTreeMap;
-
-/// A page title, prefixed with "Erreur" after a failed post (RGAA 11.10).
-fn title_with_error(
-    error: Memo<Option<AppError>>,
-    title: impl Fn() -> String + Send + Sync + 'static,
-) -> Signal<String> {
-    let i18n = use_i18n();
-    Signal::derive(move || {
-        if error.with(Option::is_some) {
-            format!("{} : {}", t_string!(i18n, errors.title_prefix), title())
-        } else {
-            title()
-        }
-    })
-}
-
-fn errors_of(error: Memo<Option<AppError>>, field: &'static str) -> Signal<Vec<String>> {
-    Signal::derive(move || error.with(|e| field_errors(e.as_ref(), field)))
-}
-
-fn typed(values: Resource<BTreeMap<String, String>>, field: &'static str) -> Signal<String> {
-    Signal::derive(move || {
-        values
-            .get()
-            .and_then(|v| v.get(field).cloned())
-            .unwrap_or_default()
-    })
-}
-
-fn query_value(name: &'static str) -> Signal<String> {
-    let query = use_query_map();
-    Signal::derive(move || query.with(|q| q.get(name).unwrap_or_default()))
-}
-
-/// A form posting to a server fn, with the alert for errors not tied to a field.
-#[component]
-fn PostForm(
-    action: &'static str,
-    error: Memo<Option<AppError>>,
-    fields: &'static [&'static str],
-    #[prop(into)] submit: Signal<String>,
-    children: Children,
-) -> impl IntoView {
-    view! {
-        <FormAlert error fields />
-        <form class="form" method="post" action=action novalidate>
-            {children()}
-            <button type="submit" class="button">{submit}</button>
-        </form>
-    }
-}
 
 /// `/connexion`.
 #[component]
@@ -157,7 +107,7 @@ pub fn CheckMailPage() -> impl IntoView {
 /// A page reached from a mailed link: one button posts the link's token. Following a
 /// link never acts by itself, so mail scanners cannot use links up.
 #[component]
-fn TokenPage(
+pub fn TokenPage(
     action: &'static str,
     #[prop(into)] title: Signal<String>,
     #[prop(into)] intro: Signal<String>,

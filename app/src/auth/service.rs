@@ -110,10 +110,10 @@ async fn queue(state: &AppState, mail: OutgoingMail) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Issues a token and queues the mail carrying its link.
-async fn send_token(
+/// Issues a token for `user_id` and queues the mail carrying its link to `to`.
+pub async fn send_token_to(
     state: &AppState,
-    user: &UserRow,
+    user_id: i64,
     to: &str,
     purpose: TokenPurpose,
     kind: LinkMail,
@@ -125,7 +125,7 @@ async fn send_token(
         state.db.pool(),
         &hash,
         purpose,
-        user.id,
+        user_id,
         to,
         state.clock.now_ms(),
     )
@@ -245,9 +245,9 @@ pub async fn sign_up(state: &AppState, form: SignUp, lang: Lang, ip: &str) -> Re
     let to = form.email.as_str();
     match created {
         Some(_) => {
-            send_token(
+            send_token_to(
                 state,
-                &user,
+                user.id,
                 to,
                 TokenPurpose::VerifyEmail,
                 LinkMail::VerifyEmail,
@@ -346,9 +346,9 @@ pub async fn sign_in(
     if !user.email_verified {
         // Only someone who knows the password learns the account awaits verification.
         if mail_allowed(state, &email, ip).await? {
-            send_token(
+            send_token_to(
                 state,
-                &user,
+                user.id,
                 email.as_str(),
                 TokenPurpose::VerifyEmail,
                 LinkMail::VerifyEmail,
@@ -399,7 +399,7 @@ pub async fn request_link(
             "/connexion/lien",
         ),
     };
-    send_token(state, &user, email.as_str(), purpose, mail, path, lang).await
+    send_token_to(state, user.id, email.as_str(), purpose, mail, path, lang).await
 }
 
 /// Sets a new password with a reset link. The link proves the mailbox, so the address

@@ -105,18 +105,29 @@ pub async fn finish<T>(
                 .insert(&format!("{FLASH_PREFIX}{form}"), values)
                 .await;
         }
-    } else if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+    } else {
+        set_error_status(&err);
+    }
+    Err(err)
+}
+
+/// Gives a script client (not a plain form post, which is redirected back to its page)
+/// the HTTP status of `err`: 401, 403, 422, 429 with `Retry-After`…
+pub fn set_error_status(err: &AppError) {
+    if is_html_form() {
+        return;
+    }
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(status) = http::StatusCode::from_u16(err.status()) {
             res.set_status(status);
         }
-        if err == AppError::RateLimited {
+        if *err == AppError::RateLimited {
             res.insert_header(
                 http::header::RETRY_AFTER,
                 http::HeaderValue::from_static("60"),
             );
         }
     }
-    Err(err)
 }
 
 /// The values last typed in `form`, kept by [`finish`] after a failed plain form post.

@@ -69,6 +69,10 @@ pub fn error_text(key: &str) -> String {
         "errors.email_unverified" => t_string!(i18n, errors.email_unverified).to_string(),
         "errors.link_invalid" => t_string!(i18n, errors.link_invalid).to_string(),
         "errors.required" => t_string!(i18n, errors.required).to_string(),
+        "errors.password_wrong" => t_string!(i18n, errors.password_wrong).to_string(),
+        "errors.email_unchanged" => t_string!(i18n, errors.email_unchanged).to_string(),
+        "errors.email_taken" => t_string!(i18n, errors.email_taken).to_string(),
+        "errors.own_admin_role" => t_string!(i18n, errors.own_admin_role).to_string(),
         _ => t_string!(i18n, errors.invalid).to_string(),
     }
 }
@@ -117,6 +121,57 @@ pub fn FormAlert(error: Memo<Option<AppError>>, fields: &'static [&'static str])
     }
 }
 
+/// A page title, prefixed with "Erreur" after a failed post (RGAA 11.10).
+pub fn title_with_error(
+    error: Memo<Option<AppError>>,
+    title: impl Fn() -> String + Send + Sync + 'static,
+) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || {
+        if error.with(Option::is_some) {
+            format!("{} : {}", t_string!(i18n, errors.title_prefix), title())
+        } else {
+            title()
+        }
+    })
+}
+
+pub fn errors_of(error: Memo<Option<AppError>>, field: &'static str) -> Signal<Vec<String>> {
+    Signal::derive(move || error.with(|e| field_errors(e.as_ref(), field)))
+}
+
+pub fn typed(values: Resource<BTreeMap<String, String>>, field: &'static str) -> Signal<String> {
+    Signal::derive(move || {
+        values
+            .get()
+            .and_then(|v| v.get(field).cloned())
+            .unwrap_or_default()
+    })
+}
+
+pub fn query_value(name: &'static str) -> Signal<String> {
+    let query = use_query_map();
+    Signal::derive(move || query.with(|q| q.get(name).unwrap_or_default()))
+}
+
+/// A form posting to a server fn, with the alert for errors not tied to a field.
+#[component]
+pub fn PostForm(
+    action: &'static str,
+    error: Memo<Option<AppError>>,
+    fields: &'static [&'static str],
+    #[prop(into)] submit: Signal<String>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <FormAlert error fields />
+        <form class="form" method="post" action=action novalidate>
+            {children()}
+            <button type="submit" class="button">{submit}</button>
+        </form>
+    }
+}
+
 /// A labelled input with its hint and errors.
 #[component]
 pub fn Field(
@@ -141,8 +196,14 @@ pub fn Field(
     #[prop(into)]
     errors: Signal<Vec<String>>,
     #[prop(default = true)] required: bool,
+    /// Distinguishes two fields of the same name on one page (their ids must differ).
+    #[prop(optional)]
+    id_suffix: Option<&'static str>,
 ) -> impl IntoView {
-    let id = format!("champ-{name}");
+    let id = match id_suffix {
+        Some(suffix) => format!("champ-{name}-{suffix}"),
+        None => format!("champ-{name}"),
+    };
     let hint_id = format!("{id}-aide");
     let error_id = format!("{id}-erreur");
     let has_hint = hint.is_some();

@@ -1,5 +1,6 @@
 //! The page frame: skip link, header with navigation and language switch, footer.
 
+use crate::accounts::model::Role;
 use crate::auth::api::SignOut;
 use crate::auth::CurrentUserResource;
 use crate::i18n::{t, t_string, use_i18n, Locale};
@@ -60,12 +61,15 @@ pub fn AccountMenu() -> impl IntoView {
                 };
                 match current {
                     Some(user) => {
+                        let admin = user.has_role(Role::Admin);
                         let name = user.display_name;
                         view! {
                             <div class="account-menu">
                                 <span class="account-menu__name">
                                     {t!(i18n, auth.signed_in_as, name = move || name.clone())}
                                 </span>
+                                <A href="/mon-compte">{t!(i18n, nav.account)}</A>
+                                {admin.then(|| view! { <A href="/admin/personnes">{t!(i18n, nav.admin)}</A> })}
                                 <form method="post" action=SignOut::url()>
                                     <button type="submit" class="button button--small">{t!(i18n, auth.sign_out)}</button>
                                 </form>

@@ -48,7 +48,7 @@ test('bad input is explained next to each field and what was typed stays', async
 
   // A well-formed address with a guessable password: only the password is refused.
   await email.fill(uniqueEmail('weak'));
-  await page.getByLabel('Mot de passe').fill('saintaubin2026');
+  await page.getByLabel('Mot de passe').fill('motdepasse2026');
   await page.getByRole('button', { name: 'Créer mon compte' }).click();
   await expect(page.getByLabel('Mot de passe')).toHaveAccessibleDescription(/trop facile à deviner/);
   await expect(page.getByLabel('Adresse électronique')).not.toHaveAttribute('aria-invalid', 'true');
