@@ -19,17 +19,16 @@ const SIGN_OUT: &str = "action=\"/api/sign_out\"";
 
 const PASSWORD: &str = "Le héron pêche au bord du canal";
 
+async fn account(db: &app::server::db::Db, email: &str, name: &str, role: Role) {
+    let email = Email::parse(email).unwrap();
+    let password = NewPassword::parse(PASSWORD).unwrap();
+    create_user(db, &Clock::System, &email, name, role, password)
+        .await
+        .unwrap();
+}
+
 async fn resident(db: &app::server::db::Db) {
-    create_user(
-        db,
-        &Clock::System,
-        &Email::parse("camille@example.org").unwrap(),
-        "Camille",
-        Role::Citizen,
-        NewPassword::parse(PASSWORD).unwrap(),
-    )
-    .await
-    .unwrap();
+    account(db, "camille@example.org", "Camille", Role::Citizen).await;
 }
 
 /// A same-origin form post, as a browser sends it; `html` false mimics a script client.
@@ -254,21 +253,16 @@ async fn sign_in_as(router: &axum::Router, email: &str) -> String {
         url::form_urlencoded::byte_serialize(PASSWORD.as_bytes()).collect::<String>()
     );
     let response = send(router.clone(), form_post("/api/sign_in", &body, None, true)).await;
-    assert_eq!(response.headers()[header::LOCATION], "/mon-espace", "sign-in of {email}");
+    assert_eq!(
+        response.headers()[header::LOCATION],
+        "/mon-espace",
+        "sign-in of {email}"
+    );
     session_cookie(&response).expect("session").0
 }
 
 async fn admin(db: &app::server::db::Db) {
-    create_user(
-        db,
-        &Clock::System,
-        &Email::parse("admin@example.org").unwrap(),
-        "Admin",
-        Role::Admin,
-        NewPassword::parse(PASSWORD).unwrap(),
-    )
-    .await
-    .unwrap();
+    account(db, "admin@example.org", "Admin", Role::Admin).await;
 }
 
 async fn roles_of_camille(db: &app::server::db::Db) -> Vec<String> {
@@ -289,14 +283,29 @@ async fn camille_id(db: &app::server::db::Db) -> i64 {
 
 app::db_test!(account_server_fns_require_a_signed_in_person, |db| {
     let router = server::http::router(state(db, "http://127.0.0.1:3000"));
-    for path in ["/api/profile", "/api/sign_out_elsewhere", "/api/search_people", "/api/role_log"] {
-        let body = if path == "/api/search_people" { "query=&page=1" } else { "" };
+    for path in [
+        "/api/profile",
+        "/api/sign_out_elsewhere",
+        "/api/search_people",
+        "/api/role_log",
+    ] {
+        let body = if path == "/api/search_people" {
+            "query=&page=1"
+        } else {
+            ""
+        };
         let response = send(router.clone(), form_post(path, body, None, false)).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
     }
-    let page = send(router, Request::get("/mon-compte").body(Body::empty()).unwrap()).await;
+    let page = send(
+        router,
+        Request::get("/mon-compte").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(page.status(), StatusCode::UNAUTHORIZED);
-    assert!(body_text(page).await.contains("/connexion?suite=/mon-compte"));
+    assert!(body_text(page)
+        .await
+        .contains("/connexion?suite=/mon-compte"));
 });
 
 app::db_test!(only_administrators_see_people_and_change_roles, |db| {
@@ -307,17 +316,38 @@ app::db_test!(only_administrators_see_people_and_change_roles, |db| {
     let target = camille_id(&db).await;
     let grant = format!("user_id={target}&role=admin&change=grant&back=%2F");
 
-    let response = send(router.clone(), form_post("/api/search_people", "query=&page=1", Some(&citizen), false)).await;
+    let response = send(
+        router.clone(),
+        form_post("/api/search_people", "query=&page=1", Some(&citizen), false),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let response = send(router.clone(), form_post("/api/set_role", &grant, Some(&citizen), false)).await;
+    let response = send(
+        router.clone(),
+        form_post("/api/set_role", &grant, Some(&citizen), false),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(roles_of_camille(&db).await.is_empty(), "a citizen cannot make themselves admin");
-    let page = Request::get("/admin/personnes").header(header::COOKIE, &citizen).body(Body::empty()).unwrap();
-    assert_eq!(send(router.clone(), page).await.status(), StatusCode::FORBIDDEN);
+    assert!(
+        roles_of_camille(&db).await.is_empty(),
+        "a citizen cannot make themselves admin"
+    );
+    let page = Request::get("/admin/personnes")
+        .header(header::COOKIE, &citizen)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        send(router.clone(), page).await.status(),
+        StatusCode::FORBIDDEN
+    );
 
     let admin = sign_in_as(&router, "admin@example.org").await;
     let agent = format!("user_id={target}&role=agent&change=grant&back=%2Fadmin%2Fpersonnes");
-    let response = send(router.clone(), form_post("/api/set_role", &agent, Some(&admin), true)).await;
+    let response = send(
+        router.clone(),
+        form_post("/api/set_role", &agent, Some(&admin), true),
+    )
+    .await;
     assert_eq!(response.headers()[header::LOCATION], "/admin/personnes");
     assert_eq!(roles_of_camille(&db).await, vec!["agent".to_owned()]);
     let audited: i64 = sqlx::query_scalar(
@@ -328,7 +358,13 @@ app::db_test!(only_administrators_see_people_and_change_roles, |db| {
     .await
     .unwrap();
     assert_eq!(audited, 1);
-    let page = Request::get("/admin/personnes?q=camille").header(header::COOKIE, &admin).body(Body::empty()).unwrap();
+    let page = Request::get("/admin/personnes?q=camille")
+        .header(header::COOKIE, &admin)
+        .body(Body::empty())
+        .unwrap();
     let html = body_text(send(router, page).await).await;
-    assert!(html.contains("camille@example.org") && !html.contains("admin@example.org</span>"), "search filters");
+    assert!(
+        html.contains("camille@example.org") && !html.contains("admin@example.org</span>"),
+        "search filters"
+    );
 });

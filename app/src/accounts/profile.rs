@@ -5,7 +5,7 @@ use super::repo as accounts;
 use super::service::{hash_password_async, verify_password_async};
 use crate::auth::model::{ActiveSession, CurrentUser, DisplayName, TokenPurpose};
 use crate::auth::repo;
-use crate::auth::service::{check_password_strength, personal_words, send_token_to, token_hash};
+use crate::auth::service::{check_password_strength, consume_link, personal_words, send_token_to};
 use crate::error::{internal, AppError};
 use crate::mail::templates::LinkMail;
 use crate::server::state::AppState;
@@ -137,17 +137,7 @@ pub async fn request_email_change(
 /// Follows the link mailed to a new address.
 pub async fn confirm_email_change(state: &AppState, token: &str) -> Result<(), AppError> {
     let now = state.clock.now_ms();
-    let Some((user_id, email)) = repo::consume_token(
-        state.db.pool(),
-        &token_hash(token),
-        TokenPurpose::ChangeEmail,
-        now,
-    )
-    .await
-    .map_err(internal)?
-    else {
-        return Err(AppError::field("token", "errors.link_invalid"));
-    };
+    let (user_id, email) = consume_link(state, token, TokenPurpose::ChangeEmail).await?;
     if !accounts::set_email(state.db.pool(), user_id, &email, now)
         .await
         .map_err(internal)?

@@ -275,19 +275,28 @@ pub async fn sign_up(state: &AppState, form: SignUp, lang: Lang, ip: &str) -> Re
 
 /// Confirms an address with the link mailed at sign-up (or to a new address).
 pub async fn confirm_email(state: &AppState, token: &str) -> Result<(), AppError> {
-    let now = state.clock.now_ms();
-    let hash = token_hash(token);
-    if let Some((user_id, _)) =
-        repo::consume_token(state.db.pool(), &hash, TokenPurpose::VerifyEmail, now)
-            .await
-            .map_err(internal)?
-    {
-        accounts::mark_email_verified(state.db.pool(), user_id, now)
-            .await
-            .map_err(internal)?;
-        return Ok(());
-    }
-    Err(AppError::field("token", "errors.link_invalid"))
+    let (user_id, _) = consume_link(state, token, TokenPurpose::VerifyEmail).await?;
+    accounts::mark_email_verified(state.db.pool(), user_id, state.clock.now_ms())
+        .await
+        .map_err(internal)
+}
+
+/// Uses a mailed link once: its account and address, or "this link is no longer valid"
+/// (unknown, expired, already used, or meant for something else).
+pub async fn consume_link(
+    state: &AppState,
+    token: &str,
+    purpose: TokenPurpose,
+) -> Result<(i64, String), AppError> {
+    repo::consume_token(
+        state.db.pool(),
+        &token_hash(token),
+        purpose,
+        state.clock.now_ms(),
+    )
+    .await
+    .map_err(internal)?
+    .ok_or_else(|| AppError::field("token", "errors.link_invalid"))
 }
 
 /// Checks an e-mail and password. Unknown e-mails cost the same time as wrong passwords;
@@ -413,17 +422,7 @@ pub async fn reset_password(
     check_password_strength(&password, &[]).map_err(|e| AppError::field("password", e))?;
     let hash = hash_password_async(&password).await.map_err(internal)?;
     let now = state.clock.now_ms();
-    let Some((user_id, _)) = repo::consume_token(
-        state.db.pool(),
-        &token_hash(token),
-        TokenPurpose::ResetPassword,
-        now,
-    )
-    .await
-    .map_err(internal)?
-    else {
-        return Err(AppError::field("token", "errors.link_invalid"));
-    };
+    let (user_id, _) = consume_link(state, token, TokenPurpose::ResetPassword).await?;
     accounts::set_password_hash(state.db.pool(), user_id, &hash, now)
         .await
         .map_err(internal)?;
@@ -449,17 +448,7 @@ pub async fn reset_password(
 /// Signs in with a magic link; the link also proves the mailbox.
 pub async fn use_magic_link(state: &AppState, token: &str) -> Result<UserRow, AppError> {
     let now = state.clock.now_ms();
-    let Some((user_id, _)) = repo::consume_token(
-        state.db.pool(),
-        &token_hash(token),
-        TokenPurpose::MagicLink,
-        now,
-    )
-    .await
-    .map_err(internal)?
-    else {
-        return Err(AppError::field("token", "errors.link_invalid"));
-    };
+    let (user_id, _) = consume_link(state, token, TokenPurpose::MagicLink).await?;
     accounts::mark_email_verified(state.db.pool(), user_id, now)
         .await
         .map_err(internal)?;

@@ -28,6 +28,22 @@ fn state(db: &Db) -> AppState {
     )
 }
 
+/// A confirmed resident account with the test password; its id.
+async fn resident(db: &Db, state: &AppState, email: &str) -> i64 {
+    let email = Email::parse(email).expect("valid e-mail");
+    let password = NewPassword::parse(PASSWORD).expect("valid password");
+    create_user(
+        db,
+        &state.clock,
+        &email,
+        "Résident",
+        Role::Citizen,
+        password,
+    )
+    .await
+    .expect("user")
+}
+
 fn sign_up_form(email: &str) -> SignUp {
     SignUp::parse("Léa", email, PASSWORD, "Saint-Aubin-du-Parvis").expect("valid form")
 }
@@ -140,16 +156,7 @@ crate::db_test!(a_taken_address_answers_alike_and_mails_its_owner, |db| {
 
 crate::db_test!(wrong_passwords_and_unknown_emails_fail_alike, |db| {
     let state = state(&db);
-    create_user(
-        &db,
-        &state.clock,
-        &Email::parse("c@example.org").expect("e"),
-        "C",
-        Role::Citizen,
-        NewPassword::parse(PASSWORD).expect("p"),
-    )
-    .await
-    .expect("user");
+    resident(&db, &state, "c@example.org").await;
     let wrong = service::sign_in(&state, "c@example.org", "not the password", "ip", Lang::Fr).await;
     let unknown = service::sign_in(&state, "x@example.org", PASSWORD, "ip", Lang::Fr).await;
     assert_eq!(wrong.err(), unknown.err());
@@ -179,16 +186,7 @@ crate::db_test!(
     failures_slow_an_account_down_but_never_lock_its_owner_out,
     |db| {
         let state = state(&db);
-        create_user(
-            &db,
-            &state.clock,
-            &Email::parse("v@example.org").expect("e"),
-            "V",
-            Role::Citizen,
-            NewPassword::parse(PASSWORD).expect("p"),
-        )
-        .await
-        .expect("user");
+        resident(&db, &state, "v@example.org").await;
         // An attacker fails many times from many addresses…
         for i in 0..12 {
             let _ = service::sign_in(
@@ -235,16 +233,7 @@ crate::db_test!(
     reset_links_change_the_password_once_and_end_sessions,
     |db| {
         let state = state(&db);
-        let id = create_user(
-            &db,
-            &state.clock,
-            &Email::parse("r@example.org").expect("e"),
-            "R",
-            Role::Citizen,
-            NewPassword::parse(PASSWORD).expect("p"),
-        )
-        .await
-        .expect("user");
+        let id = resident(&db, &state, "r@example.org").await;
         sqlx::query(
             "INSERT INTO sessions (id, data, expires_at, user_id) VALUES ('s1', '{}', $1, $2)",
         )
@@ -303,16 +292,7 @@ crate::db_test!(
 
 crate::db_test!(magic_links_expire_after_fifteen_minutes, |db| {
     let state = state(&db);
-    create_user(
-        &db,
-        &state.clock,
-        &Email::parse("m@example.org").expect("e"),
-        "M",
-        Role::Citizen,
-        NewPassword::parse(PASSWORD).expect("p"),
-    )
-    .await
-    .expect("user");
+    resident(&db, &state, "m@example.org").await;
     request_link(
         &state,
         LinkRequest::MagicLink,
@@ -345,16 +325,7 @@ crate::db_test!(magic_links_expire_after_fifteen_minutes, |db| {
 
 crate::db_test!(link_mails_are_limited_per_address_quietly, |db| {
     let state = state(&db);
-    create_user(
-        &db,
-        &state.clock,
-        &Email::parse("q@example.org").expect("e"),
-        "Q",
-        Role::Citizen,
-        NewPassword::parse(PASSWORD).expect("p"),
-    )
-    .await
-    .expect("user");
+    resident(&db, &state, "q@example.org").await;
     for _ in 0..5 {
         request_link(
             &state,

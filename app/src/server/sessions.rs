@@ -87,44 +87,22 @@ const UPSERT: &str =
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         // A new id is drawn until it is free (collisions are astronomically rare).
-        loop {
-            let c = columns(record)?;
-            let sql = format!("{UPSERT} ON CONFLICT (id) DO NOTHING");
-            let done = sqlx::query(&sql)
-                .bind(record.id.to_string())
-                .bind(c.data)
-                .bind(c.expires_at)
-                .bind(c.user_id)
-                .bind(c.signed_in_at)
-                .bind(c.user_agent)
-                .execute(self.db.pool())
-                .await
-                .map_err(backend)?;
-            if done.rows_affected() == 1 {
-                return Ok(());
-            }
+        while write(&self.db, record, "ON CONFLICT (id) DO NOTHING").await? == 0 {
             record.id = Id::default();
         }
+        Ok(())
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
-        let c = columns(record)?;
-        let sql = format!(
-            "{UPSERT} ON CONFLICT (id) DO UPDATE SET data = excluded.data, \
+        write(
+            &self.db,
+            record,
+            "ON CONFLICT (id) DO UPDATE SET data = excluded.data, \
              expires_at = excluded.expires_at, user_id = excluded.user_id, \
-             signed_in_at = excluded.signed_in_at, user_agent = excluded.user_agent"
-        );
-        sqlx::query(&sql)
-            .bind(record.id.to_string())
-            .bind(c.data)
-            .bind(c.expires_at)
-            .bind(c.user_id)
-            .bind(c.signed_in_at)
-            .bind(c.user_agent)
-            .execute(self.db.pool())
-            .await
-            .map_err(backend)?;
-        Ok(())
+             signed_in_at = excluded.signed_in_at, user_agent = excluded.user_agent",
+        )
+        .await
+        .map(|_| ())
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
