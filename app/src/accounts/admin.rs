@@ -99,10 +99,21 @@ pub async fn set_role(
     tx.commit().await.map_err(internal)
 }
 
+/// A row of the role-change log as queried.
+#[derive(sqlx::FromRow)]
+struct RoleChangeRow {
+    created_at: i64,
+    actor: Option<String>,
+    target: Option<String>,
+    detail: String,
+    action: String,
+}
+
 /// The latest role changes, newest first.
 pub async fn role_log(state: &AppState, limit: i64) -> Result<Vec<RoleChange>, AppError> {
-    let rows: Vec<(i64, Option<String>, Option<String>, String, String)> = sqlx::query_as(
-        "SELECT a.created_at, actor.email, target.email, a.detail, a.action FROM audit_log a \
+    let rows: Vec<RoleChangeRow> = sqlx::query_as(
+        "SELECT a.created_at, actor.email AS actor, target.email AS target, a.detail, a.action \
+         FROM audit_log a \
          LEFT JOIN users actor ON actor.id = a.actor_user_id \
          LEFT JOIN users target ON target.id = a.target_user_id \
          WHERE a.action IN ('role_granted', 'role_revoked') \
@@ -114,12 +125,12 @@ pub async fn role_log(state: &AppState, limit: i64) -> Result<Vec<RoleChange>, A
     .map_err(internal)?;
     Ok(rows
         .into_iter()
-        .map(|(at_ms, actor, target, role, action)| RoleChange {
-            at_ms,
-            actor: actor.unwrap_or_default(),
-            target: target.unwrap_or_default(),
-            role,
-            granted: action == "role_granted",
+        .map(|row| RoleChange {
+            at_ms: row.created_at,
+            actor: row.actor.unwrap_or_default(),
+            target: row.target.unwrap_or_default(),
+            role: row.detail,
+            granted: row.action == "role_granted",
         })
         .collect())
 }

@@ -79,22 +79,39 @@ fn columns(record: &Record) -> Result<Columns> {
     })
 }
 
-const UPSERT: &str =
+const INSERT: &str =
     "INSERT INTO sessions (id, data, expires_at, user_id, signed_in_at, user_agent) \
      VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// Runs `INSERT … <on_conflict>` for `record`; returns the rows written.
+async fn write_record(db: &Db, record: &Record, on_conflict: &str) -> Result<u64> {
+    let c = columns(record)?;
+    let sql = format!("{INSERT} {on_conflict}");
+    let done = sqlx::query(&sql)
+        .bind(record.id.to_string())
+        .bind(c.data)
+        .bind(c.expires_at)
+        .bind(c.user_id)
+        .bind(c.signed_in_at)
+        .bind(c.user_agent)
+        .execute(db.pool())
+        .await
+        .map_err(backend)?;
+    Ok(done.rows_affected())
+}
 
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         // A new id is drawn until it is free (collisions are astronomically rare).
-        while write(&self.db, record, "ON CONFLICT (id) DO NOTHING").await? == 0 {
+        while write_record(&self.db, record, "ON CONFLICT (id) DO NOTHING").await? == 0 {
             record.id = Id::default();
         }
         Ok(())
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
-        write(
+        write_record(
             &self.db,
             record,
             "ON CONFLICT (id) DO UPDATE SET data = excluded.data, \
