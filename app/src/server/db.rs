@@ -134,9 +134,19 @@ impl Db {
         )
     }
 
-    /// Closes every connection (graceful shutdown, tests).
+    /// Closes every connection (graceful shutdown, tests), waiting at most 5 seconds:
+    /// sqlx's `Pool::close` can wait forever when a connection is being handed back to
+    /// the pool at the same moment (a known race, launchbadge/sqlx#3217), and shutting
+    /// down must not hang. New acquisitions are refused either way.
     pub async fn close(&self) {
-        self.pool.close().await;
+        if tokio::time::timeout(Duration::from_secs(5), self.pool.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "database pool did not close within 5 s; leaving it to the process exit"
+            );
+        }
     }
 }
 

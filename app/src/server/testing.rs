@@ -58,7 +58,13 @@ where
     db.migrate()
         .await
         .expect("migrations apply to an empty database");
-    let outcome = tokio::spawn(test(db.clone())).await;
+    // A hung test fails with a message instead of stalling the whole suite.
+    let outcome = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        tokio::spawn(test(db.clone())),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("the test did not finish within 120 s ({kind:?})"));
     db.close().await;
     cleanup.run().await;
     if let Err(err) = outcome {
