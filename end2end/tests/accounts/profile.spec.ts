@@ -3,6 +3,8 @@ import { confirmEmail, signIn, signUp, STRONG_PASSWORD } from '../../fixtures/ac
 import { linkIn, uniqueEmail, waitForMail } from '../../fixtures/mail';
 
 test('a resident renames themself, changes address and password, and ends other sessions', async ({ page, browser, baseURL }) => {
+  // A long journey: a dozen pages, each audited with axe afterwards.
+  test.slow();
   const email = await signUp(page, 'Maëlle');
   await confirmEmail(page, email);
 
