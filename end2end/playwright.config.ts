@@ -44,7 +44,8 @@ export default defineConfig({
   retries: 0,
   // Two workers keep both cores busy (the server and Chromium share them).
   workers: 2,
-  timeout: 30_000,
+  // Tests are journeys over several pages, each page audited with axe at the end.
+  timeout: 60_000,
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
   use: {
     baseURL,
@@ -61,7 +62,8 @@ export default defineConfig({
     command: `rm -rf "${mailDir}" && mkdir -p "${dataDir}" && exec "${python}" -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox "${mailDir}"`,
     port: smtpPort,
     reuseExistingServer: false,
-    timeout: 30_000,
+    // Tests are journeys over several pages, each page audited with axe at the end.
+  timeout: 60_000,
     stdout: 'ignore',
     stderr: 'pipe',
   }, {
