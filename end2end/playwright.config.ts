@@ -62,8 +62,7 @@ export default defineConfig({
     command: `rm -rf "${mailDir}" && mkdir -p "${dataDir}" && exec "${python}" -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox "${mailDir}"`,
     port: smtpPort,
     reuseExistingServer: false,
-    // Tests are journeys over several pages, each page audited with axe at the end.
-  timeout: 60_000,
+    timeout: 30_000,
     stdout: 'ignore',
     stderr: 'pipe',
   }, {
