@@ -43,7 +43,7 @@ pub async fn sign_up(
             &password,
             &state.site.commune_name,
         )?;
-        super::service::sign_up(&state, form, lang(), &client_ip().await).await
+        super::service::sign_up(&state, form, lang(), &client_ip()).await
     }
     .await;
     finish(
@@ -71,8 +71,7 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
 pub async fn sign_in(email: String, password: String, next: String) -> Result<(), AppError> {
     let state = crate::server::state::app_state()?;
     let result = async {
-        let user =
-            super::service::sign_in(&state, &email, &password, &client_ip().await, lang()).await?;
+        let user = super::service::sign_in(&state, &email, &password, &client_ip(), lang()).await?;
         super::guard::start_session(&user, state.clock.now_ms()).await
     }
     .await;
@@ -101,7 +100,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
         &state,
         super::service::LinkRequest::ResetPassword,
         &email,
-        &client_ip().await,
+        &client_ip(),
         lang(),
     )
     .await;
@@ -128,7 +127,7 @@ pub async fn request_magic_link(email: String) -> Result<(), AppError> {
         &state,
         super::service::LinkRequest::MagicLink,
         &email,
-        &client_ip().await,
+        &client_ip(),
         lang(),
     )
     .await;

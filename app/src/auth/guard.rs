@@ -69,7 +69,7 @@ pub async fn start_session(user: &UserRow, now_ms: i64) -> Result<(), AppError> 
         .insert(keys::SIGNED_IN_AT, now_ms)
         .await
         .map_err(fail)?;
-    let agent = crate::server::request::user_agent().await;
+    let agent = crate::server::request::user_agent();
     session
         .insert(keys::USER_AGENT, agent)
         .await

@@ -141,6 +141,25 @@ pub async fn send_token_to(
     queue(state, mail).await
 }
 
+/// Mails the link that confirms a new account's address.
+async fn send_confirmation(
+    state: &AppState,
+    user_id: i64,
+    to: &str,
+    lang: Lang,
+) -> Result<(), AppError> {
+    send_token_to(
+        state,
+        user_id,
+        to,
+        TokenPurpose::VerifyEmail,
+        LinkMail::VerifyEmail,
+        "/verifier-email",
+        lang,
+    )
+    .await
+}
+
 /// Counts a hit; `RateLimited` once the limit is passed.
 pub async fn check_limit(state: &AppState, bucket: &str, limit: Limit) -> Result<(), AppError> {
     let ok = ratelimit::allow(&state.db, bucket, limit, state.clock.now_ms())
@@ -235,27 +254,12 @@ pub async fn sign_up(state: &AppState, form: SignUp, lang: Lang, ip: &str) -> Re
     )
     .await
     .map_err(internal)?;
-    let user = accounts::find_by_email(state.db.pool(), &form.email)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::Internal)?;
     if !mail_allowed(state, &form.email, ip).await? {
         return Ok(());
     }
     let to = form.email.as_str();
     match created {
-        Some(_) => {
-            send_token_to(
-                state,
-                user.id,
-                to,
-                TokenPurpose::VerifyEmail,
-                LinkMail::VerifyEmail,
-                "/verifier-email",
-                lang,
-            )
-            .await
-        }
+        Some(user_id) => send_confirmation(state, user_id, to, lang).await,
         None => {
             let mail = link_mail(
                 LinkMail::AlreadyRegistered,
@@ -355,16 +359,7 @@ pub async fn sign_in(
     if !user.email_verified {
         // Only someone who knows the password learns the account awaits verification.
         if mail_allowed(state, &email, ip).await? {
-            send_token_to(
-                state,
-                user.id,
-                email.as_str(),
-                TokenPurpose::VerifyEmail,
-                LinkMail::VerifyEmail,
-                "/verifier-email",
-                lang,
-            )
-            .await?;
+            send_confirmation(state, user.id, email.as_str(), lang).await?;
         }
         return Err(AppError::field("email", "errors.email_unverified"));
     }

@@ -13,7 +13,7 @@ fn parts() -> Option<http::request::Parts> {
 
 /// The client's IP address: the TCP peer, or the last `X-Forwarded-For` hop when
 /// `PARVIS_TRUST_PROXY=true` says a reverse proxy stands in front.
-pub async fn client_ip() -> String {
+pub fn client_ip() -> String {
     let trust_proxy = app_state().map(|s| s.trust_proxy).unwrap_or(false);
     let Some(parts) = parts() else {
         return "unknown".into();
@@ -36,7 +36,7 @@ pub async fn client_ip() -> String {
 }
 
 /// The browser's user agent, shortened, for the sessions list.
-pub async fn user_agent() -> String {
+pub fn user_agent() -> String {
     parts()
         .and_then(|p| {
             p.headers
@@ -47,29 +47,15 @@ pub async fn user_agent() -> String {
         .unwrap_or_default()
 }
 
-/// The language of the request: the language cookie, else `Accept-Language`.
+/// The language of the request, negotiated as for pages (cookie, then `Accept-Language`).
 pub fn lang() -> Lang {
-    let Some(parts) = parts() else {
-        return Lang::Fr;
-    };
-    let cookie = parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(crate::site::locale::lang_from_cookie_header);
-    cookie.unwrap_or_else(|| {
-        let preferred = parts
-            .headers
-            .get(http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map(crate::site::locale::preferred_by_quality)
-            .unwrap_or_default();
-        preferred
-            .split(',')
-            .find_map(|tag| Lang::parse(tag.split(['-', ';']).next().unwrap_or_default()))
-            .unwrap_or(Lang::Fr)
-    })
+    parts()
+        .and_then(|p| crate::site::locale::preferred_languages(&p.headers))
+        .and_then(|tags| {
+            tags.split(',')
+                .find_map(|tag| Lang::parse(tag.split(['-', ';']).next().unwrap_or_default()))
+        })
+        .unwrap_or(Lang::Fr)
 }
 
 /// True for a plain HTML form post (JavaScript off, or a form the app does not intercept).

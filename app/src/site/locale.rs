@@ -28,26 +28,30 @@ pub fn lang_from_cookie_header(header: &str) -> Option<super::model::Lang> {
     })
 }
 
+/// The languages a request prefers: the language cookie's, else `Accept-Language`
+/// ordered by quality (a comma-separated list of tags).
+#[cfg(feature = "ssr")]
+pub fn preferred_languages(headers: &http::HeaderMap) -> Option<String> {
+    let cookie = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(lang_from_cookie_header);
+    match cookie {
+        Some(lang) => Some(lang.code().to_owned()),
+        None => headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(preferred_by_quality),
+    }
+}
+
 /// Tells leptos_i18n which languages the request prefers, the cookie first.
 #[cfg(feature = "ssr")]
 pub fn language_getter() -> leptos_use::UseLocalesOptions {
     use leptos::prelude::use_context;
     leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| {
-        let parts = use_context::<http::request::Parts>()?;
-        let cookie = parts
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(lang_from_cookie_header);
-        match cookie {
-            Some(lang) => Some(lang.code().to_owned()),
-            None => parts
-                .headers
-                .get(http::header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .map(preferred_by_quality),
-        }
+        preferred_languages(&use_context::<http::request::Parts>()?.headers)
     })
 }
 
