@@ -18,6 +18,10 @@ const mailDir = process.env.PARVIS_E2E_MAILDIR;
 // A real SMTP server (aiosmtpd, installed by `.ci/dev`) receives Parvis's mail.
 const smtpPort = Number(process.env.PARVIS_E2E_SMTP_PORT ?? 2525);
 const python = process.env.PARVIS_PYTHON ?? 'python3';
+// A real OpenID Connect provider (npm `oidc-provider`) stands in for FranceConnect. It is on
+// `localhost`, Parvis on 127.0.0.1: two sites, as in production.
+const oidcPort = Number(process.env.PARVIS_E2E_OIDC_PORT ?? 4010);
+process.env.PARVIS_E2E_OIDC_ISSUER ??= `http://localhost:${oidcPort}`;
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -66,6 +70,14 @@ export default defineConfig({
     stdout: 'ignore',
     stderr: 'pipe',
   }, {
+    command: 'exec node fixtures/oidc-provider.mjs',
+    url: `${process.env.PARVIS_E2E_OIDC_ISSUER}/.well-known/openid-configuration`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: { OIDC_PORT: String(oidcPort), PARVIS_URL: baseURL },
+  }, {
     command: `rm -f "${dataDir}"/parvis.db* && mkdir -p "${dataDir}" && "${bin}" demo-data && exec "${bin}" serve`,
     cwd: path.resolve(__dirname, '..'),
     url: `${baseURL}/healthz`,
@@ -85,6 +97,11 @@ export default defineConfig({
       PARVIS_LIMIT_SIGNUP_PER_DAY: '1000',
       PARVIS_LIMIT_MAILS_PER_ADDRESS_PER_HOUR: '1000',
       PARVIS_LIMIT_MAILS_PER_IP_PER_HOUR: '1000',
+      PARVIS_OIDC_ISSUER: process.env.PARVIS_E2E_OIDC_ISSUER,
+      PARVIS_OIDC_CLIENT_ID: 'parvis',
+      PARVIS_OIDC_CLIENT_SECRET: 'parvis-e2e-secret',
+      PARVIS_OIDC_ACR: 'eidas1 eidas2',
+      PARVIS_OIDC_LABEL: 'Identité Test',
     },
   }],
 });

@@ -3,6 +3,7 @@
 //! Every variable has a default that works on a laptop; an invalid value stops start-up
 //! with one line naming the variable.
 
+use app::auth::oidc::OidcSettings;
 use app::server::ratelimit::{Limit, RateLimits};
 use app::site::SiteInfo;
 use std::fmt;
@@ -41,6 +42,8 @@ pub struct Config {
     pub limits: RateLimits,
     /// `PARVIS_TRUST_PROXY`: read the client address from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// `PARVIS_OIDC_*`: sign-in through an OpenID Connect provider (FranceConnect).
+    pub oidc: Option<OidcSettings>,
 }
 
 /// A variable with an unusable value.
@@ -142,6 +145,7 @@ impl Config {
             dpo_name: text("PARVIS_DPO_NAME", defaults.dpo_name),
             dpo_email: text("PARVIS_DPO_EMAIL", defaults.dpo_email),
             dpo_address: text("PARVIS_DPO_ADDRESS", defaults.dpo_address),
+            sign_in_provider: None,
         };
         for (variable, value) in [
             ("PARVIS_CONTACT_EMAIL", &site.contact_email),
@@ -232,6 +236,10 @@ impl Config {
             }
         };
 
+        let oidc = oidc_settings(&lookup)?;
+        let mut site = site;
+        site.sign_in_provider = oidc.as_ref().map(|o| o.label.clone());
+
         Ok(Config {
             database_url,
             site_addr,
@@ -245,8 +253,62 @@ impl Config {
             mail_from,
             limits,
             trust_proxy,
+            oidc,
         })
     }
+}
+
+/// `PARVIS_OIDC_*`: all unset disables provider sign-in; an issuer needs a client id.
+fn oidc_settings(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<OidcSettings>, ConfigError> {
+    let Some(issuer) = lookup("PARVIS_OIDC_ISSUER") else {
+        return Ok(None);
+    };
+    let url = url::Url::parse(issuer.trim())
+        .map_err(|e| error("PARVIS_OIDC_ISSUER", format!("{e} in {issuer:?}")))?;
+    let local = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    if url.scheme() != "https" && !(url.scheme() == "http" && local) {
+        return Err(error(
+            "PARVIS_OIDC_ISSUER",
+            format!("expected an https:// address (http only on localhost), got {issuer:?}"),
+        ));
+    }
+    let client_id = lookup("PARVIS_OIDC_CLIENT_ID").ok_or_else(|| {
+        error(
+            "PARVIS_OIDC_CLIENT_ID",
+            "required when PARVIS_OIDC_ISSUER is set",
+        )
+    })?;
+    let list = |name: &str, default: &str| -> Vec<String> {
+        lookup(name)
+            .unwrap_or_else(|| default.to_owned())
+            .split([' ', ','])
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let trust_email = match lookup("PARVIS_OIDC_TRUST_EMAIL").as_deref().map(str::trim) {
+        None | Some("false") | Some("0") => false,
+        Some("true") | Some("1") => true,
+        Some(other) => {
+            return Err(error(
+                "PARVIS_OIDC_TRUST_EMAIL",
+                format!("expected true or false, got {other:?}"),
+            ))
+        }
+    };
+    let label = lookup("PARVIS_OIDC_LABEL")
+        .unwrap_or_else(|| url.host_str().unwrap_or("OpenID Connect").to_owned());
+    Ok(Some(OidcSettings {
+        issuer: issuer.trim().trim_end_matches('/').to_owned(),
+        client_id,
+        client_secret: lookup("PARVIS_OIDC_CLIENT_SECRET"),
+        scopes: list("PARVIS_OIDC_SCOPES", "openid email profile"),
+        acr_values: list("PARVIS_OIDC_ACR", ""),
+        label,
+        trust_email,
+    }))
 }
 
 #[cfg(test)]
@@ -285,6 +347,7 @@ mod tests {
             ("PARVIS_LIMIT_SIGNIN_PER_MINUTE", "0"),
             ("PARVIS_LIMIT_SIGNUP_PER_DAY", "many"),
             ("PARVIS_TRUST_PROXY", "maybe"),
+            ("PARVIS_OIDC_ISSUER", "http://idp.example.org"),
         ];
         for (variable, value) in cases {
             let err = config(&[(variable, value)]).expect_err(variable);
@@ -326,5 +389,40 @@ mod tests {
         .expect("valid");
         assert_eq!(cfg.limits.sign_in_per_ip, Limit::per_minute(20));
         assert!(cfg.trust_proxy);
+    }
+
+    #[test]
+    fn provider_sign_in_is_off_until_an_issuer_is_set() {
+        let cfg = config(&[]).expect("defaults");
+        assert!(cfg.oidc.is_none());
+        let err = config(&[("PARVIS_OIDC_ISSUER", "https://idp.example.org")])
+            .expect_err("an issuer without a client id");
+        assert_eq!(err.variable, "PARVIS_OIDC_CLIENT_ID");
+        assert_eq!(cfg.site.sign_in_provider, None);
+        let cfg = config(&[
+            (
+                "PARVIS_OIDC_ISSUER",
+                "https://fcp.integ01.dev-franceconnect.fr/api/v2",
+            ),
+            ("PARVIS_OIDC_CLIENT_ID", "parvis"),
+            ("PARVIS_OIDC_CLIENT_SECRET", "s3cret"),
+            ("PARVIS_OIDC_SCOPES", "openid email given_name family_name"),
+            ("PARVIS_OIDC_ACR", "eidas1"),
+            ("PARVIS_OIDC_LABEL", "FranceConnect"),
+            ("PARVIS_OIDC_TRUST_EMAIL", "true"),
+        ])
+        .expect("valid");
+        let oidc = cfg.oidc.expect("configured");
+        assert_eq!(
+            oidc.scopes,
+            ["openid", "email", "given_name", "family_name"]
+        );
+        assert_eq!(oidc.acr_values, ["eidas1"]);
+        assert!(oidc.trust_email);
+        assert_eq!(cfg.site.sign_in_provider.as_deref(), Some("FranceConnect"));
+        assert!(
+            !format!("{oidc:?}").contains("s3cret"),
+            "the secret is never logged"
+        );
     }
 }

@@ -48,21 +48,33 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
 }
 
 /// Builds the application state shared by every request.
-pub fn app_state(config: &Config, leptos_options: LeptosOptions, db: Db) -> AppState {
-    AppState {
+pub fn app_state(
+    config: &Config,
+    leptos_options: LeptosOptions,
+    db: Db,
+) -> anyhow::Result<AppState> {
+    let oidc = match &config.oidc {
+        Some(settings) => Some(Arc::new(
+            app::auth::oidc::Oidc::new(settings.clone(), &config.public_url)
+                .context("setting up the OpenID Connect provider (PARVIS_OIDC_*)")?,
+        )),
+        None => None,
+    };
+    Ok(AppState {
         site: Arc::new(config.site.clone()),
         pages_dir: config.pages_dir.clone(),
         limits: config.limits,
         trust_proxy: config.trust_proxy,
+        oidc,
         ..AppState::new(leptos_options, db, config.public_url.clone(), Clock::System)
-    }
+    })
 }
 
 /// Serves the site until SIGTERM or Ctrl-C, then finishes in-flight requests.
 pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow::Result<()> {
     leptos_options.site_addr = config.site_addr;
     let db = open_database(config).await?;
-    let state = app_state(config, leptos_options, db.clone());
+    let state = app_state(config, leptos_options, db.clone())?;
     let mailer = app::mail::worker::Mailer::new(
         config.smtp_url.as_deref(),
         config.mail_dir.clone(),

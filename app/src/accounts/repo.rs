@@ -114,6 +114,16 @@ pub async fn set_password_hash(
     Ok(())
 }
 
+/// Removes the password: the account signs in only with mailed links or its provider.
+pub async fn remove_password(pool: &AnyPool, user_id: i64, now_ms: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = NULL, updated_at = $1 WHERE id = $2")
+        .bind(now_ms)
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// Marks the e-mail address as proven (first verification only).
 pub async fn mark_email_verified(pool: &AnyPool, user_id: i64, now_ms: i64) -> sqlx::Result<()> {
     sqlx::query(

@@ -4,6 +4,7 @@
 use super::model::CurrentUser;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
 
 #[cfg(feature = "ssr")]
 use crate::server::request::{client_ip, finish, lang};
@@ -84,12 +85,54 @@ pub async fn sign_in(email: String, password: String, next: String) -> Result<()
     Ok(())
 }
 
-/// Signs out of this browser.
+/// Signs out of this browser, and at the OpenID provider when signed in through it.
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
+    let provider_logout = super::guard::provider_logout_url().await;
     super::guard::end_session().await?;
-    go("/");
+    match provider_logout {
+        Some(url) => leptos_axum::redirect(url.as_str()),
+        None => go("/"),
+    }
     Ok(())
+}
+
+/// Leaves for the commune's OpenID provider (FranceConnect) to sign in. A link, not a
+/// form: the browser follows it with or without JavaScript.
+#[server(prefix = "/api", endpoint = "oidc/start", input = GetUrl)]
+pub async fn oidc_start(next: Option<String>) -> Result<(), AppError> {
+    let target = super::guard::start_oidc(next.as_deref().unwrap_or("/mon-espace")).await;
+    redirect_to(target);
+    Ok(())
+}
+
+/// Where the OpenID provider sends the person back. Every outcome is a redirect: to the
+/// page asked for, or to the sign-in page saying what went wrong.
+#[server(prefix = "/api", endpoint = "oidc/callback", input = GetUrl)]
+pub async fn oidc_callback(
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    iss: Option<String>,
+) -> Result<(), AppError> {
+    let callback = super::oidc::Callback {
+        code,
+        state,
+        error,
+        iss,
+    };
+    let target = super::guard::complete_oidc(&callback).await;
+    redirect_to(target);
+    Ok(())
+}
+
+/// Redirects to an address of the provider, or back to the sign-in page with the reason.
+#[cfg(feature = "ssr")]
+fn redirect_to(target: Result<String, super::oidc::OidcFailure>) {
+    match target {
+        Ok(url) => leptos_axum::redirect(&url),
+        Err(failure) => go(&format!("/connexion?oidc={}", failure.code())),
+    }
 }
 
 /// Mails a link to choose a new password (same answer whether the account exists or not).

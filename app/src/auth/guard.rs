@@ -2,6 +2,7 @@
 //! every server fn starts with (`require_user`, `require_role`).
 
 use super::model::CurrentUser;
+use super::oidc::{Callback, OidcFailure, Pending};
 use crate::accounts::model::Role;
 use crate::accounts::repo::{self as accounts, UserRow};
 use crate::error::{internal, AppError};
@@ -84,4 +85,68 @@ pub async fn end_session() -> Result<(), AppError> {
         .flush()
         .await
         .map_err(|err| internal(anyhow::anyhow!("ending a session: {err}")))
+}
+
+/// Starts a sign-in at the OpenID provider: the address to send the browser to. What
+/// checks the answer (state, nonce, PKCE verifier) stays in this browser's session.
+pub async fn start_oidc(next: &str) -> Result<String, OidcFailure> {
+    let state = app_state().map_err(OidcFailure::internal)?;
+    let oidc = state.oidc.clone().ok_or(OidcFailure::Unavailable)?;
+    let ip = crate::server::request::client_ip();
+    super::service::check_limit(
+        &state,
+        &format!("signin-ip:{ip}"),
+        state.limits.sign_in_per_ip,
+    )
+    .await
+    .map_err(|err| match err {
+        AppError::RateLimited => OidcFailure::RateLimited,
+        other => OidcFailure::internal(other),
+    })?;
+    let lang = crate::server::request::lang();
+    let (url, pending) = oidc.start(next, lang, state.clock.now_ms()).await?;
+    session()
+        .await
+        .map_err(OidcFailure::internal)?
+        .insert(keys::OIDC_PENDING, pending)
+        .await
+        .map_err(OidcFailure::internal)?;
+    Ok(url.to_string())
+}
+
+/// Completes a sign-in at the OpenID provider: signs the person in (their account linked
+/// or created on first use) and gives the page to go to. The started sign-in is used up
+/// whatever the outcome.
+pub async fn complete_oidc(callback: &Callback) -> Result<String, OidcFailure> {
+    let state = app_state().map_err(OidcFailure::internal)?;
+    let oidc = state.oidc.clone().ok_or(OidcFailure::Unavailable)?;
+    let session = session().await.map_err(OidcFailure::internal)?;
+    let pending: Option<Pending> = session
+        .remove(keys::OIDC_PENDING)
+        .await
+        .map_err(OidcFailure::internal)?;
+    let now = state.clock.now_ms();
+    let done = oidc.complete(pending, callback, now).await?;
+    let lang = crate::server::request::lang();
+    let user = super::identity::account_for(&state, &done.identity, lang).await?;
+    start_session(&user, now)
+        .await
+        .map_err(OidcFailure::internal)?;
+    session
+        .insert(keys::OIDC_ID_TOKEN, done.id_token)
+        .await
+        .map_err(OidcFailure::internal)?;
+    Ok(done.next)
+}
+
+/// Where to sign out at the provider, when this session was opened through it.
+pub async fn provider_logout_url() -> Option<url::Url> {
+    let oidc = app_state().ok()?.oidc.clone()?;
+    let id_token: String = session()
+        .await
+        .ok()?
+        .get(keys::OIDC_ID_TOKEN)
+        .await
+        .ok()??;
+    oidc.logout_url(&id_token).await
 }

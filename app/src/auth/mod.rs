@@ -1,5 +1,6 @@
 //! Signing in and out: sign-up with e-mail verification, password sign-in, password
-//! reset and passwordless links by e-mail, sessions stored in the database, rate limits,
+//! reset and passwordless links by e-mail, sign-in through an OpenID Connect provider
+//! (FranceConnect), sessions stored in the database, rate limits,
 //! and the `require_user` / `require_role` guards every server fn uses.
 
 pub mod api;
@@ -8,6 +9,10 @@ pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod identity;
+#[cfg(feature = "ssr")]
+pub mod oidc;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]

@@ -1,7 +1,7 @@
 //! Pages of signing in and out. Every form is a plain HTML form posting to its server fn.
 
 use super::api::{
-    ConfirmEmail, RequestMagicLink, RequestPasswordReset, ResetPassword, SignIn, SignUp,
+    ConfirmEmail, OidcStart, RequestMagicLink, RequestPasswordReset, ResetPassword, SignIn, SignUp,
     UseMagicLink,
 };
 use crate::error::AppError;
@@ -24,8 +24,17 @@ pub fn SignInPage() -> impl IntoView {
     let confirmed = query_value("confirmee");
     let new_password = query_value("nouveau-mot-de-passe");
     let next = query_value("suite");
+    let provider_failure = query_value("oidc");
+    let title = Signal::derive(move || {
+        let title = t_string!(i18n, auth.sign_in_title).to_string();
+        if error.with(Option::is_some) || !provider_failure.get().is_empty() {
+            format!("{} : {title}", t_string!(i18n, errors.title_prefix))
+        } else {
+            title
+        }
+    });
     view! {
-        <PageTitle text=title_with_error(error, move || t_string!(i18n, auth.sign_in_title).to_string()) />
+        <PageTitle text=title />
         <div class="narrow">
             <h1>{t!(i18n, auth.sign_in_title)}</h1>
             {move || (!confirmed.get().is_empty()).then(|| view! {
@@ -33,6 +42,9 @@ pub fn SignInPage() -> impl IntoView {
             })}
             {move || (!new_password.get().is_empty()).then(|| view! {
                 <div class="alert alert--success" role="status"><p>{t!(i18n, auth.password_changed)}</p></div>
+            })}
+            {move || provider_failure_text(&provider_failure.get()).map(|text| view! {
+                <div class="alert alert--error" role="alert"><p>{text}</p></div>
             })}
             <Transition fallback=|| ()>
                 <PostForm action=SignIn::url() error fields=&["email", "password"]
@@ -46,6 +58,9 @@ pub fn SignInPage() -> impl IntoView {
                         errors=errors_of(error, "password") />
                 </PostForm>
             </Transition>
+            {crate::site::with_site(move |site| site.sign_in_provider.map(|provider| {
+                view! { <ProviderSignIn provider next=next.get_untracked() /> }
+            }))}
             <ul class="links" role="list">
                 <li><A href="/mot-de-passe-oublie">{t!(i18n, auth.forgot_link)}</A></li>
                 <li><A href="/connexion/lien-par-email">{t!(i18n, auth.magic_link)}</A></li>
@@ -53,6 +68,49 @@ pub fn SignInPage() -> impl IntoView {
             </ul>
         </div>
     }
+}
+
+/// Sign-in through the commune's OpenID Connect provider (FranceConnect): a link that
+/// leaves for the provider (a full page load, hydrated or not).
+#[component]
+fn ProviderSignIn(provider: String, next: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let next = if next.is_empty() {
+        "/mon-espace".to_owned()
+    } else {
+        next
+    };
+    let href = format!(
+        "{}?next={}",
+        OidcStart::url(),
+        crate::ui::encode_query(&next)
+    );
+    view! {
+        <section class="provider-sign-in" aria-labelledby="provider-sign-in-title">
+            <h2 id="provider-sign-in-title">{t!(i18n, auth.provider_title)}</h2>
+            <p><a class="button" rel="external" href=href>
+                {t!(i18n, auth.provider_sign_in, provider = move || provider.clone())}
+            </a></p>
+            <p class="field__hint">{t!(i18n, auth.provider_hint)}</p>
+        </section>
+    }
+}
+
+/// The message of `/connexion?oidc=<code>` after a sign-in at the provider failed.
+fn provider_failure_text(code: &str) -> Option<String> {
+    let i18n = use_i18n();
+    Some(match code {
+        "" => return None,
+        "annulee" => t_string!(i18n, auth.oidc_cancelled).to_string(),
+        "expiree" => t_string!(i18n, auth.oidc_expired).to_string(),
+        "niveau" => t_string!(i18n, auth.oidc_level).to_string(),
+        "indisponible" => t_string!(i18n, auth.oidc_unavailable).to_string(),
+        "compte-existant" => t_string!(i18n, auth.oidc_account_exists).to_string(),
+        "sans-email" => t_string!(i18n, auth.oidc_no_email).to_string(),
+        "trop-de-tentatives" => t_string!(i18n, errors.rate_limited).to_string(),
+        "erreur" => t_string!(i18n, errors.internal).to_string(),
+        _ => t_string!(i18n, auth.oidc_invalid).to_string(),
+    })
 }
 
 /// `/inscription`.

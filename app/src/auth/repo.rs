@@ -1,7 +1,7 @@
-//! SQL of e-mailed tokens, sessions lists and the audit log.
+//! SQL of e-mailed tokens, sessions lists, provider identities and the audit log.
 
 use super::model::TokenPurpose;
-use sqlx::AnyPool;
+use sqlx::{AnyPool, Row};
 
 /// Stores a token by its hash.
 pub async fn insert_token(
@@ -107,4 +107,61 @@ pub async fn audit(
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// The account signed in with (issuer, subject), if any, recording this use.
+pub async fn identity_user(
+    pool: &AnyPool,
+    issuer: &str,
+    subject: &str,
+    now_ms: i64,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "UPDATE user_identities SET last_used_at = $1 \
+         WHERE issuer = $2 AND subject = $3 RETURNING user_id",
+    )
+    .bind(now_ms)
+    .bind(issuer)
+    .bind(subject)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Links (issuer, subject) to an account; the account it is linked to (the existing one
+/// when another request linked it first).
+pub async fn link_identity(
+    pool: &AnyPool,
+    issuer: &str,
+    subject: &str,
+    user_id: i64,
+    now_ms: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query(
+        "INSERT INTO user_identities (issuer, subject, user_id, created_at, last_used_at) \
+         VALUES ($1, $2, $3, $4, $4) ON CONFLICT (issuer, subject) DO NOTHING",
+    )
+    .bind(issuer)
+    .bind(subject)
+    .bind(user_id)
+    .bind(now_ms)
+    .execute(pool)
+    .await?;
+    sqlx::query_scalar("SELECT user_id FROM user_identities WHERE issuer = $1 AND subject = $2")
+        .bind(issuer)
+        .bind(subject)
+        .fetch_one(pool)
+        .await
+}
+
+/// Issuers an account can sign in with, and since when.
+pub async fn identities_of(pool: &AnyPool, user_id: i64) -> sqlx::Result<Vec<(String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT issuer, created_at FROM user_identities WHERE user_id = $1 ORDER BY created_at",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("issuer")?, row.try_get("created_at")?)))
+        .collect()
 }

@@ -142,7 +142,7 @@ pub async fn send_token_to(
 }
 
 /// Mails the link that confirms a new account's address.
-async fn send_confirmation(
+pub async fn send_confirmation(
     state: &AppState,
     user_id: i64,
     to: &str,

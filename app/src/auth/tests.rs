@@ -343,3 +343,150 @@ crate::db_test!(link_mails_are_limited_per_address_quietly, |db| {
         "at most 3 per hour to one address"
     );
 });
+
+mod provider_identities {
+    use super::*;
+    use crate::auth::identity::account_for;
+    use crate::auth::oidc::{OidcFailure, VerifiedIdentity};
+
+    const ISSUER: &str = "https://fc.example/api/v2";
+
+    fn identity(subject: &str, email: &str, email_verified: bool) -> VerifiedIdentity {
+        VerifiedIdentity {
+            issuer: ISSUER.into(),
+            subject: subject.into(),
+            email: Some(email.into()),
+            email_verified,
+            display_name: Some("Camille Martin".into()),
+        }
+    }
+
+    crate::db_test!(
+        a_first_sign_in_creates_an_account_keyed_on_the_subject,
+        |db| {
+            let state = state(&db);
+            let camille = identity("sub-1", "camille@example.org", true);
+            let user = account_for(&state, &camille, Lang::Fr)
+                .await
+                .expect("account");
+            assert_eq!(user.display_name, "Camille Martin");
+            assert_eq!(user.email, "camille@example.org");
+            assert!(user.email_verified);
+            assert!(
+                mails(&db).await.is_empty(),
+                "a vouched address needs no confirmation"
+            );
+
+            let moved = VerifiedIdentity {
+                email: Some("nouvelle@example.org".into()),
+                ..camille.clone()
+            };
+            let again = account_for(&state, &moved, Lang::Fr)
+                .await
+                .expect("account");
+            assert_eq!(
+                again.id, user.id,
+                "a new address at the provider keeps the account"
+            );
+
+            let elsewhere = VerifiedIdentity {
+                issuer: "https://autre-fournisseur.example".into(),
+                ..moved
+            };
+            let other = account_for(&state, &elsewhere, Lang::Fr)
+                .await
+                .expect("account");
+            assert_ne!(other.id, user.id, "identities are per issuer");
+
+            let no_password =
+                service::sign_in(&state, "camille@example.org", "", "1.2.3.4", Lang::Fr).await;
+            assert!(no_password.is_err(), "a provider account has no password");
+        }
+    );
+
+    crate::db_test!(a_vouched_address_links_the_existing_account, |db| {
+        let state = state(&db);
+        let id = resident(&db, &state, "lea@example.org").await;
+        let user = account_for(
+            &state,
+            &identity("sub-2", "lea@example.org", true),
+            Lang::Fr,
+        )
+        .await
+        .expect("linked");
+        assert_eq!(user.id, id);
+        assert_eq!(
+            user.display_name, "Résident",
+            "the account keeps its own name"
+        );
+        service::sign_in(&state, "lea@example.org", PASSWORD, "1.2.3.4", Lang::Fr)
+            .await
+            .expect("the owner's password still works");
+    });
+
+    crate::db_test!(
+        an_address_the_provider_does_not_vouch_for_is_not_linked,
+        |db| {
+            let state = state(&db);
+            resident(&db, &state, "lea@example.org").await;
+            let unvouched = identity("sub-3", "lea@example.org", false);
+            for _ in 0..2 {
+                let result = account_for(&state, &unvouched, Lang::Fr).await;
+                assert_eq!(result.err(), Some(OidcFailure::AccountExists));
+            }
+        }
+    );
+
+    crate::db_test!(
+        a_squatted_unconfirmed_account_loses_the_squatter_password,
+        |db| {
+            let state = state(&db);
+            // Someone signs up with Léa's address and never confirms it.
+            service::sign_up(&state, sign_up_form("lea@example.org"), Lang::Fr, "6.6.6.6")
+                .await
+                .expect("signed up");
+            let user = account_for(
+                &state,
+                &identity("sub-4", "lea@example.org", true),
+                Lang::Fr,
+            )
+            .await
+            .expect("linked");
+            assert!(user.email_verified);
+            let squatter =
+                service::sign_in(&state, "lea@example.org", PASSWORD, "6.6.6.6", Lang::Fr).await;
+            assert_eq!(
+                squatter.err(),
+                Some(AppError::field("email", "errors.sign_in_failed"))
+            );
+        }
+    );
+
+    crate::db_test!(
+        a_new_account_with_an_unvouched_address_is_asked_to_confirm_it,
+        |db| {
+            let state = state(&db);
+            let user = account_for(
+                &state,
+                &identity("sub-5", "noe@example.org", false),
+                Lang::Fr,
+            )
+            .await
+            .expect("created");
+            assert!(!user.email_verified);
+            let sent = mails(&db).await;
+            assert_eq!(sent.len(), 1);
+            assert_eq!(sent[0].to_address, "noe@example.org");
+        }
+    );
+
+    crate::db_test!(a_provider_giving_no_address_cannot_open_an_account, |db| {
+        let state = state(&db);
+        let anonymous = VerifiedIdentity {
+            email: None,
+            ..identity("sub-6", "", true)
+        };
+        let result = account_for(&state, &anonymous, Lang::Fr).await;
+        assert_eq!(result.err(), Some(OidcFailure::NoEmail));
+    });
+}

@@ -5,12 +5,18 @@ use leptos::prelude::*;
 
 /// Policy for an HTML page whose inline bootstrap script carries `nonce`.
 /// No inline script runs without the nonce, nothing loads from another origin,
-/// and the page cannot be framed.
-pub fn page_policy(nonce: &str) -> String {
+/// and the page cannot be framed. Forms post to this site only; `form_targets` are the
+/// origins a form's answer may redirect to (the OpenID provider's sign-out).
+pub fn page_policy(nonce: &str, form_targets: &[String]) -> String {
+    let mut form_action = String::from("'self'");
+    for origin in form_targets {
+        form_action.push(' ');
+        form_action.push_str(origin);
+    }
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
-         manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action {form_action}; \
          frame-ancestors 'none'"
     )
 }
@@ -27,7 +33,11 @@ pub fn set_page_csp() {
     ) else {
         return;
     };
-    if let Ok(value) = http::HeaderValue::from_str(&page_policy(&nonce)) {
+    let form_targets = crate::server::state::app_state()
+        .ok()
+        .and_then(|state| state.oidc.as_ref().map(|oidc| oidc.form_targets()))
+        .unwrap_or_default();
+    if let Ok(value) = http::HeaderValue::from_str(&page_policy(&nonce, &form_targets)) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
@@ -38,9 +48,16 @@ mod tests {
 
     #[test]
     fn pages_only_run_scripts_carrying_the_nonce() {
-        let policy = page_policy("abc123");
+        let policy = page_policy("abc123", &[]);
         assert!(policy.contains("script-src 'nonce-abc123'"));
         assert!(!policy.contains("unsafe-inline"));
         assert!(policy.contains("frame-ancestors 'none'"));
+        assert!(policy.contains("form-action 'self';"));
+    }
+
+    #[test]
+    fn forms_may_lead_to_the_sign_in_provider_only() {
+        let policy = page_policy("n", &["https://fc.example".to_owned()]);
+        assert!(policy.contains("form-action 'self' https://fc.example;"));
     }
 }

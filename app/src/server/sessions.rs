@@ -20,6 +20,10 @@ pub mod keys {
     pub const SIGNED_IN_AT: &str = "auth.since";
     /// The browser that signed in, shown in the sessions list.
     pub const USER_AGENT: &str = "auth.ua";
+    /// A sign-in started at the OpenID provider (state, nonce, PKCE verifier).
+    pub const OIDC_PENDING: &str = "oidc.pending";
+    /// The provider's ID token of this session, sent back when signing out there.
+    pub const OIDC_ID_TOKEN: &str = "oidc.id_token";
 }
 
 /// The session store.

@@ -26,6 +26,8 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// Wakes the mail worker when a mail is queued.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
+    /// The OpenID Connect provider residents may sign in with, when configured.
+    pub oidc: Option<Arc<crate::auth::oidc::Oidc>>,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
             limits: RateLimits::default(),
             trust_proxy: false,
             mail_wakeup: Arc::new(tokio::sync::Notify::new()),
+            oidc: None,
         }
     }
 }

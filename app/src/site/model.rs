@@ -14,6 +14,9 @@ pub struct SiteInfo {
     pub dpo_name: String,
     pub dpo_email: String,
     pub dpo_address: String,
+    /// Name of the OpenID Connect provider residents may sign in with ("FranceConnect"),
+    /// when one is configured.
+    pub sign_in_provider: Option<String>,
 }
 
 impl Default for SiteInfo {
@@ -30,6 +33,7 @@ impl Default for SiteInfo {
             dpo_email: "dpo@saint-aubin-du-parvis.example".into(),
             dpo_address: "DPO, Hôtel de ville, 1 place de la Mairie, 49000 Saint-Aubin-du-Parvis"
                 .into(),
+            sign_in_provider: None,
         }
     }
 }

@@ -16,6 +16,20 @@ pub fn PageTitle(text: Signal<String>) -> impl IntoView {
     })
 }
 
+/// `value` percent-encoded for a query string, identically on the server and in the
+/// browser (only ASCII letters, digits and `-._~/` are left as they are).
+pub fn encode_query(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// `dd/mm/yyyy hh:mm UTC` for an epoch-milliseconds timestamp (no time-zone database in
 /// the browser bundle; the commune's local time arrives with appointments).
 pub fn format_utc(epoch_ms: i64) -> String {
@@ -46,5 +60,14 @@ mod tests {
         assert_eq!(super::format_utc(0), "01/01/1970 00:00 UTC");
         assert_eq!(super::format_utc(1_795_977_000_000), "29/11/2026 18:30 UTC");
         assert_eq!(super::format_utc(951_782_400_000), "29/02/2000 00:00 UTC");
+    }
+
+    #[test]
+    fn query_values_are_encoded_for_urls() {
+        assert_eq!(super::encode_query("/mon-espace"), "/mon-espace");
+        assert_eq!(
+            super::encode_query("/forum?p=2&q=é"),
+            "/forum%3Fp%3D2%26q%3D%C3%A9"
+        );
     }
 }
