@@ -66,23 +66,27 @@ test('cancelling at the provider comes back with a message', async ({ page, goto
   await expect(page.getByRole('alert')).toContainText('La connexion a été annulée');
 });
 
-test('a tampered state is refused and the answer cannot be replayed', async ({ page, gotoPage }) => {
-  let answer = '';
-  await page.route('**/api/oidc/callback**', async (route) => {
-    answer = route.request().url();
-    await route.abort();
-  });
-  await signInAtProvider(page, gotoPage, person('Mallory', 'Test'));
-  await expect.poll(() => answer).not.toBe('');
-  await page.unroute('**/api/oidc/callback**');
-
-  const tampered = new URL(answer);
-  tampered.searchParams.set('state', 'x'.repeat(43));
-  await page.goto(tampered.toString());
+test('a forged answer is refused and a genuine one cannot be replayed', async ({ page, gotoPage }) => {
+  // While a sign-in is under way at the provider, an answer with another state arrives.
+  await gotoPage('/connexion');
+  await page.getByRole('link', { name: 'S’identifier avec Identité Test' }).click();
+  await expect(page).toHaveURL(new RegExp(`^${ISSUER}/interaction/`));
+  await page.goto(`/api/oidc/callback?code=forged&state=${'x'.repeat(43)}`);
   await expect(page).toHaveURL(/\/connexion\?oidc=invalide$/);
   await expect(page.getByRole('alert')).toContainText('n’a pas pu être vérifiée');
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Se connecter' })).toBeVisible();
 
-  // The genuine answer arrives too late: the sign-in it belonged to is used up.
+  // A genuine answer signs in once; replayed later, it is refused.
+  let answer = '';
+  page.on('request', (request) => {
+    if (request.url().includes('/api/oidc/callback?')) answer = request.url();
+  });
+  await signInAtProvider(page, gotoPage, person('Mallory', 'Test'));
+  await expect(page).toHaveURL(/\/mon-espace$/);
+  await page.getByRole('banner').getByRole('button', { name: 'Se déconnecter' }).click();
+  await page.getByRole('button', { name: 'Oui, me déconnecter' }).click();
+  await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/$/);
+  expect(answer).toContain('code=');
   await page.goto(answer);
   await expect(page).toHaveURL(/\/connexion\?oidc=expiree$/);
   await expect(page.getByRole('alert')).toContainText('a expiré ou a déjà servi');
