@@ -16,6 +16,7 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod demo;
 pub mod error;
+pub mod forum;
 pub mod mail;
 pub mod site;
 pub mod ui;

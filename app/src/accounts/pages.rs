@@ -254,7 +254,7 @@ pub fn PeoplePage() -> impl IntoView {
                 };
                 let current_page = page_number.get_untracked();
                 let q = query.get_untracked();
-                let page_link = move |n: u32| format!("/admin/personnes?q={}&page={n}", urlencode(&q));
+                let page_link = move |n: u32| format!("/admin/personnes?q={}&page={n}", crate::ui::encode_query(&q));
                 view! {
                     <form method="get" action="/admin/personnes" class="search-form" role="search">
                         <div class="field">
@@ -354,15 +354,4 @@ fn PersonRow(person: PersonSummary, back: Signal<String>) -> impl IntoView {
         </tr>
     }
     .into_any()
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

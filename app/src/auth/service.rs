@@ -61,7 +61,7 @@ pub fn personal_words(email: &str, name: &str, commune: &str) -> Vec<String> {
         words.push(domain.into());
     }
     for source in [local, name, commune] {
-        let folded = fold_accents(&source.to_lowercase());
+        let folded = crate::server::text::fold_accents(&source.to_lowercase());
         let parts: Vec<&str> = folded
             .split(|c: char| !c.is_alphanumeric())
             .filter(|p| !p.is_empty())
@@ -78,21 +78,6 @@ pub fn personal_words(email: &str, name: &str, commune: &str) -> Vec<String> {
     words.sort();
     words.dedup();
     words
-}
-
-fn fold_accents(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' => 'i',
-            'ô' | 'ö' | 'ó' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ç' => 'c',
-            'ÿ' => 'y',
-            other => other,
-        })
-        .collect()
 }
 
 fn link(state: &AppState, path: &str, token: &str) -> String {

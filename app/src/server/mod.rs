@@ -9,3 +9,4 @@ pub mod security;
 pub mod sessions;
 pub mod state;
 pub mod testing;
+pub mod text;

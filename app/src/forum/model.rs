@@ -1,0 +1,179 @@
+//! The forum's vocabulary, shared by pages and server: proposal statuses, list sorts and
+//! filters, and what lists and proposal pages show.
+
+use serde::{Deserialize, Serialize};
+
+/// Where the town hall is with a proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProposalStatus {
+    Open,
+    UnderStudy,
+    Accepted,
+    Rejected,
+    Done,
+}
+
+impl ProposalStatus {
+    pub const ALL: [ProposalStatus; 5] = [
+        ProposalStatus::Open,
+        ProposalStatus::UnderStudy,
+        ProposalStatus::Accepted,
+        ProposalStatus::Rejected,
+        ProposalStatus::Done,
+    ];
+
+    /// Stored value, also used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalStatus::Open => "open",
+            ProposalStatus::UnderStudy => "under_study",
+            ProposalStatus::Accepted => "accepted",
+            ProposalStatus::Rejected => "rejected",
+            ProposalStatus::Done => "done",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<ProposalStatus> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw.trim())
+    }
+}
+
+/// Order of the proposals list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ProposalSort {
+    #[default]
+    Newest,
+    MostSupported,
+    MostDiscussed,
+    RecentlyAnswered,
+}
+
+impl ProposalSort {
+    pub const ALL: [ProposalSort; 4] = [
+        ProposalSort::Newest,
+        ProposalSort::MostSupported,
+        ProposalSort::MostDiscussed,
+        ProposalSort::RecentlyAnswered,
+    ];
+
+    /// Value in the URL (`/forum?tri=soutenues`).
+    pub fn as_param(self) -> &'static str {
+        match self {
+            ProposalSort::Newest => "recentes",
+            ProposalSort::MostSupported => "soutenues",
+            ProposalSort::MostDiscussed => "discutees",
+            ProposalSort::RecentlyAnswered => "repondues",
+        }
+    }
+
+    /// Unknown values fall back to the newest first.
+    pub fn parse(raw: &str) -> ProposalSort {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_param() == raw.trim())
+            .unwrap_or_default()
+    }
+}
+
+/// What the proposals list shows: search words, filters, order and page (1-based).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ProposalQuery {
+    pub search: String,
+    /// Theme slug.
+    pub theme: Option<String>,
+    /// Neighbourhood slug.
+    pub neighbourhood: Option<String>,
+    pub status: Option<ProposalStatus>,
+    pub sort: ProposalSort,
+    pub page: u32,
+}
+
+/// A theme or a neighbourhood, as offered in forms and filters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub id: i64,
+    pub slug: String,
+    pub name_fr: String,
+    pub name_en: String,
+}
+
+/// A proposal in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalSummary {
+    pub id: i64,
+    pub title: String,
+    pub theme: Category,
+    pub neighbourhood: Option<Category>,
+    /// `None` once the author's account is gone.
+    pub author_name: Option<String>,
+    pub status: ProposalStatus,
+    pub support_count: i64,
+    pub comment_count: i64,
+    pub created_at_ms: i64,
+    pub withdrawn: bool,
+}
+
+/// One page of the proposals list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalList {
+    pub items: Vec<ProposalSummary>,
+    /// Proposals matching the query, all pages together.
+    pub total: i64,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+impl ProposalList {
+    pub fn page_count(&self) -> u32 {
+        let size = i64::from(self.page_size.max(1));
+        u32::try_from((self.total + size - 1) / size)
+            .unwrap_or(u32::MAX)
+            .max(1)
+    }
+}
+
+/// A proposal's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalDetail {
+    pub summary: ProposalSummary,
+    /// Sanitised HTML rendered from the author's Markdown.
+    pub body_html: String,
+    pub author_id: Option<i64>,
+    pub updated_at_ms: i64,
+}
+
+/// Limits of a proposal's fields.
+pub const TITLE_MAX_CHARS: usize = 140;
+pub const TITLE_MIN_CHARS: usize = 5;
+pub const BODY_MAX_CHARS: usize = 10_000;
+pub const PAGE_SIZE: u32 = 20;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_sorts_read_back_from_urls() {
+        for status in ProposalStatus::ALL {
+            assert_eq!(ProposalStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(ProposalStatus::parse("deleted"), None);
+        for sort in ProposalSort::ALL {
+            assert_eq!(ProposalSort::parse(sort.as_param()), sort);
+        }
+        assert_eq!(ProposalSort::parse("'; DROP"), ProposalSort::Newest);
+    }
+
+    #[test]
+    fn a_partial_last_page_counts() {
+        let list = |total| ProposalList {
+            items: vec![],
+            total,
+            page: 1,
+            page_size: 20,
+        };
+        assert_eq!(list(0).page_count(), 1);
+        assert_eq!(list(20).page_count(), 1);
+        assert_eq!(list(21).page_count(), 2);
+    }
+}

@@ -1,0 +1,347 @@
+//! SQL of the forum: themes and neighbourhoods, proposals, supports. Full-text search is
+//! the one place where the dialects differ (FTS5 on SQLite, `tsvector` on PostgreSQL).
+
+use super::model::{
+    Category, ProposalDetail, ProposalQuery, ProposalSort, ProposalStatus, ProposalSummary,
+};
+use crate::server::db::DbKind;
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+
+/// Themes or neighbourhoods still offered, in their display order.
+pub async fn categories(pool: &AnyPool, kind: CategoryKind) -> sqlx::Result<Vec<Category>> {
+    let sql = format!(
+        "SELECT id, slug, name_fr, name_en FROM {} WHERE archived_at IS NULL ORDER BY position, id",
+        kind.table()
+    );
+    let rows = sqlx::query(&sql).fetch_all(pool).await?;
+    rows.iter().map(category_from_row).collect()
+}
+
+/// The id of an offered theme or neighbourhood.
+pub async fn category_id(
+    pool: &AnyPool,
+    kind: CategoryKind,
+    slug: &str,
+) -> sqlx::Result<Option<i64>> {
+    let sql = format!(
+        "SELECT id FROM {} WHERE slug = $1 AND archived_at IS NULL",
+        kind.table()
+    );
+    sqlx::query_scalar(&sql)
+        .bind(slug)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Adds a theme or neighbourhood (demo data, administrators); false when the slug exists.
+pub async fn insert_category(
+    pool: &AnyPool,
+    kind: CategoryKind,
+    slug: &str,
+    name_fr: &str,
+    name_en: &str,
+    position: i64,
+) -> sqlx::Result<bool> {
+    let sql = format!(
+        "INSERT INTO {} (slug, name_fr, name_en, position) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (slug) DO NOTHING",
+        kind.table()
+    );
+    let done = sqlx::query(&sql)
+        .bind(slug)
+        .bind(name_fr)
+        .bind(name_en)
+        .bind(position)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Which list of categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CategoryKind {
+    Theme,
+    Neighbourhood,
+}
+
+impl CategoryKind {
+    fn table(self) -> &'static str {
+        match self {
+            CategoryKind::Theme => "forum_themes",
+            CategoryKind::Neighbourhood => "forum_neighbourhoods",
+        }
+    }
+}
+
+fn category_from_row(row: &AnyRow) -> sqlx::Result<Category> {
+    Ok(Category {
+        id: row.try_get("id")?,
+        slug: row.try_get("slug")?,
+        name_fr: row.try_get("name_fr")?,
+        name_en: row.try_get("name_en")?,
+    })
+}
+
+/// A proposal to store, validated and rendered.
+#[derive(Debug)]
+pub struct NewProposalRow<'a> {
+    pub author_id: i64,
+    pub theme_id: i64,
+    pub neighbourhood_id: Option<i64>,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub body_html: &'a str,
+    pub search_text: &'a str,
+}
+
+pub async fn insert_proposal(
+    pool: &AnyPool,
+    new: &NewProposalRow<'_>,
+    now_ms: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO proposals (author_id, theme_id, neighbourhood_id, title, body, body_html, \
+         search_text, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+         RETURNING id",
+    )
+    .bind(new.author_id)
+    .bind(new.theme_id)
+    .bind(new.neighbourhood_id)
+    .bind(new.title)
+    .bind(new.body)
+    .bind(new.body_html)
+    .bind(new.search_text)
+    .bind(now_ms)
+    .fetch_one(pool)
+    .await
+}
+
+const SUMMARY_COLUMNS: &str = "p.id, p.title, p.status, p.support_count, p.comment_count, \
+     p.created_at, p.withdrawn_at, u.display_name AS author_name, \
+     t.id AS theme_id, t.slug AS theme_slug, t.name_fr AS theme_fr, t.name_en AS theme_en, \
+     n.id AS nb_id, n.slug AS nb_slug, n.name_fr AS nb_fr, n.name_en AS nb_en";
+
+const SUMMARY_FROM: &str = "FROM proposals p \
+     JOIN forum_themes t ON t.id = p.theme_id \
+     LEFT JOIN forum_neighbourhoods n ON n.id = p.neighbourhood_id \
+     LEFT JOIN users u ON u.id = p.author_id";
+
+fn summary_from_row(row: &AnyRow) -> sqlx::Result<ProposalSummary> {
+    let status: String = row.try_get("status")?;
+    let neighbourhood = match row.try_get::<Option<i64>, _>("nb_id")? {
+        Some(id) => Some(Category {
+            id,
+            slug: row.try_get("nb_slug")?,
+            name_fr: row.try_get("nb_fr")?,
+            name_en: row.try_get("nb_en")?,
+        }),
+        None => None,
+    };
+    Ok(ProposalSummary {
+        id: row.try_get("id")?,
+        title: row.try_get("title")?,
+        theme: Category {
+            id: row.try_get("theme_id")?,
+            slug: row.try_get("theme_slug")?,
+            name_fr: row.try_get("theme_fr")?,
+            name_en: row.try_get("theme_en")?,
+        },
+        neighbourhood,
+        author_name: row.try_get("author_name")?,
+        status: ProposalStatus::parse(&status).unwrap_or(ProposalStatus::Open),
+        support_count: row.try_get("support_count")?,
+        comment_count: row.try_get("comment_count")?,
+        created_at_ms: row.try_get("created_at")?,
+        withdrawn: row.try_get::<Option<i64>, _>("withdrawn_at")?.is_some(),
+    })
+}
+
+/// One value bound to a numbered placeholder of a built query.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// The WHERE clause of a list query and its values (`$1`, `$2`… in order).
+fn list_filter(
+    kind: DbKind,
+    query: &ProposalQuery,
+    fts_query: Option<String>,
+) -> (String, Vec<Bind>) {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut binds: Vec<Bind> = Vec::new();
+    fn next(bind: Bind, binds: &mut Vec<Bind>) -> String {
+        binds.push(bind);
+        format!("${}", binds.len())
+    }
+    if let Some(theme) = &query.theme {
+        let n = next(Bind::Text(theme.clone()), &mut binds);
+        clauses.push(format!("t.slug = {n}"));
+    }
+    if let Some(neighbourhood) = &query.neighbourhood {
+        let n = next(Bind::Text(neighbourhood.clone()), &mut binds);
+        clauses.push(format!("n.slug = {n}"));
+    }
+    if let Some(status) = query.status {
+        let n = next(Bind::Text(status.as_str().to_owned()), &mut binds);
+        clauses.push(format!("p.status = {n}"));
+    }
+    if let Some(words) = fts_query {
+        let n = next(Bind::Text(words), &mut binds);
+        clauses.push(match kind {
+            DbKind::Sqlite => {
+                format!("p.id IN (SELECT rowid FROM proposals_fts WHERE proposals_fts MATCH {n})")
+            }
+            DbKind::Postgres => {
+                format!("p.search_vector @@ plainto_tsquery('french', {n})")
+            }
+        });
+    }
+    let sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    (sql, binds)
+}
+
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    binds: &'q [Bind],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for bind in binds {
+        query = match bind {
+            Bind::Text(text) => query.bind(text.as_str()),
+            Bind::Int(n) => query.bind(*n),
+        };
+    }
+    query
+}
+
+/// One page of proposals matching `query` and how many match in all: two queries,
+/// whatever the page size. `fts_query` is the search, already in the dialect's syntax.
+pub async fn list(
+    pool: &AnyPool,
+    kind: DbKind,
+    query: &ProposalQuery,
+    fts_query: Option<String>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<ProposalSummary>, i64)> {
+    let (filter, mut binds) = list_filter(kind, query, fts_query);
+    let count_sql = format!("SELECT COUNT(*) {SUMMARY_FROM} {filter}");
+    let total: i64 = {
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+        for bind in &binds {
+            count = match bind {
+                Bind::Text(text) => count.bind(text.as_str()),
+                Bind::Int(n) => count.bind(*n),
+            };
+        }
+        count.fetch_one(pool).await?
+    };
+    let order = match query.sort {
+        ProposalSort::Newest => "p.created_at DESC, p.id DESC",
+        ProposalSort::MostSupported => "p.support_count DESC, p.id DESC",
+        ProposalSort::MostDiscussed => "p.comment_count DESC, p.id DESC",
+        ProposalSort::RecentlyAnswered => {
+            "CASE WHEN p.answered_at IS NULL THEN 1 ELSE 0 END, p.answered_at DESC, p.id DESC"
+        }
+    };
+    binds.push(Bind::Int(limit));
+    let limit_n = binds.len();
+    binds.push(Bind::Int(offset));
+    let offset_n = binds.len();
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} {filter} ORDER BY {order} \
+         LIMIT ${limit_n} OFFSET ${offset_n}"
+    );
+    let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(pool).await?;
+    let items = rows
+        .iter()
+        .map(summary_from_row)
+        .collect::<sqlx::Result<_>>()?;
+    Ok((items, total))
+}
+
+/// A proposal's page, withdrawn ones included.
+pub async fn find(pool: &AnyPool, id: i64) -> sqlx::Result<Option<ProposalDetail>> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, p.body_html, p.author_id, p.updated_at {SUMMARY_FROM} \
+         WHERE p.id = $1"
+    );
+    let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(pool).await? else {
+        return Ok(None);
+    };
+    Ok(Some(ProposalDetail {
+        summary: summary_from_row(&row)?,
+        body_html: row.try_get("body_html")?,
+        author_id: row.try_get("author_id")?,
+        updated_at_ms: row.try_get("updated_at")?,
+    }))
+}
+
+/// Records `user_id`'s support and counts it, in one transaction; false when they
+/// already supported it (the primary key makes a second support impossible).
+pub async fn add_support(
+    pool: &AnyPool,
+    proposal_id: i64,
+    user_id: i64,
+    now_ms: i64,
+) -> sqlx::Result<bool> {
+    let mut tx = pool.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO proposal_supports (proposal_id, user_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (proposal_id, user_id) DO NOTHING",
+    )
+    .bind(proposal_id)
+    .bind(user_id)
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if inserted {
+        sqlx::query("UPDATE proposals SET support_count = support_count + 1 WHERE id = $1")
+            .bind(proposal_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(inserted)
+}
+
+/// Withdraws `user_id`'s support and uncounts it, in one transaction; false when there
+/// was none.
+pub async fn remove_support(pool: &AnyPool, proposal_id: i64, user_id: i64) -> sqlx::Result<bool> {
+    let mut tx = pool.begin().await?;
+    let removed =
+        sqlx::query("DELETE FROM proposal_supports WHERE proposal_id = $1 AND user_id = $2")
+            .bind(proposal_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+    if removed {
+        sqlx::query("UPDATE proposals SET support_count = support_count - 1 WHERE id = $1")
+            .bind(proposal_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(removed)
+}
+
+/// Whether `user_id` supports the proposal.
+pub async fn supports(pool: &AnyPool, proposal_id: i64, user_id: i64) -> sqlx::Result<bool> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM proposal_supports WHERE proposal_id = $1 AND user_id = $2",
+    )
+    .bind(proposal_id)
+    .bind(user_id)
+    .fetch_one(pool)
+    .await?;
+    Ok(count > 0)
+}

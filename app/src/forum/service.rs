@@ -1,0 +1,252 @@
+//! Forum rules: what a valid proposal is, how its Markdown becomes safe HTML, how the list
+//! is searched, and who may support what.
+
+use super::model::{
+    ProposalDetail, ProposalList, ProposalQuery, BODY_MAX_CHARS, PAGE_SIZE, TITLE_MAX_CHARS,
+    TITLE_MIN_CHARS,
+};
+use super::repo::{self, CategoryKind, NewProposalRow};
+use crate::error::{internal, AppError, FieldErrors};
+use crate::server::db::DbKind;
+use crate::server::state::AppState;
+use crate::server::text::search_words;
+
+/// A proposal as typed, checked field by field.
+#[derive(Debug)]
+pub struct ProposalForm {
+    pub title: String,
+    pub body: String,
+    pub theme: String,
+    pub neighbourhood: Option<String>,
+}
+
+impl ProposalForm {
+    /// Trims the fields and reports every problem at once (`errors.*` keys per field).
+    pub fn parse(
+        title: &str,
+        body: &str,
+        theme: &str,
+        neighbourhood: &str,
+    ) -> Result<Self, AppError> {
+        let mut errors = FieldErrors::new();
+        let mut add = |field: &str, key: &str| {
+            errors
+                .entry(field.to_owned())
+                .or_default()
+                .push(key.to_owned());
+        };
+        let title = title.trim();
+        let body = body.trim();
+        let title_chars = title.chars().count();
+        if title_chars == 0 {
+            add("title", "errors.required");
+        } else if title_chars < TITLE_MIN_CHARS {
+            add("title", "errors.title_too_short");
+        } else if title_chars > TITLE_MAX_CHARS {
+            add("title", "errors.title_too_long");
+        }
+        if title.chars().any(char::is_control) {
+            add("title", "errors.invalid");
+        }
+        if body.is_empty() {
+            add("body", "errors.required");
+        } else if body.chars().count() > BODY_MAX_CHARS {
+            add("body", "errors.body_too_long");
+        }
+        if theme.trim().is_empty() {
+            add("theme", "errors.required");
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let neighbourhood = Some(neighbourhood.trim())
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned);
+        Ok(ProposalForm {
+            title: title.to_owned(),
+            body: body.to_owned(),
+            theme: theme.trim().to_owned(),
+            neighbourhood,
+        })
+    }
+}
+
+/// Residents' Markdown as HTML: no raw HTML survives, links get `rel="nofollow noopener
+/// noreferrer ugc"`, and images are dropped (they would load from other sites).
+pub fn render_markdown(markdown: &str) -> String {
+    let parser = pulldown_cmark::Parser::new(markdown);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, parser);
+    ammonia::Builder::default()
+        .rm_tags(&["img"])
+        .link_rel(Some("nofollow noopener noreferrer ugc"))
+        .clean(&html)
+        .to_string()
+}
+
+/// Words of a search as SQLite FTS5 expects them: each stemmed word quoted (no operator
+/// can be injected), all required. `None` when nothing searchable was typed.
+pub fn fts5_query(search: &str) -> Option<String> {
+    let words: Vec<String> = search_words(search)
+        .into_iter()
+        .map(|w| format!("\"{}\"", w.replace('"', "")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// Publishes a proposal by `author_id`; its id.
+pub async fn create_proposal(
+    state: &AppState,
+    author_id: i64,
+    form: &ProposalForm,
+) -> Result<i64, AppError> {
+    let pool = state.db.pool();
+    let theme_id = repo::category_id(pool, CategoryKind::Theme, &form.theme)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::field("theme", "errors.choice_unknown"))?;
+    let neighbourhood_id = match &form.neighbourhood {
+        Some(slug) => Some(
+            repo::category_id(pool, CategoryKind::Neighbourhood, slug)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| AppError::field("neighbourhood", "errors.choice_unknown"))?,
+        ),
+        None => None,
+    };
+    let body_html = render_markdown(&form.body);
+    let search_text = search_words(&format!("{}\n{}", form.title, form.body)).join(" ");
+    repo::insert_proposal(
+        pool,
+        &NewProposalRow {
+            author_id,
+            theme_id,
+            neighbourhood_id,
+            title: &form.title,
+            body: &form.body,
+            body_html: &body_html,
+            search_text: &search_text,
+        },
+        state.clock.now_ms(),
+    )
+    .await
+    .map_err(internal)
+}
+
+/// A page of the proposals list.
+pub async fn list_proposals(
+    state: &AppState,
+    query: &ProposalQuery,
+) -> Result<ProposalList, AppError> {
+    let kind = state.db.kind();
+    let search = query.search.trim();
+    let fts = match kind {
+        DbKind::Sqlite => fts5_query(search),
+        DbKind::Postgres => Some(search.to_owned()).filter(|s| !s.is_empty()),
+    };
+    let page = query.page.max(1);
+    let offset = i64::from(page - 1) * i64::from(PAGE_SIZE);
+    let (items, total) = repo::list(
+        state.db.pool(),
+        kind,
+        query,
+        fts,
+        i64::from(PAGE_SIZE),
+        offset,
+    )
+    .await
+    .map_err(internal)?;
+    Ok(ProposalList {
+        items,
+        total,
+        page,
+        page_size: PAGE_SIZE,
+    })
+}
+
+/// A proposal's page.
+pub async fn proposal(state: &AppState, id: i64) -> Result<ProposalDetail, AppError> {
+    repo::find(state.db.pool(), id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)
+}
+
+/// Adds or withdraws `user_id`'s support; a withdrawn proposal takes no new support.
+pub async fn set_support(
+    state: &AppState,
+    proposal_id: i64,
+    user_id: i64,
+    support: bool,
+) -> Result<(), AppError> {
+    let proposal = proposal(state, proposal_id).await?;
+    let pool = state.db.pool();
+    if support {
+        if proposal.summary.withdrawn {
+            return Err(AppError::Closed);
+        }
+        repo::add_support(pool, proposal_id, user_id, state.clock.now_ms())
+            .await
+            .map_err(internal)?;
+    } else {
+        repo::remove_support(pool, proposal_id, user_id)
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_keeps_formatting_and_drops_scripts_and_images() {
+        let html = render_markdown(
+            "**Bancs** au [parc](https://ville.example)\n\n<script>alert(1)</script>\n\n![x](https://tracker.example/p.gif)\n\n<img src=x onerror=alert(1)>",
+        );
+        assert!(html.contains("<strong>Bancs</strong>"), "{html}");
+        assert!(
+            html.contains("rel=\"nofollow noopener noreferrer ugc\""),
+            "{html}"
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+    }
+
+    #[test]
+    fn a_search_cannot_inject_fts_operators() {
+        assert_eq!(fts5_query("  "), None);
+        let query = fts5_query("écoles\" OR proposals_fts:* NEAR(").expect("words");
+        assert!(query.starts_with("\"ecol\" "), "{query}");
+        for word in query.split(' ') {
+            assert!(
+                word.len() > 2 && word.starts_with('"') && word.ends_with('"'),
+                "{query}"
+            );
+            assert!(
+                !word[1..word.len() - 1].contains(['"', '*', ':', '(']),
+                "{query}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let Err(AppError::Validation(errors)) = ProposalForm::parse("abc", "  ", "", "") else {
+            panic!("expected validation errors");
+        };
+        assert_eq!(errors["title"], ["errors.title_too_short"]);
+        assert_eq!(errors["body"], ["errors.required"]);
+        assert_eq!(errors["theme"], ["errors.required"]);
+        let long = "x".repeat(BODY_MAX_CHARS + 1);
+        let Err(AppError::Validation(errors)) =
+            ProposalForm::parse(&"t".repeat(141), &long, "voirie", "")
+        else {
+            panic!("expected validation errors");
+        };
+        assert_eq!(errors["title"], ["errors.title_too_long"]);
+        assert_eq!(errors["body"], ["errors.body_too_long"]);
+    }
+}
