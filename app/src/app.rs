@@ -6,10 +6,11 @@ use crate::auth::pages::{
     SignInPage, SignUpPage, UseMagicLinkPage,
 };
 use crate::auth::CurrentUserResource;
+use crate::forum::pages::{ForumPage, NewProposalPage, ProposalPage};
 use crate::i18n::I18nContextProvider;
 use crate::site::pages::{
-    AccessibilityPage, DpoPage, ForumPage, HomePage, LegalNoticePage, MySpacePage, NotFoundPage,
-    PrivacyPage, ServicesPage, SurveysPage,
+    AccessibilityPage, DpoPage, HomePage, LegalNoticePage, MySpacePage, NotFoundPage, PrivacyPage,
+    ServicesPage, SurveysPage,
 };
 use crate::site::{locale, SiteInfoResource};
 use crate::ui::layout::{SiteFooter, SiteHeader, SkipLink};
@@ -79,6 +80,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/mon-espace") view=MySpacePage ssr=SsrMode::Async />
                         <Route path=path!("/demarches") view=ServicesPage ssr=SsrMode::Async />
                         <Route path=path!("/forum") view=ForumPage ssr=SsrMode::Async />
+                        <Route path=path!("/forum/proposer") view=NewProposalPage ssr=SsrMode::Async />
+                        <Route path=path!("/forum/propositions/:id") view=ProposalPage ssr=SsrMode::Async />
                         <Route path=path!("/consultations") view=SurveysPage ssr=SsrMode::Async />
                         <Route path=path!("/mentions-legales") view=LegalNoticePage ssr=SsrMode::Async />
                         <Route path=path!("/accessibilite") view=AccessibilityPage ssr=SsrMode::Async />

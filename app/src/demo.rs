@@ -41,7 +41,86 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
 pub struct DemoReport {
     pub created_accounts: usize,
     pub existing_accounts: usize,
+    pub created_proposals: usize,
 }
+
+/// Forum themes: slug, French and English names.
+const THEMES: &[(&str, &str, &str)] = &[
+    ("education", "Éducation et jeunesse", "Education and youth"),
+    ("mobilites", "Voirie et mobilités", "Roads and transport"),
+    (
+        "environnement",
+        "Environnement et espaces verts",
+        "Environment and green spaces",
+    ),
+    ("culture-sport", "Culture et sport", "Culture and sport"),
+    (
+        "solidarites",
+        "Solidarités et seniors",
+        "Solidarity and seniors",
+    ),
+    (
+        "tranquillite",
+        "Sécurité et tranquillité",
+        "Safety and quiet",
+    ),
+    ("urbanisme", "Urbanisme et logement", "Planning and housing"),
+];
+
+/// Neighbourhoods of the fictional commune.
+const NEIGHBOURHOODS: &[(&str, &str, &str)] = &[
+    ("centre-bourg", "Centre-bourg", "Town centre"),
+    ("les-tilleuls", "Les Tilleuls", "Les Tilleuls"),
+    ("la-gare", "Quartier de la Gare", "Station district"),
+    ("le-moulin", "Le Moulin", "Le Moulin"),
+    ("la-croix", "Hameau de la Croix", "La Croix hamlet"),
+];
+
+/// Demo proposals: author's e-mail, theme, neighbourhood, title, Markdown body.
+const PROPOSALS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "camille.martin@example.org",
+        "education",
+        "les-tilleuls",
+        "Végétaliser la cour de l’école des Tilleuls",
+        "La cour de l’école est entièrement goudronnée : elle devient **brûlante** en juin.\n\nJe propose :\n\n- de planter des arbres le long du préau ;\n- de remplacer une partie du bitume par un sol perméable ;\n- d’associer les enfants au choix des plantations.",
+    ),
+    (
+        "yanis.benali@example.org",
+        "mobilites",
+        "centre-bourg",
+        "Une zone 30 rue de la République",
+        "Les voitures roulent vite devant la boulangerie et la pharmacie. Une **zone 30** avec deux plateaux rendrait la traversée plus sûre, surtout pour les enfants et les personnes âgées.",
+    ),
+    (
+        "camille.martin@example.org",
+        "environnement",
+        "le-moulin",
+        "Des composteurs partagés près du Moulin",
+        "Beaucoup d’habitants de l’habitat collectif n’ont pas de jardin. Deux composteurs partagés, entretenus avec une association, réduiraient les déchets de 30 %.",
+    ),
+    (
+        "yanis.benali@example.org",
+        "culture-sport",
+        "",
+        "Ouvrir la médiathèque le dimanche matin",
+        "Beaucoup de familles ne peuvent venir qu’en fin de semaine. Une ouverture le dimanche de 10 h à 13 h, au moins l’hiver, serait très utile.",
+    ),
+    (
+        "camille.martin@example.org",
+        "solidarites",
+        "la-croix",
+        "Un minibus pour le marché depuis le hameau de la Croix",
+        "Les personnes âgées du hameau n’ont plus de bus le samedi. Un minibus municipal une fois par semaine vers le marché leur rendrait de l’autonomie.",
+    ),
+    (
+        "yanis.benali@example.org",
+        "mobilites",
+        "la-gare",
+        "Un abri à vélos sécurisé à la gare",
+        "Se garer à vélo à la gare est risqué : plusieurs vols cette année. Un abri fermé, accessible avec la carte de transport, encouragerait les trajets à vélo.",
+    ),
+];
 
 /// Loads the demo commune's data into `db`.
 pub async fn load(db: &Db, clock: &Clock) -> anyhow::Result<DemoReport> {
@@ -59,7 +138,56 @@ pub async fn load(db: &Db, clock: &Clock) -> anyhow::Result<DemoReport> {
             }
         }
     }
+    load_forum(db, clock, &mut report).await?;
     Ok(report)
+}
+
+/// Themes, neighbourhoods and a few proposals with supports (only into an empty forum).
+async fn load_forum(db: &Db, clock: &Clock, report: &mut DemoReport) -> anyhow::Result<()> {
+    use crate::forum::repo::{add_support, insert_category, CategoryKind};
+    use crate::forum::service::{create_proposal, ProposalForm};
+    let pool = db.pool();
+    for (kind, list) in [
+        (CategoryKind::Theme, THEMES),
+        (CategoryKind::Neighbourhood, NEIGHBOURHOODS),
+    ] {
+        for (position, (slug, fr, en)) in (1_i64..).zip(list.iter()) {
+            insert_category(pool, kind, slug, fr, en, position).await?;
+        }
+    }
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM proposals")
+        .fetch_one(pool)
+        .await?;
+    if existing > 0 {
+        return Ok(());
+    }
+    let state = crate::server::state::AppState::new(
+        leptos::prelude::LeptosOptions::builder()
+            .output_name("parvis")
+            .build(),
+        db.clone(),
+        url::Url::parse("http://localhost/")?,
+        clock.clone(),
+    );
+    let mut residents = Vec::new();
+    for (email, theme, neighbourhood, title, body) in PROPOSALS {
+        let email = Email::parse(email).map_err(|key| anyhow::anyhow!("demo e-mail: {key}"))?;
+        let author = crate::accounts::repo::find_by_email(pool, &email)
+            .await?
+            .context("demo author")?;
+        let form = ProposalForm::parse(title, body, theme, neighbourhood)
+            .map_err(|err| anyhow::anyhow!("demo proposal {title}: {err:?}"))?;
+        let id = create_proposal(&state, author.id, &form)
+            .await
+            .map_err(|err| anyhow::anyhow!("demo proposal {title}: {err:?}"))?;
+        residents.push(author.id);
+        // Each earlier author supports this proposal: the lists get different counts.
+        for supporter in residents.iter().take(report.created_proposals % 3 + 1) {
+            add_support(pool, id, *supporter, clock.now_ms()).await?;
+        }
+        report.created_proposals += 1;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -70,12 +198,14 @@ mod tests {
         let clock = Clock::default();
         let first = load(&db, &clock).await.expect("first load");
         assert_eq!(first.created_accounts, DEMO_ACCOUNTS.len());
+        assert_eq!(first.created_proposals, PROPOSALS.len());
         let second = load(&db, &clock).await.expect("second load");
         assert_eq!(
             second,
             DemoReport {
                 created_accounts: 0,
-                existing_accounts: DEMO_ACCOUNTS.len()
+                existing_accounts: DEMO_ACCOUNTS.len(),
+                created_proposals: 0,
             }
         );
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")

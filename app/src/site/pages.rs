@@ -76,18 +76,6 @@ pub fn ServicesPage() -> impl IntoView {
     }
 }
 
-/// `/forum`.
-#[component]
-pub fn ForumPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <SectionPage
-            title=Signal::derive(move || t_string!(i18n, nav.forum).to_string())
-            intro=Signal::derive(move || t_string!(i18n, section.forum_intro).to_string())
-        />
-    }
-}
-
 /// `/consultations`.
 #[component]
 pub fn SurveysPage() -> impl IntoView {

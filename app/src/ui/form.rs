@@ -73,6 +73,10 @@ pub fn error_text(key: &str) -> String {
         "errors.email_unchanged" => t_string!(i18n, errors.email_unchanged).to_string(),
         "errors.email_taken" => t_string!(i18n, errors.email_taken).to_string(),
         "errors.own_admin_role" => t_string!(i18n, errors.own_admin_role).to_string(),
+        "errors.title_too_short" => t_string!(i18n, errors.title_too_short).to_string(),
+        "errors.title_too_long" => t_string!(i18n, errors.title_too_long).to_string(),
+        "errors.body_too_long" => t_string!(i18n, errors.body_too_long).to_string(),
+        "errors.choice_unknown" => t_string!(i18n, errors.choice_unknown).to_string(),
         _ => t_string!(i18n, errors.invalid).to_string(),
     }
 }
@@ -172,6 +176,80 @@ pub fn PostForm(
     }
 }
 
+/// Ids and ARIA of one form control: its hint and errors are announced with it.
+#[derive(Clone)]
+struct ControlIds {
+    id: String,
+    hint_id: String,
+    error_id: String,
+}
+
+impl ControlIds {
+    fn new(name: &str, id_suffix: Option<&str>) -> Self {
+        let id = match id_suffix {
+            Some(suffix) => format!("champ-{name}-{suffix}"),
+            None => format!("champ-{name}"),
+        };
+        ControlIds {
+            hint_id: format!("{id}-aide"),
+            error_id: format!("{id}-erreur"),
+            id,
+        }
+    }
+
+    /// `aria-describedby`: the hint, then the errors when there are some.
+    fn described_by(
+        &self,
+        has_hint: bool,
+        errors: Signal<Vec<String>>,
+    ) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+        let (hint_id, error_id) = (self.hint_id.clone(), self.error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if !errors.with(Vec::is_empty) {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    }
+}
+
+/// Label, hint and error messages around one control (the children).
+#[component]
+fn FieldFrame(
+    ids: ControlIds,
+    label: Signal<String>,
+    hint: Option<Signal<String>>,
+    errors: Signal<Vec<String>>,
+    children: Children,
+) -> impl IntoView {
+    let ControlIds {
+        id,
+        hint_id,
+        error_id,
+    } = ids;
+    view! {
+        <div class="field" class:field--error=move || !errors.with(Vec::is_empty)>
+            <label for=id>{label}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id>{hint}</p> })}
+            {move || {
+                let errs = errors.get();
+                (!errs.is_empty()).then(|| {
+                    view! {
+                        <p class="field__error" id=error_id.clone()>
+                            {errs.iter().map(|k| error_text(k)).collect::<Vec<_>>().join(" ")}
+                        </p>
+                    }
+                })
+            }}
+            {children()}
+        </div>
+    }
+}
+
 /// A labelled input with its hint and errors.
 #[component]
 pub fn Field(
@@ -200,42 +278,13 @@ pub fn Field(
     #[prop(optional)]
     id_suffix: Option<&'static str>,
 ) -> impl IntoView {
-    let id = match id_suffix {
-        Some(suffix) => format!("champ-{name}-{suffix}"),
-        None => format!("champ-{name}"),
-    };
-    let hint_id = format!("{id}-aide");
-    let error_id = format!("{id}-erreur");
-    let has_hint = hint.is_some();
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if !errors.with(Vec::is_empty) {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let ids = ControlIds::new(name, id_suffix);
+    let described_by = ids.described_by(hint.is_some(), errors);
+    let id = ids.id.clone();
     view! {
-        <div class="field" class:field--error=move || !errors.with(Vec::is_empty)>
-            <label for=id.clone()>{label}</label>
-            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{hint}</p> })}
-            {move || {
-                let errs = errors.get();
-                (!errs.is_empty()).then(|| {
-                    view! {
-                        <p class="field__error" id=error_id.clone()>
-                            {errs.iter().map(|k| error_text(k)).collect::<Vec<_>>().join(" ")}
-                        </p>
-                    }
-                })
-            }}
+        <FieldFrame ids label hint errors>
             <input
-                id=id.clone()
+                id=id
                 name=name
                 type=input_type
                 autocomplete=autocomplete
@@ -244,6 +293,68 @@ pub fn Field(
                 aria-describedby=described_by
                 value=value
             />
-        </div>
+        </FieldFrame>
+    }
+}
+
+/// A labelled multi-line text box with its hint and errors.
+#[component]
+pub fn TextAreaField(
+    name: &'static str,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(optional, into)] value: Signal<String>,
+    #[prop(into)] errors: Signal<Vec<String>>,
+    #[prop(default = 8)] rows: u32,
+) -> impl IntoView {
+    let ids = ControlIds::new(name, None);
+    let described_by = ids.described_by(hint.is_some(), errors);
+    let id = ids.id.clone();
+    view! {
+        <FieldFrame ids label hint errors>
+            <textarea
+                id=id
+                name=name
+                rows=rows
+                required=true
+                aria-invalid=move || (!errors.with(Vec::is_empty)).then_some("true")
+                aria-describedby=described_by
+            >{move || value.get()}</textarea>
+        </FieldFrame>
+    }
+}
+
+/// A labelled drop-down list; `options` are (value, text) pairs, `placeholder` an empty
+/// first choice.
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    options: Vec<(String, String)>,
+    #[prop(into)] placeholder: Signal<String>,
+    #[prop(optional, into)] value: Signal<String>,
+    #[prop(into)] errors: Signal<Vec<String>>,
+    #[prop(default = true)] required: bool,
+) -> impl IntoView {
+    let ids = ControlIds::new(name, None);
+    let described_by = ids.described_by(hint.is_some(), errors);
+    let id = ids.id.clone();
+    view! {
+        <FieldFrame ids label hint errors>
+            <select
+                id=id
+                name=name
+                required=required
+                aria-invalid=move || (!errors.with(Vec::is_empty)).then_some("true")
+                aria-describedby=described_by
+            >
+                <option value="">{placeholder}</option>
+                {options.into_iter().map(|(v, text)| {
+                    let chosen = v.clone();
+                    view! { <option value=v selected=move || value.with(|c| *c == chosen)>{text}</option> }
+                }).collect_view()}
+            </select>
+        </FieldFrame>
     }
 }
