@@ -183,7 +183,7 @@ fn ProposalResults(list: ProposalList) -> impl IntoView {
     view! {
         <p role="status" class="results-count">{t!(i18n, forum.results, count = move || total)}</p>
         {empty.then(|| view! { <p>{t!(i18n, forum.none)}</p> })}
-        <ul class="cards" role="list">
+        <ul class="cards cards--list" role="list">
             {list.items.into_iter().map(|p| view! { <li><ProposalCard proposal=p /></li> }).collect_view()}
         </ul>
         {(pages > 1).then(|| view! {

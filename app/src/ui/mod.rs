@@ -11,8 +11,11 @@ use leptos_meta::Title;
 #[component]
 pub fn PageTitle(text: Signal<String>) -> impl IntoView {
     with_site(move |site| {
-        let commune = site.commune_name;
-        view! { <Title text=move || format!("{} – {}", text.get(), commune) /> }
+        // A plain string, not a closure: leptos_meta keeps every title it was given until
+        // the head is rendered, and a closure's signal dies with a Suspense that renders
+        // again while resources resolve (the page then panicked).
+        let title = format!("{} – {}", text.get(), site.commune_name);
+        view! { <Title text=title /> }
     })
 }
 
