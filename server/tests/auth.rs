@@ -12,7 +12,7 @@ use app::server::clock::Clock;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::response::Response;
-use common::{body_text, send, state};
+use common::{body_text, form_post, send, state};
 
 /// The sign-out form, only in pages of a signed-in person.
 const SIGN_OUT: &str = "action=\"/api/sign_out\"";
@@ -32,27 +32,6 @@ async fn resident(db: &app::server::db::Db) {
 }
 
 /// A same-origin form post, as a browser sends it; `html` false mimics a script client.
-fn form_post(path: &str, body: &str, cookie: Option<&str>, html: bool) -> Request<Body> {
-    let mut builder = Request::post(path)
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(header::ORIGIN, "http://127.0.0.1:3000")
-        .header("sec-fetch-site", "same-origin")
-        .header(header::REFERER, "http://127.0.0.1:3000/connexion")
-        .header(
-            header::ACCEPT,
-            if html {
-                "text/html,application/xhtml+xml"
-            } else {
-                "application/json"
-            },
-        )
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(cookie) = cookie {
-        builder = builder.header(header::COOKIE, cookie);
-    }
-    builder.body(Body::from(body.to_owned())).unwrap()
-}
-
 fn sign_in_body(password: &str) -> String {
     format!(
         "email=camille%40example.org&password={}&next=",

@@ -6,7 +6,7 @@ use app::server::clock::Clock;
 use app::server::db::Db;
 use app::server::state::AppState;
 use axum::body::Body;
-use axum::http::Request;
+use axum::http::{header, Request};
 use axum::response::Response;
 use axum::Router;
 use http_body_util::BodyExt;
@@ -22,8 +22,13 @@ pub fn state(db: Db, public_url: &str) -> AppState {
     )
 }
 
+/// Sends `request` through `router`; a request that hangs fails the test, naming itself.
 pub async fn send(router: Router, request: Request<Body>) -> Response {
-    router.oneshot(request).await.expect("router never fails")
+    let what = format!("{} {}", request.method(), request.uri());
+    tokio::time::timeout(std::time::Duration::from_secs(30), router.oneshot(request))
+        .await
+        .unwrap_or_else(|_| panic!("{what} did not answer within 30 s"))
+        .expect("router never fails")
 }
 
 pub async fn body_text(response: Response) -> String {
@@ -38,4 +43,26 @@ pub async fn body_text(response: Response) -> String {
 
 pub fn get_req(uri: &str) -> Request<Body> {
     Request::get(uri).body(Body::empty()).expect("request")
+}
+
+/// A same-site form post, as a browser sends it (`html`) or as a script does.
+pub fn form_post(path: &str, body: &str, cookie: Option<&str>, html: bool) -> Request<Body> {
+    let mut builder = Request::post(path)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ORIGIN, "http://127.0.0.1:3000")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::REFERER, "http://127.0.0.1:3000/connexion")
+        .header(
+            header::ACCEPT,
+            if html {
+                "text/html,application/xhtml+xml"
+            } else {
+                "application/json"
+            },
+        )
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::from(body.to_owned())).unwrap()
 }
