@@ -39,6 +39,8 @@ pub fn router(state: AppState) -> Router {
     };
     let pages = Router::new()
         .route("/healthz", get(healthz))
+        .route("/forum/export.csv", get(export_csv))
+        .route("/forum/export.json", get(export_json))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -58,6 +60,10 @@ pub fn with_middleware(router: Router, state: AppState) -> Router {
     let secure = state.public_url.scheme() == "https";
     router
         .layer(session_layer(&state, secure))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            restore_page_csp,
+        ))
         .layer(middleware::from_fn_with_state(
             state,
             refuse_cross_site_writes,
@@ -126,6 +132,97 @@ async fn healthz(State(state): State<AppState>) -> Response {
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
+}
+
+/// `GET /forum/export.csv`: the forum's public proposals as open data.
+async fn export_csv(State(state): State<AppState>) -> Response {
+    let body = app::forum::service::export(&state)
+        .await
+        .and_then(|rows| app::forum::service::export_csv(&rows));
+    download(body, "text/csv; charset=utf-8", "propositions.csv")
+}
+
+/// `GET /forum/export.json`: the same as JSON.
+async fn export_json(State(state): State<AppState>) -> Response {
+    let body = app::forum::service::export(&state)
+        .await
+        .and_then(|rows| serde_json::to_string_pretty(&rows).map_err(app::error::internal));
+    download(body, "application/json", "propositions.json")
+}
+
+fn download(
+    body: Result<String, app::error::AppError>,
+    content_type: &'static str,
+    file_name: &'static str,
+) -> Response {
+    let Ok(body) = body else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let mut res = body.into_response();
+    let headers = res.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{file_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    res
+}
+
+/// Pages get their CSP (with the nonce of their scripts) while Leptos renders them. Rarely,
+/// under concurrent load, a rendered page came out without it, and the strict fallback
+/// policy then blocked its scripts. Such a page gets its policy back from the nonce of its
+/// own `<script>` tags; anything else keeps the strict fallback.
+async fn restore_page_csp(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html
+        || !res.status().is_success()
+        || res.headers().contains_key(header::CONTENT_SECURITY_POLICY)
+    {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 8 * 1024 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let mut res = Response::from_parts(parts, Body::from(bytes.clone()));
+    if let Some(nonce) = script_nonce(&bytes) {
+        tracing::warn!("a page lost its CSP header while rendering: restored from its nonce");
+        let targets = state
+            .oidc
+            .as_ref()
+            .map(|oidc| oidc.form_targets())
+            .unwrap_or_default();
+        let policy = app::server::security::page_policy(&nonce, &targets);
+        if let Ok(value) = HeaderValue::from_str(&policy) {
+            res.headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    res
+}
+
+/// The nonce of the first `<script nonce="…">` of a page. Residents' text cannot forge
+/// one: `<` is escaped in text and sanitised HTML has no scripts.
+fn script_nonce(html: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(html).ok()?;
+    text.match_indices("<script").find_map(|(start, _)| {
+        let tag = &text[start..start + text[start..].find('>')?];
+        let value_start = tag.find(" nonce=\"")? + " nonce=\"".len();
+        let value = &tag[value_start..value_start + tag[value_start..].find('"')?];
+        let valid = !value.is_empty()
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '/' | '='));
+        valid.then(|| value.to_owned())
+    })
 }
 
 /// Browsers send `Sec-Fetch-Site` and `Origin` with every POST: a write coming from
@@ -250,4 +347,17 @@ fn panic_page(err: Box<dyn Any + Send + 'static>) -> Response {
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_nonce;
+
+    #[test]
+    fn the_nonce_comes_from_a_script_tag_only() {
+        let page = br#"<html><head><title>nonce="forged"</title><script nonce="Ab-_9" src="/x.js"></script>"#;
+        assert_eq!(script_nonce(page).as_deref(), Some("Ab-_9"));
+        assert_eq!(script_nonce(b"<p> nonce=\"x\"</p>"), None);
+        assert_eq!(script_nonce(br#"<script nonce="a b">"#), None);
+    }
 }

@@ -63,3 +63,36 @@ app::db_test!(
         assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     }
 );
+
+app::db_test!(public_proposals_are_open_data_without_addresses, |db| {
+    app::demo::load(&db, &app::server::clock::Clock::System)
+        .await
+        .unwrap();
+    let router = server::http::router(state(db, "http://127.0.0.1:3000"));
+    let csv = send(router.clone(), get_req("/forum/export.csv")).await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert_eq!(
+        csv.headers()[header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
+    let text = body_text(csv).await;
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,url,title,theme,neighbourhood,status,author,published_at,supports,comments,withdrawn")
+    );
+    assert_eq!(lines.count(), 6, "one line per demo proposal");
+    assert!(text.contains("Une zone 30 rue de la République"), "{text}");
+    assert!(
+        text.contains("http://127.0.0.1:3000/forum/propositions/"),
+        "{text}"
+    );
+    assert!(!text.contains('@'), "no e-mail address: {text}");
+
+    let json = send(router, get_req("/forum/export.json")).await;
+    assert_eq!(json.status(), StatusCode::OK);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&body_text(json).await).unwrap();
+    assert_eq!(rows.len(), 6);
+    assert_eq!(rows[0]["theme"], "Éducation et jeunesse");
+    assert!(rows.iter().all(|r| r["supports"].as_i64().is_some()));
+});

@@ -199,3 +199,38 @@ app::db_test!(a_panic_gives_a_500_page_without_internals, |db| {
     assert!(html.contains("Une erreur est survenue"));
     assert!(!html.contains("secret"));
 });
+
+app::db_test!(a_page_that_lost_its_csp_gets_it_back_from_its_nonce, |db| {
+    let page = Router::new()
+        .route(
+            "/lost",
+            get(|| async {
+                axum::response::Html(
+                    r#"<html><head><script nonce="Zm9v_-1">x</script></head></html>"#,
+                )
+            }),
+        )
+        .route(
+            "/plain",
+            get(|| async { axum::response::Html("<html><body>no script</body></html>") }),
+        );
+    let router = server::http::with_middleware(page, state(db, "http://127.0.0.1:3000"));
+    let lost = send(router.clone(), get_req("/lost")).await;
+    let csp = lost.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("script-src 'nonce-Zm9v_-1'"), "{csp}");
+    assert!(
+        body_text(lost).await.contains("nonce=\"Zm9v_-1\""),
+        "the body is untouched"
+    );
+    let plain = send(router, get_req("/plain")).await;
+    let csp = plain.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(
+        csp.starts_with("default-src 'none'"),
+        "no nonce, strict policy: {csp}"
+    );
+});

@@ -142,6 +142,23 @@ pub struct ProposalDetail {
     pub updated_at_ms: i64,
 }
 
+/// A public proposal in the open-data export: no personal data beyond display names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportedProposal {
+    pub id: i64,
+    pub url: String,
+    pub title: String,
+    pub theme: String,
+    pub neighbourhood: String,
+    pub status: String,
+    pub author: String,
+    /// RFC 3339, UTC.
+    pub published_at: String,
+    pub supports: i64,
+    pub comments: i64,
+    pub withdrawn: bool,
+}
+
 /// Limits of a proposal's fields.
 pub const TITLE_MAX_CHARS: usize = 140;
 pub const TITLE_MIN_CHARS: usize = 5;

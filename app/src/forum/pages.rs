@@ -101,6 +101,11 @@ pub fn ForumPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <p class="meta">
+            {t!(i18n, forum.open_data)}" "
+            <a href="/forum/export.csv" rel="external">{t!(i18n, forum.open_data_csv)}</a>", "
+            <a href="/forum/export.json" rel="external">{t!(i18n, forum.open_data_json)}</a>
+        </p>
     }
 }
 

@@ -230,17 +230,11 @@ pub async fn list(
     offset: i64,
 ) -> sqlx::Result<(Vec<ProposalSummary>, i64)> {
     let (filter, mut binds) = list_filter(kind, query, fts_query);
-    let count_sql = format!("SELECT COUNT(*) {SUMMARY_FROM} {filter}");
-    let total: i64 = {
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        for bind in &binds {
-            count = match bind {
-                Bind::Text(text) => count.bind(text.as_str()),
-                Bind::Int(n) => count.bind(*n),
-            };
-        }
-        count.fetch_one(pool).await?
-    };
+    let count_sql = format!("SELECT COUNT(*) AS total {SUMMARY_FROM} {filter}");
+    let total: i64 = bind_all(sqlx::query(&count_sql), &binds)
+        .fetch_one(pool)
+        .await?
+        .try_get("total")?;
     let order = match query.sort {
         ProposalSort::Newest => "p.created_at DESC, p.id DESC",
         ProposalSort::MostSupported => "p.support_count DESC, p.id DESC",
@@ -344,4 +338,11 @@ pub async fn supports(pool: &AnyPool, proposal_id: i64, user_id: i64) -> sqlx::R
     .fetch_one(pool)
     .await?;
     Ok(count > 0)
+}
+
+/// Every proposal, oldest first, for the open-data export (one query).
+pub async fn all_summaries(pool: &AnyPool) -> sqlx::Result<Vec<ProposalSummary>> {
+    let sql = format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} ORDER BY p.id");
+    let rows = sqlx::query(&sql).fetch_all(pool).await?;
+    rows.iter().map(summary_from_row).collect()
 }

@@ -2,8 +2,8 @@
 //! is searched, and who may support what.
 
 use super::model::{
-    ProposalDetail, ProposalList, ProposalQuery, BODY_MAX_CHARS, PAGE_SIZE, TITLE_MAX_CHARS,
-    TITLE_MIN_CHARS,
+    ExportedProposal, ProposalDetail, ProposalList, ProposalQuery, BODY_MAX_CHARS, PAGE_SIZE,
+    TITLE_MAX_CHARS, TITLE_MIN_CHARS,
 };
 use super::repo::{self, CategoryKind, NewProposalRow};
 use crate::error::{internal, AppError, FieldErrors};
@@ -194,6 +194,53 @@ pub async fn set_support(
             .map_err(internal)?;
     }
     Ok(())
+}
+
+/// The open-data export: every proposal with its counts, French names, dates in UTC.
+pub async fn export(state: &AppState) -> Result<Vec<ExportedProposal>, AppError> {
+    let rows = repo::all_summaries(state.db.pool())
+        .await
+        .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|p| {
+            let mut url = (*state.public_url).clone();
+            url.set_path(&format!("/forum/propositions/{}", p.id));
+            ExportedProposal {
+                id: p.id,
+                url: url.to_string(),
+                title: p.title,
+                theme: p.theme.name_fr,
+                neighbourhood: p.neighbourhood.map(|n| n.name_fr).unwrap_or_default(),
+                status: p.status.as_str().to_owned(),
+                author: p.author_name.unwrap_or_default(),
+                published_at: rfc3339(p.created_at_ms),
+                supports: p.support_count,
+                comments: p.comment_count,
+                withdrawn: p.withdrawn,
+            }
+        })
+        .collect())
+}
+
+/// The export as CSV (RFC 4180, header row, UTF-8).
+pub fn export_csv(rows: &[ExportedProposal]) -> Result<String, AppError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer.serialize(row).map_err(internal)?;
+    }
+    let bytes = writer.into_inner().map_err(internal)?;
+    String::from_utf8(bytes).map_err(internal)
+}
+
+fn rfc3339(epoch_ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(epoch_ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ pub fn set_page_csp() {
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
     ) else {
+        tracing::warn!("a page rendered without its nonce or response options: strict CSP");
         return;
     };
     let form_targets = crate::server::state::app_state()

@@ -11,6 +11,7 @@ test('a visitor browses, searches and filters the proposals', async ({ page, got
   await expect(page.getByRole('heading', { level: 1, name: 'Forum des propositions' })).toBeVisible();
   await expect(page.getByRole('link', { name: SCHOOL })).toBeVisible();
   await expect(page.getByRole('link', { name: ZONE_30 })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'télécharger au format CSV' })).toHaveAttribute('href', '/forum/export.csv');
 
   // French search: the plural finds the singular.
   await page.getByLabel('Mots recherchés').fill('écoles');
