@@ -149,28 +149,9 @@ pub struct Completed {
     pub next: String,
 }
 
-/// The person's address and name out of ID token or userinfo claims (same getters).
-macro_rules! person_claims {
-    ($settings:expr, $claims:expr) => {{
-        let claims = $claims;
-        person(
-            $settings,
-            claims.email().map(|e| e.as_str()),
-            claims.email_verified(),
-            claims.name().and_then(|n| n.get(None)).map(|n| n.as_str()),
-            [
-                claims
-                    .given_name()
-                    .and_then(|n| n.get(None))
-                    .map(|n| n.as_str()),
-                claims
-                    .family_name()
-                    .and_then(|n| n.get(None))
-                    .map(|n| n.as_str()),
-            ],
-        )
-    }};
-}
+mod claims;
+#[cfg(test)]
+mod tests;
 
 type Client = CoreClient<
     EndpointSet,
@@ -403,7 +384,7 @@ impl Oidc {
             return Err(OidcFailure::Level);
         }
         let subject = claims.subject().clone();
-        let mut identity = identity_from(&self.settings, self.issuer.as_str(), claims);
+        let mut identity = claims::identity_from(&self.settings, self.issuer.as_str(), claims);
         if identity.email.is_none() && metadata.userinfo_endpoint().is_some() {
             // FranceConnect, like most providers, gives the address only there.
             let info: CoreUserInfoClaims = client
@@ -412,10 +393,7 @@ impl Oidc {
                 .request_async(&self.http)
                 .await
                 .map_err(|e| invalid("userinfo", &e))?;
-            let extra = person_claims!(&self.settings, info.standard_claims());
-            identity.email = extra.email;
-            identity.email_verified = extra.email_verified;
-            identity.display_name = identity.display_name.or(extra.display_name);
+            claims::merge_userinfo(&self.settings, &mut identity, &info);
         }
         Ok(Completed {
             identity,
@@ -446,155 +424,4 @@ impl Oidc {
 /// Whether an `acr` claim meets the commune's requirement (any level when none is set).
 pub fn level_accepted(accepted: &[String], acr: Option<&str>) -> bool {
     accepted.is_empty() || acr.is_some_and(|acr| accepted.iter().any(|a| a == acr))
-}
-
-struct PersonClaims {
-    email: Option<String>,
-    email_verified: bool,
-    display_name: Option<String>,
-}
-
-fn person(
-    settings: &OidcSettings,
-    email: Option<&str>,
-    email_verified: Option<bool>,
-    full_name: Option<&str>,
-    parts: [Option<&str>; 2],
-) -> PersonClaims {
-    let joined: Vec<&str> = parts.into_iter().flatten().collect();
-    let display_name = full_name
-        .map(str::to_owned)
-        .or_else(|| (!joined.is_empty()).then(|| joined.join(" ")))
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty());
-    PersonClaims {
-        email: email.map(str::to_owned),
-        email_verified: email.is_some() && (settings.trust_email || email_verified == Some(true)),
-        display_name,
-    }
-}
-
-fn identity_from(
-    settings: &OidcSettings,
-    issuer: &str,
-    claims: &CoreIdTokenClaims,
-) -> VerifiedIdentity {
-    let person = person_claims!(settings, claims);
-    VerifiedIdentity {
-        issuer: issuer.to_owned(),
-        subject: claims.subject().as_str().to_owned(),
-        email: person.email,
-        email_verified: person.email_verified,
-        display_name: person.display_name,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn any_level_is_accepted_when_the_commune_requires_none() {
-        assert!(level_accepted(&[], None));
-        assert!(level_accepted(&[], Some("eidas1")));
-    }
-
-    #[test]
-    fn a_missing_or_lower_level_is_refused() {
-        let required = vec!["eidas2".to_owned(), "eidas3".to_owned()];
-        assert!(!level_accepted(&required, None));
-        assert!(!level_accepted(&required, Some("eidas1")));
-        assert!(level_accepted(&required, Some("eidas2")));
-        assert!(level_accepted(&required, Some("eidas3")));
-    }
-
-    fn oidc() -> Oidc {
-        Oidc::new(
-            OidcSettings {
-                issuer: "https://fc.example/api/v2".into(),
-                client_id: "parvis".into(),
-                client_secret: Some("secret".into()),
-                scopes: vec!["openid".into(), "email".into()],
-                acr_values: vec!["eidas1".into()],
-                label: "FranceConnect".into(),
-                trust_email: true,
-            },
-            &url::Url::parse("https://portail.example").expect("url"),
-        )
-        .expect("valid settings")
-    }
-
-    fn pending(now: i64) -> Pending {
-        Pending {
-            state: "s".repeat(22),
-            nonce: "n".repeat(22),
-            pkce_verifier: "v".repeat(43),
-            next: "/mon-espace".into(),
-            started_at_ms: now,
-        }
-    }
-
-    fn callback(state: &str) -> Callback {
-        Callback {
-            code: Some("code".into()),
-            state: Some(state.into()),
-            ..Callback::default()
-        }
-    }
-
-    // These answers are refused before anything is sent to the provider.
-    #[tokio::test]
-    async fn an_answer_without_a_started_sign_in_is_refused() {
-        let result = oidc().complete(None, &callback("x"), 0).await;
-        assert_eq!(result.err(), Some(OidcFailure::Expired));
-    }
-
-    #[tokio::test]
-    async fn an_answer_coming_back_too_late_is_refused() {
-        let p = pending(0);
-        let state = p.state.clone();
-        let result = oidc()
-            .complete(Some(p), &callback(&state), PENDING_TTL_MS + 1)
-            .await;
-        assert_eq!(result.err(), Some(OidcFailure::Expired));
-    }
-
-    #[tokio::test]
-    async fn a_tampered_or_missing_state_is_refused() {
-        let oidc = oidc();
-        let tampered = oidc.complete(Some(pending(0)), &callback("other"), 1).await;
-        assert_eq!(tampered.err(), Some(OidcFailure::Invalid));
-        let missing = Callback {
-            code: Some("code".into()),
-            ..Callback::default()
-        };
-        let result = oidc.complete(Some(pending(0)), &missing, 1).await;
-        assert_eq!(result.err(), Some(OidcFailure::Invalid));
-    }
-
-    #[tokio::test]
-    async fn an_answer_from_another_issuer_is_refused() {
-        let p = pending(0);
-        let mut answer = callback(&p.state.clone());
-        answer.iss = Some("https://evil.example".into());
-        let result = oidc().complete(Some(p), &answer, 1).await;
-        assert_eq!(result.err(), Some(OidcFailure::Invalid));
-    }
-
-    #[tokio::test]
-    async fn a_cancelled_sign_in_says_so() {
-        let p = pending(0);
-        let answer = Callback {
-            state: Some(p.state.clone()),
-            error: Some("access_denied".into()),
-            ..Callback::default()
-        };
-        let result = oidc().complete(Some(p), &answer, 1).await;
-        assert_eq!(result.err(), Some(OidcFailure::Cancelled));
-    }
-
-    #[test]
-    fn the_sign_out_form_may_reach_the_provider() {
-        assert_eq!(oidc().form_targets(), vec!["https://fc.example".to_owned()]);
-    }
 }
