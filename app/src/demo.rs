@@ -161,10 +161,7 @@ async fn load_forum(db: &Db, clock: &Clock, report: &mut DemoReport) -> anyhow::
     if existing > 0 {
         return Ok(());
     }
-    let state = crate::server::state::AppState::new(
-        leptos::prelude::LeptosOptions::builder()
-            .output_name("parvis")
-            .build(),
+    let state = crate::server::state::AppState::detached(
         db.clone(),
         url::Url::parse("http://localhost/")?,
         clock.clone(),

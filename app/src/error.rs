@@ -11,6 +11,14 @@ use std::collections::BTreeMap;
 /// Field name → translation keys of the problems found in that field.
 pub type FieldErrors = BTreeMap<String, Vec<String>>;
 
+/// Records the problem `key` (a translation key) in `field`.
+pub fn add_field_error(errors: &mut FieldErrors, field: &str, key: &str) {
+    errors
+        .entry(field.to_owned())
+        .or_default()
+        .push(key.to_owned());
+}
+
 /// What went wrong, as a page or a form needs to know it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -39,7 +47,7 @@ impl AppError {
     /// A validation error on one field.
     pub fn field(field: &str, key: &str) -> Self {
         let mut map = FieldErrors::new();
-        map.insert(field.to_owned(), vec![key.to_owned()]);
+        add_field_error(&mut map, field, key);
         AppError::Validation(map)
     }
 

@@ -26,3 +26,12 @@ pub use guard::{current_user, require_role, require_user};
 /// The signed-in person, loaded once per page render (in the HTML, no extra request).
 pub type CurrentUserResource =
     leptos::prelude::OnceResource<Result<Option<model::CurrentUser>, crate::error::AppError>>;
+
+/// The signed-in person, once the page's [`CurrentUserResource`] (from
+/// `use_context` in the component) has loaded; `None` when signed out.
+pub async fn signed_in(user: Option<CurrentUserResource>) -> Option<model::CurrentUser> {
+    match user {
+        Some(resource) => resource.await.ok().flatten(),
+        None => None,
+    }
+}

@@ -7,8 +7,8 @@ use super::api::{
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{
-    errors_of, query_value, title_with_error, typed, use_form_error, use_typed_values, Field,
-    PostForm,
+    errors_of, query_value, title_failed_when, title_with_error, typed, use_form_error,
+    use_typed_values, Field, PostForm,
 };
 use crate::ui::PageTitle;
 use leptos::prelude::*;
@@ -25,14 +25,10 @@ pub fn SignInPage() -> impl IntoView {
     let new_password = query_value("nouveau-mot-de-passe");
     let next = query_value("suite");
     let provider_failure = query_value("oidc");
-    let title = Signal::derive(move || {
-        let title = t_string!(i18n, auth.sign_in_title).to_string();
-        if error.with(Option::is_some) || !provider_failure.get().is_empty() {
-            format!("{} : {title}", t_string!(i18n, errors.title_prefix))
-        } else {
-            title
-        }
-    });
+    let title = title_failed_when(
+        move || error.with(Option::is_some) || !provider_failure.get().is_empty(),
+        move || t_string!(i18n, auth.sign_in_title).to_string(),
+    );
     view! {
         <PageTitle text=title />
         <div class="narrow">

@@ -8,7 +8,7 @@ use super::repo;
 use crate::accounts::model::{Email, NewPassword};
 use crate::accounts::repo::{self as accounts, UserRow};
 use crate::accounts::service::{hash_password_async, verify_password_async};
-use crate::error::{internal, AppError, FieldErrors};
+use crate::error::{add_field_error, internal, AppError, FieldErrors};
 use crate::mail::outbox::{self, OutgoingMail};
 use crate::mail::templates::{link_mail, LinkMail};
 use crate::server::ratelimit::{self, Limit};
@@ -188,14 +188,16 @@ impl SignUp {
         commune: &str,
     ) -> Result<SignUp, AppError> {
         let mut errors = FieldErrors::new();
-        let name = DisplayName::parse(name).map_err(|e| add(&mut errors, "display_name", e));
-        let email = Email::parse(email).map_err(|e| add(&mut errors, "email", e));
-        let password = NewPassword::parse(password).map_err(|e| add(&mut errors, "password", e));
+        let name =
+            DisplayName::parse(name).map_err(|e| add_field_error(&mut errors, "display_name", e));
+        let email = Email::parse(email).map_err(|e| add_field_error(&mut errors, "email", e));
+        let password =
+            NewPassword::parse(password).map_err(|e| add_field_error(&mut errors, "password", e));
         if let (Ok(name), Ok(email), Ok(password)) = (&name, &email, &password) {
             let words = personal_words(email.as_str(), name.as_str(), commune);
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             if let Err(e) = check_password_strength(password, &words) {
-                add(&mut errors, "password", e);
+                add_field_error(&mut errors, "password", e);
             }
         }
         match (name, email, password) {
@@ -207,13 +209,6 @@ impl SignUp {
             _ => Err(AppError::Validation(errors)),
         }
     }
-}
-
-fn add(errors: &mut FieldErrors, field: &str, key: &str) {
-    errors
-        .entry(field.to_owned())
-        .or_default()
-        .push(key.to_owned());
 }
 
 /// Creates an unverified account and mails its verification link. When the address is

@@ -18,10 +18,7 @@ use crate::site::Lang;
 const PASSWORD: &str = "Le héron pêche au bord du canal";
 
 fn state(db: &Db) -> AppState {
-    AppState::new(
-        leptos::prelude::LeptosOptions::builder()
-            .output_name("parvis")
-            .build(),
+    AppState::detached(
         db.clone(),
         url::Url::parse("https://portail.example").expect("url"),
         Clock::fixed(1_800_000_000_000),

@@ -336,11 +336,7 @@ pub fn NewProposalPage() -> impl IntoView {
             <h1>{t!(i18n, forum.new_title)}</h1>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let signed_in = match user {
-                        Some(user) => user.await.ok().flatten().is_some(),
-                        None => false,
-                    };
-                    if !signed_in {
+                    if crate::auth::signed_in(user).await.is_none() {
                         let href = "/connexion?suite=/forum/proposer";
                         return view! {
                             <p>{t!(i18n, forum.sign_in_to_propose)}</p>

@@ -6,7 +6,7 @@ use super::model::{
     TITLE_MAX_CHARS, TITLE_MIN_CHARS,
 };
 use super::repo::{self, CategoryKind, NewProposalRow};
-use crate::error::{internal, AppError, FieldErrors};
+use crate::error::{add_field_error, internal, AppError, FieldErrors};
 use crate::server::db::DbKind;
 use crate::server::state::AppState;
 use crate::server::text::search_words;
@@ -29,12 +29,7 @@ impl ProposalForm {
         neighbourhood: &str,
     ) -> Result<Self, AppError> {
         let mut errors = FieldErrors::new();
-        let mut add = |field: &str, key: &str| {
-            errors
-                .entry(field.to_owned())
-                .or_default()
-                .push(key.to_owned());
-        };
+        let mut add = |field: &str, key: &str| add_field_error(&mut errors, field, key);
         let title = title.trim();
         let body = body.trim();
         let title_chars = title.chars().count();

@@ -13,10 +13,7 @@ use crate::server::db::Db;
 use crate::server::state::AppState;
 
 fn state(db: &Db) -> AppState {
-    AppState::new(
-        leptos::prelude::LeptosOptions::builder()
-            .output_name("parvis")
-            .build(),
+    AppState::detached(
         db.clone(),
         url::Url::parse("https://portail.example").expect("url"),
         Clock::fixed(1_800_000_000_000),

@@ -48,6 +48,19 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// State for work outside a served site (command-line tools, tests): default Leptos
+    /// settings, no site files.
+    pub fn detached(db: Db, public_url: url::Url, clock: Clock) -> Self {
+        AppState::new(
+            LeptosOptions::builder().output_name("parvis").build(),
+            db,
+            public_url,
+            clock,
+        )
+    }
+}
+
 /// The state provided to server fns and pages by the server's Leptos routes.
 pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| internal(anyhow::anyhow!("AppState is not in context")))

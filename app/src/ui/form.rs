@@ -130,9 +130,17 @@ pub fn title_with_error(
     error: Memo<Option<AppError>>,
     title: impl Fn() -> String + Send + Sync + 'static,
 ) -> Signal<String> {
+    title_failed_when(move || error.with(Option::is_some), title)
+}
+
+/// A page title, prefixed with "Erreur" while `failed` says so (an error not from a form).
+pub fn title_failed_when(
+    failed: impl Fn() -> bool + Send + Sync + 'static,
+    title: impl Fn() -> String + Send + Sync + 'static,
+) -> Signal<String> {
     let i18n = use_i18n();
     Signal::derive(move || {
-        if error.with(Option::is_some) {
+        if failed() {
             format!("{} : {}", t_string!(i18n, errors.title_prefix), title())
         } else {
             title()

@@ -55,11 +55,7 @@ pub fn AccountMenu() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let current = match user {
-                    Some(resource) => resource.await.ok().flatten(),
-                    None => None,
-                };
-                match current {
+                match crate::auth::signed_in(user).await {
                     Some(user) => {
                         let admin = user.has_role(Role::Admin);
                         let name = user.display_name;

@@ -10,12 +10,10 @@ use axum::http::{header, Request};
 use axum::response::Response;
 use axum::Router;
 use http_body_util::BodyExt;
-use leptos::config::LeptosOptions;
 use tower::ServiceExt;
 
 pub fn state(db: Db, public_url: &str) -> AppState {
-    AppState::new(
-        LeptosOptions::builder().output_name("parvis").build(),
+    AppState::detached(
         db,
         url::Url::parse(public_url).expect("test URL"),
         Clock::System,
