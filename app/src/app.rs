@@ -6,8 +6,11 @@ use crate::auth::pages::{
     SignInPage, SignUpPage, UseMagicLinkPage,
 };
 use crate::auth::CurrentUserResource;
-use crate::forum::pages::{ForumPage, NewProposalPage, ProposalPage};
+use crate::forum::admin_page::ForumAdminPage;
+use crate::forum::pages::{ForumPage, NewProposalPage};
+use crate::forum::proposal_page::{EditProposalPage, ProposalPage};
 use crate::i18n::I18nContextProvider;
+use crate::notifications::pages::NotificationsPage;
 use crate::site::pages::{
     AccessibilityPage, DpoPage, HomePage, LegalNoticePage, MySpacePage, NotFoundPage, PrivacyPage,
     ServicesPage, SurveysPage,
@@ -82,6 +85,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/forum") view=ForumPage ssr=SsrMode::Async />
                         <Route path=path!("/forum/proposer") view=NewProposalPage ssr=SsrMode::Async />
                         <Route path=path!("/forum/propositions/:id") view=ProposalPage ssr=SsrMode::Async />
+                        <Route path=path!("/forum/propositions/:id/modifier") view=EditProposalPage ssr=SsrMode::Async />
+                        <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/forum") view=ForumAdminPage ssr=SsrMode::Async />
                         <Route path=path!("/consultations") view=SurveysPage ssr=SsrMode::Async />
                         <Route path=path!("/mentions-legales") view=LegalNoticePage ssr=SsrMode::Async />
                         <Route path=path!("/accessibilite") view=AccessibilityPage ssr=SsrMode::Async />

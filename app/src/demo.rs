@@ -144,7 +144,8 @@ pub async fn load(db: &Db, clock: &Clock) -> anyhow::Result<DemoReport> {
 
 /// Themes, neighbourhoods and a few proposals with supports (only into an empty forum).
 async fn load_forum(db: &Db, clock: &Clock, report: &mut DemoReport) -> anyhow::Result<()> {
-    use crate::forum::repo::{add_support, insert_category, CategoryKind};
+    use crate::forum::categories::{insert_category, CategoryKind};
+    use crate::forum::repo::add_support;
     use crate::forum::service::{create_proposal, ProposalForm};
     let pool = db.pool();
     for (kind, list) in [

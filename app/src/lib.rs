@@ -18,6 +18,7 @@ pub mod demo;
 pub mod error;
 pub mod forum;
 pub mod mail;
+pub mod notifications;
 pub mod site;
 pub mod ui;
 

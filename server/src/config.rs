@@ -4,6 +4,7 @@
 //! with one line naming the variable.
 
 use app::auth::oidc::OidcSettings;
+use app::forum::model::ForumSettings;
 use app::server::ratelimit::{Limit, RateLimits};
 use app::site::SiteInfo;
 use std::fmt;
@@ -44,6 +45,9 @@ pub struct Config {
     pub trust_proxy: bool,
     /// `PARVIS_OIDC_*`: sign-in through an OpenID Connect provider (FranceConnect).
     pub oidc: Option<OidcSettings>,
+    /// `PARVIS_FORUM_EDIT_MINUTES`, `PARVIS_FORUM_COMMENT_EDIT_MINUTES`: how long authors
+    /// may edit a proposal or a comment after publishing it.
+    pub forum: ForumSettings,
 }
 
 /// A variable with an unusable value.
@@ -236,6 +240,35 @@ impl Config {
             }
         };
 
+        let minutes = |variable: &'static str, default_ms: i64| -> Result<i64, ConfigError> {
+            match lookup(variable) {
+                None => Ok(default_ms),
+                Some(raw) => raw
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| (0..=525_600).contains(n))
+                    .map(|n| n * 60_000)
+                    .ok_or_else(|| {
+                        error(
+                            variable,
+                            format!("expected a number of minutes (0 to 525600), got {raw:?}"),
+                        )
+                    }),
+            }
+        };
+        let forum_defaults = ForumSettings::default();
+        let forum = ForumSettings {
+            proposal_edit_ms: minutes(
+                "PARVIS_FORUM_EDIT_MINUTES",
+                forum_defaults.proposal_edit_ms,
+            )?,
+            comment_edit_ms: minutes(
+                "PARVIS_FORUM_COMMENT_EDIT_MINUTES",
+                forum_defaults.comment_edit_ms,
+            )?,
+        };
+
         let oidc = oidc_settings(&lookup)?;
         let mut site = site;
         site.sign_in_provider = oidc.as_ref().map(|o| o.label.clone());
@@ -254,6 +287,7 @@ impl Config {
             limits,
             trust_proxy,
             oidc,
+            forum,
         })
     }
 }
@@ -347,6 +381,7 @@ mod tests {
             ("PARVIS_LIMIT_SIGNIN_PER_MINUTE", "0"),
             ("PARVIS_LIMIT_SIGNUP_PER_DAY", "many"),
             ("PARVIS_TRUST_PROXY", "maybe"),
+            ("PARVIS_FORUM_EDIT_MINUTES", "forever"),
             ("PARVIS_OIDC_ISSUER", "http://idp.example.org"),
         ];
         for (variable, value) in cases {

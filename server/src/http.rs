@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/forum/export.csv", get(export_csv))
         .route("/forum/export.json", get(export_json))
+        .route("/forum/propositions/{id}/evenements", get(proposal_events))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -148,6 +149,50 @@ async fn export_json(State(state): State<AppState>) -> Response {
         .await
         .and_then(|rows| serde_json::to_string_pretty(&rows).map_err(app::error::internal));
     download(body, "application/json", "propositions.json")
+}
+
+/// `GET /forum/propositions/:id/evenements`: the live events of a proposal page
+/// (server-sent events), from `Last-Event-ID` (a reconnecting browser) or `?depuis=`.
+async fn proposal_events(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use futures::StreamExt;
+    match app::forum::service::proposal(&state, id).await {
+        Ok(_) => {}
+        Err(app::error::AppError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+    let Ok(slot) = state.live_slots.clone().try_acquire_owned() else {
+        let mut res = StatusCode::SERVICE_UNAVAILABLE.into_response();
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        return res;
+    };
+    let after = app::forum::live::start_after(
+        headers.get("last-event-id").and_then(|v| v.to_str().ok()),
+        query.get("depuis").map(String::as_str),
+    );
+    let stream = app::forum::live::stream(state, id, after).map(move |message| {
+        // The slot is held for as long as the stream lives.
+        let _slot = &slot;
+        Ok::<_, std::convert::Infallible>(
+            Event::default()
+                .id(message.seq.to_string())
+                .data(message.data),
+        )
+    });
+    let mut res = Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response();
+    let headers = res.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Reverse proxies (nginx) must pass events on as they come.
+    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    res
 }
 
 fn download(

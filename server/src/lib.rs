@@ -66,6 +66,7 @@ pub fn app_state(
         limits: config.limits,
         trust_proxy: config.trust_proxy,
         oidc,
+        forum: config.forum,
         ..AppState::new(leptos_options, db, config.public_url.clone(), Clock::System)
     })
 }
@@ -87,6 +88,7 @@ pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow
         mailer,
         state.mail_wakeup.clone(),
     ));
+    let jobs = tokio::spawn(app::server::jobs::run(state.clone()));
     let router = http::router(state);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
@@ -106,6 +108,7 @@ pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow
     .context("serving HTTP")?;
     // Queued mails stay in the outbox: the next start sends them.
     worker.abort();
+    jobs.abort();
     db.close().await;
     tracing::info!("Parvis stopped");
     Ok(())

@@ -11,8 +11,7 @@ use app::accounts::service::create_user;
 use app::server::clock::Clock;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::response::Response;
-use common::{body_text, form_post, send, state};
+use common::{body_text, form_post, send, session_cookie, state};
 
 /// The sign-out form, only in pages of a signed-in person.
 const SIGN_OUT: &str = "action=\"/api/sign_out\"";
@@ -37,17 +36,6 @@ fn sign_in_body(password: &str) -> String {
         "email=camille%40example.org&password={}&next=",
         url::form_urlencoded::byte_serialize(password.as_bytes()).collect::<String>()
     )
-}
-
-/// `name=value` of the session cookie set by a response, and the whole header.
-fn session_cookie(response: &Response) -> Option<(String, String)> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.contains("parvis_session="))
-        .map(|v| (v.split(';').next().unwrap().to_owned(), v.to_owned()))
 }
 
 async fn page_with(router: axum::Router, cookie: &str) -> String {
@@ -226,18 +214,7 @@ app::db_test!(
 );
 
 async fn sign_in_as(router: &axum::Router, email: &str) -> String {
-    let body = format!(
-        "email={}&password={}&next=",
-        url::form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>(),
-        url::form_urlencoded::byte_serialize(PASSWORD.as_bytes()).collect::<String>()
-    );
-    let response = send(router.clone(), form_post("/api/sign_in", &body, None, true)).await;
-    assert_eq!(
-        response.headers()[header::LOCATION],
-        "/mon-espace",
-        "sign-in of {email}"
-    );
-    session_cookie(&response).expect("session").0
+    common::sign_in(router, email, PASSWORD).await
 }
 
 async fn admin(db: &app::server::db::Db) {

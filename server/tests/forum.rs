@@ -5,8 +5,46 @@
 
 mod common;
 
+use app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
 use axum::http::{header, StatusCode};
-use common::{body_text, form_post, get_req, send, state};
+use common::{body_text, form_post, get_req, send, sign_in, state};
+
+/// The demo account with this e-mail prefix, signed in; its session cookie.
+async fn demo_session(router: &axum::Router, prefix: &str) -> String {
+    let email = DEMO_ACCOUNTS
+        .iter()
+        .find(|(email, _, _)| email.starts_with(prefix))
+        .map(|(email, _, _)| *email)
+        .expect("demo account");
+    sign_in(router, email, DEMO_PASSWORD).await
+}
+
+async fn scalar(db: &app::server::db::Db, sql: &str, id: i64) -> String {
+    sqlx::query_scalar::<_, String>(sql)
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
+
+/// The proposal Camille publishes through the form; its id.
+async fn camilles_proposal(db: &app::server::db::Db, router: &axum::Router, camille: &str) -> i64 {
+    let response = send(
+        router.clone(),
+        form_post(
+            "/api/create_proposal",
+            "title=Des+nichoirs+au+parc&body=Pour+les+m%C3%A9sanges.&theme=environnement&neighbourhood=",
+            Some(camille),
+            true,
+        ),
+    )
+    .await;
+    assert!(response.status().is_redirection());
+    sqlx::query_scalar("SELECT MAX(id) FROM proposals")
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
 
 app::db_test!(proposing_and_supporting_need_an_account, |db| {
     app::demo::load(&db, &app::server::clock::Clock::System)
@@ -95,4 +133,242 @@ app::db_test!(public_proposals_are_open_data_without_addresses, |db| {
     assert_eq!(rows.len(), 6);
     assert_eq!(rows[0]["theme"], "Éducation et jeunesse");
     assert!(rows.iter().all(|r| r["supports"].as_i64().is_some()));
+});
+
+app::db_test!(nobody_changes_someone_elses_proposal_or_comment, |db| {
+    app::demo::load(&db, &app::server::clock::Clock::System)
+        .await
+        .unwrap();
+    let router = server::http::router(state(db.clone(), "http://127.0.0.1:3000"));
+    let camille = demo_session(&router, "camille").await;
+    let yanis = demo_session(&router, "yanis").await;
+    let id = camilles_proposal(&db, &router, &camille).await;
+
+    let edit = format!(
+        "id={id}&title=Titre+pirat%C3%A9&body=Pirat%C3%A9&theme=environnement&neighbourhood="
+    );
+    let response = send(
+        router.clone(),
+        form_post("/api/edit_proposal", &edit, Some(&yanis), false),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = send(
+        router.clone(),
+        form_post(
+            "/api/withdraw_proposal",
+            &format!("id={id}"),
+            Some(&yanis),
+            false,
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let title = scalar(&db, "SELECT title FROM proposals WHERE id = $1", id).await;
+    assert_eq!(title, "Des nichoirs au parc");
+
+    let response = send(
+        router.clone(),
+        form_post(
+            "/api/add_comment",
+            &format!("proposal_id={id}&body=Super+id%C3%A9e"),
+            Some(&camille),
+            true,
+        ),
+    )
+    .await;
+    let location = response.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        location.starts_with(&format!(
+            "/forum/propositions/{id}?commentaires=1#commentaire-"
+        )),
+        "{location}"
+    );
+    let comment: i64 = location.rsplit('-').next().unwrap().parse().unwrap();
+    for (path, body) in [
+        (
+            "/api/edit_comment",
+            format!("comment_id={comment}&body=Pirat%C3%A9"),
+        ),
+        ("/api/delete_comment", format!("comment_id={comment}")),
+    ] {
+        let response = send(router.clone(), form_post(path, &body, Some(&yanis), false)).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let text = scalar(
+        &db,
+        "SELECT body FROM proposal_comments WHERE id = $1",
+        comment,
+    )
+    .await;
+    assert_eq!(text, "Super idée");
+
+    // Signed out: the same requests ask to sign in.
+    let response = send(
+        router.clone(),
+        form_post(
+            "/api/add_comment",
+            &format!("proposal_id={id}&body=Anonyme"),
+            None,
+            false,
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+
+    // The author may: her edit is stored, her withdrawal closes comments.
+    let edit = format!("id={id}&title=Des+nichoirs+au+parc+Moulin&body=Pour+les+m%C3%A9sanges.&theme=environnement&neighbourhood=");
+    let response = send(
+        router.clone(),
+        form_post("/api/edit_proposal", &edit, Some(&camille), false),
+    )
+    .await;
+    assert!(response.status().is_success(), "{}", response.status());
+    let response = send(
+        router.clone(),
+        form_post(
+            "/api/withdraw_proposal",
+            &format!("id={id}"),
+            Some(&camille),
+            false,
+        ),
+    )
+    .await;
+    assert!(response.status().is_success());
+    let response = send(
+        router,
+        form_post(
+            "/api/add_comment",
+            &format!("proposal_id={id}&body=Trop+tard"),
+            Some(&yanis),
+            false,
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+});
+
+app::db_test!(only_agents_answer_and_only_admins_keep_the_themes, |db| {
+    app::demo::load(&db, &app::server::clock::Clock::System)
+        .await
+        .unwrap();
+    let router = server::http::router(state(db.clone(), "http://127.0.0.1:3000"));
+    let camille = demo_session(&router, "camille").await;
+    let agent = demo_session(&router, "agent").await;
+    let admin = demo_session(&router, "admin").await;
+    let answer = "proposal_id=1&status=accepted&answer=C%27est+d%C3%A9cid%C3%A9.";
+    for (who, cookie) in [("resident", &camille), ("admin", &admin)] {
+        let response = send(
+            router.clone(),
+            form_post("/api/answer_proposal", answer, Some(cookie), false),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{who}");
+    }
+    assert_eq!(
+        scalar(&db, "SELECT status FROM proposals WHERE id = $1", 1).await,
+        "open"
+    );
+    let response = send(
+        router.clone(),
+        form_post("/api/answer_proposal", answer, Some(&agent), false),
+    )
+    .await;
+    assert!(response.status().is_success(), "{}", response.status());
+    assert_eq!(
+        scalar(&db, "SELECT status FROM proposals WHERE id = $1", 1).await,
+        "accepted"
+    );
+    let page = body_text(send(router.clone(), get_req("/forum/propositions/1")).await).await;
+    assert!(
+        page.contains("id=\"reponse\"") && page.contains("est décidé."),
+        "the answer is shown"
+    );
+
+    let add = "kind=theme&name_fr=Propret%C3%A9&name_en=Cleanliness&position=9";
+    for (who, cookie) in [("resident", &camille), ("agent", &agent)] {
+        let response = send(
+            router.clone(),
+            form_post("/api/add_category", add, Some(cookie), false),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{who}");
+    }
+    let response = send(
+        router.clone(),
+        form_post("/api/add_category", add, Some(&admin), false),
+    )
+    .await;
+    assert!(response.status().is_success(), "{}", response.status());
+    let themes: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM forum_themes WHERE slug = 'proprete'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(themes, 1);
+    let response = send(
+        router,
+        form_post("/api/notifications", "page=1", None, false),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+});
+
+app::db_test!(a_proposal_page_streams_what_changes, |db| {
+    use http_body_util::BodyExt;
+    app::demo::load(&db, &app::server::clock::Clock::System)
+        .await
+        .unwrap();
+    let router = server::http::router(state(db.clone(), "http://127.0.0.1:3000"));
+    let missing = send(
+        router.clone(),
+        get_req("/forum/propositions/999999/evenements"),
+    )
+    .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+
+    let seq: i64 = sqlx::query_scalar("SELECT event_seq FROM proposals WHERE id = 1")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let camille = demo_session(&router, "camille").await;
+    let response = send(
+        router.clone(),
+        form_post(
+            "/api/add_comment",
+            "proposal_id=1&body=En+direct",
+            Some(&camille),
+            false,
+        ),
+    )
+    .await;
+    assert!(response.status().is_success());
+    // A browser that saw everything up to `seq` gets the comment, numbered after it.
+    let request = axum::http::Request::get("/forum/propositions/1/evenements")
+        .header("last-event-id", seq.to_string())
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let stream = send(router, request).await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert_eq!(stream.headers()[header::CONTENT_TYPE], "text/event-stream");
+    let mut body = stream.into_body();
+    let mut text = String::new();
+    while !text.contains("\n\n") {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
+            .await
+            .expect("an event within 10 s")
+            .expect("a frame")
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    assert!(text.contains(&format!("id: {}", seq + 1)), "{text}");
+    assert!(
+        text.contains("\"type\":\"comment\"") && text.contains("En direct"),
+        "{text}"
+    );
 });

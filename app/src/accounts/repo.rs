@@ -266,3 +266,13 @@ async fn roles_of_many(
     }
     Ok(map)
 }
+
+/// The language `user_id`'s mails are written in (`fr` or `en`).
+pub async fn set_lang(pool: &AnyPool, user_id: i64, lang: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
+        .bind(lang)
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

@@ -18,7 +18,14 @@ fn go(path: &str) {
 /// The signed-in person, for the header and pages (`None` when signed out).
 #[server(prefix = "/api", endpoint = "current_user")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    super::guard::current_user().await
+    let Some(mut user) = super::guard::current_user().await? else {
+        return Ok(None);
+    };
+    let state = crate::server::state::app_state()?;
+    user.unread_notifications = crate::notifications::repo::unread_count(state.db.pool(), user.id)
+        .await
+        .map_err(crate::error::internal)?;
+    Ok(Some(user))
 }
 
 /// Values typed in a form whose last post failed (never passwords).

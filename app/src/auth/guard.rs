@@ -36,6 +36,7 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
         display_name: u.display_name,
         email: u.email,
         roles: u.roles,
+        unread_notifications: 0,
     }))
 }
 

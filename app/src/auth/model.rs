@@ -11,6 +11,10 @@ pub struct CurrentUser {
     pub email: String,
     /// Staff roles (every account is also a citizen).
     pub roles: Vec<Role>,
+    /// Unread notifications, for the header: counted for page renders
+    /// (`get_current_user`), left at 0 by the guards of other server fns.
+    #[serde(default)]
+    pub unread_notifications: i64,
 }
 
 impl CurrentUser {
@@ -116,6 +120,7 @@ mod tests {
             display_name: "A".into(),
             email: "a@b.fr".into(),
             roles: vec![Role::Agent],
+            unread_notifications: 0,
         };
         assert!(user.has_role(Role::Citizen));
         assert!(user.has_role(Role::Agent));

@@ -234,6 +234,11 @@ pub async fn sign_up(state: &AppState, form: SignUp, lang: Lang, ip: &str) -> Re
     )
     .await
     .map_err(internal)?;
+    if let Some(user_id) = created {
+        accounts::set_lang(state.db.pool(), user_id, lang.code())
+            .await
+            .map_err(internal)?;
+    }
     if !mail_allowed(state, &form.email, ip).await? {
         return Ok(());
     }

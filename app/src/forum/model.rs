@@ -97,6 +97,14 @@ pub struct Category {
     pub name_en: String,
 }
 
+/// A theme or neighbourhood as administrators see it, archived ones included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagedCategory {
+    pub category: Category,
+    pub position: i64,
+    pub archived: bool,
+}
+
 /// A proposal in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProposalSummary {
@@ -136,10 +144,92 @@ impl ProposalList {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProposalDetail {
     pub summary: ProposalSummary,
+    /// The author's Markdown, for the edit form.
+    pub body: String,
     /// Sanitised HTML rendered from the author's Markdown.
     pub body_html: String,
     pub author_id: Option<i64>,
-    pub updated_at_ms: i64,
+    /// Last change by the author, if any.
+    pub edited_at_ms: Option<i64>,
+    pub answered_at_ms: Option<i64>,
+    /// Number of the proposal's last live event: the page listens from there.
+    pub event_seq: i64,
+}
+
+/// One status change by the town hall, with its official answer (empty when the status
+/// changed without a text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficialAnswer {
+    pub status: ProposalStatus,
+    pub answer_html: String,
+    pub created_at_ms: i64,
+}
+
+/// A comment as a page shows it to one visitor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub depth: u32,
+    /// `None` once the author's account is gone.
+    pub author_name: Option<String>,
+    /// Empty once deleted.
+    pub body_html: String,
+    pub created_at_ms: i64,
+    pub edited: bool,
+    pub deleted: bool,
+    /// The visitor wrote it and may still edit it.
+    pub editable: bool,
+    /// The visitor wrote it and may delete it.
+    pub deletable: bool,
+    /// The author's Markdown, for their edit form (only while they may edit it).
+    pub source: Option<String>,
+}
+
+/// One page of a proposal's comment threads: top-level comments with all their replies,
+/// in reading order (each reply after its parent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentPage {
+    pub comments: Vec<CommentView>,
+    pub page: u32,
+    pub page_count: u32,
+}
+
+/// What changed on a proposal page, sent to open pages as it happens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    Comment { comment: CommentView },
+    CommentEdited { comment: CommentView },
+    CommentDeleted { id: i64 },
+    Supports { count: i64 },
+    Status { status: ProposalStatus },
+    Withdrawn,
+}
+
+/// Deepest reply level: a comment at this depth takes no replies (0 is top level).
+pub const MAX_COMMENT_DEPTH: u32 = 3;
+/// Top-level comments per page (each with its replies).
+pub const THREADS_PER_PAGE: u32 = 20;
+pub const COMMENT_MAX_CHARS: usize = 5_000;
+pub const ANSWER_MAX_CHARS: usize = 10_000;
+
+/// Forum rules the commune may tune (`PARVIS_FORUM_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForumSettings {
+    /// How long after publishing an author may edit a proposal.
+    pub proposal_edit_ms: i64,
+    /// How long after posting an author may edit a comment.
+    pub comment_edit_ms: i64,
+}
+
+impl Default for ForumSettings {
+    fn default() -> Self {
+        ForumSettings {
+            proposal_edit_ms: 24 * 60 * 60 * 1000,
+            comment_edit_ms: 30 * 60 * 1000,
+        }
+    }
 }
 
 /// A public proposal in the open-data export: no personal data beyond display names.

@@ -1,25 +1,22 @@
-//! Pages of the forum: the searchable list, a proposal, the form to propose one. Filters
-//! are a GET form and every action a plain POST form: all work without JavaScript.
+//! Pages of the forum: the searchable list and the form to propose an idea (a
+//! proposal's own page is in `proposal_page`). Filters are a GET form and every action
+//! a plain POST form: all work without JavaScript.
 
-use super::api::{
-    get_forum_categories, get_proposal, list_proposals, CreateProposal, ForumCategories,
-    ProposalView, SetSupport,
-};
+use super::api::{get_forum_categories, list_proposals, CreateProposal, ForumCategories};
 use super::model::{Category, ProposalList, ProposalSort, ProposalStatus, ProposalSummary};
 use crate::accounts::pages::AccessDenied;
 use crate::auth::CurrentUserResource;
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::ui::form::{
     errors_of, query_value, title_with_error, typed, use_form_error, use_typed_values, Field,
-    FormAlert, PostForm, SelectField, TextAreaField,
+    PostForm, SelectField, TextAreaField,
 };
 use crate::ui::{encode_query, format_utc, PageTitle};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
-fn name_of(category: &Category, locale: Locale) -> String {
+pub(super) fn name_of(category: &Category, locale: Locale) -> String {
     if locale == Locale::en {
         category.name_en.clone()
     } else {
@@ -27,7 +24,7 @@ fn name_of(category: &Category, locale: Locale) -> String {
     }
 }
 
-fn status_label(status: ProposalStatus) -> String {
+pub(super) fn status_label(status: ProposalStatus) -> String {
     let i18n = use_i18n();
     match status {
         ProposalStatus::Open => t_string!(i18n, forum.status_open),
@@ -201,9 +198,14 @@ fn ProposalResults(list: ProposalList) -> impl IntoView {
     }
 }
 
-/// The facts shown under a proposal's title, in lists and on its page.
+/// The facts shown under a proposal's title, in lists and on its page (where the
+/// counts change live).
 #[component]
-fn ProposalMeta(proposal: ProposalSummary) -> impl IntoView {
+pub(super) fn ProposalMeta(
+    proposal: ProposalSummary,
+    #[prop(into)] supports: Signal<i64>,
+    #[prop(into)] comments: Signal<i64>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let author = proposal
@@ -211,8 +213,6 @@ fn ProposalMeta(proposal: ProposalSummary) -> impl IntoView {
         .clone()
         .unwrap_or_else(|| t_string!(i18n, forum.former_participant).to_string());
     let date = format_utc(proposal.created_at_ms);
-    let supports = proposal.support_count;
-    let comments = proposal.comment_count;
     view! {
         <p class="meta">
             <span class="badge">{status_label(proposal.status)}</span>
@@ -223,8 +223,8 @@ fn ProposalMeta(proposal: ProposalSummary) -> impl IntoView {
             " · "{t!(i18n, forum.published_on, date = move || date.clone())}
         </p>
         <p class="meta">
-            {t!(i18n, forum.supports, count = move || supports)}
-            " · "{t!(i18n, forum.comments, count = move || comments)}
+            {t!(i18n, forum.supports, count = move || supports.get())}
+            " · "{t!(i18n, forum.comments, count = move || comments.get())}
         </p>
     }
 }
@@ -233,91 +233,11 @@ fn ProposalMeta(proposal: ProposalSummary) -> impl IntoView {
 fn ProposalCard(proposal: ProposalSummary) -> impl IntoView {
     let href = format!("/forum/propositions/{}", proposal.id);
     let title = proposal.title.clone();
+    let (supports, comments) = (proposal.support_count, proposal.comment_count);
     view! {
         <article class="card">
             <h2 class="card__title"><A href=href>{title}</A></h2>
-            <ProposalMeta proposal />
-        </article>
-    }
-}
-
-/// `/forum/propositions/:id`.
-#[component]
-pub fn ProposalPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let params = use_params_map();
-    let id = Signal::derive(move || {
-        params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0))
-    });
-    let proposal = Resource::new(move || id.get(), get_proposal);
-    let support_error = use_form_error(SetSupport::url());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match proposal.await {
-                    Ok(view) => view! { <ProposalArticle view support_error /> }.into_any(),
-                    Err(error) => view! {
-                        <PageTitle text=Signal::derive(move || t_string!(i18n, forum.title).to_string()) />
-                        <h1>{t!(i18n, forum.title)}</h1>
-                        <AccessDenied error />
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-        <p><A href="/forum">{t!(i18n, forum.back_to_list)}</A></p>
-    }
-}
-
-#[component]
-fn ProposalArticle(
-    view: ProposalView,
-    support_error: Memo<Option<crate::error::AppError>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let ProposalView {
-        detail,
-        signed_in,
-        supported,
-    } = view;
-    let id = detail.summary.id;
-    let title = detail.summary.title.clone();
-    let page_title = title.clone();
-    let withdrawn = detail.summary.withdrawn;
-    let support = if !signed_in {
-        let href = format!("/connexion?suite=/forum/propositions/{id}");
-        view! { <p><A href=href>{t!(i18n, forum.sign_in_to_support)}</A></p> }.into_any()
-    } else if supported {
-        view! {
-            <p>{t!(i18n, forum.you_support)}</p>
-            <form method="post" action=SetSupport::url()>
-                <input type="hidden" name="proposal_id" value=id />
-                <input type="hidden" name="support" value="0" />
-                <button type="submit" class="button button--small">{t!(i18n, forum.unsupport)}</button>
-            </form>
-        }
-        .into_any()
-    } else if withdrawn {
-        ().into_any()
-    } else {
-        view! {
-            <form method="post" action=SetSupport::url()>
-                <input type="hidden" name="proposal_id" value=id />
-                <input type="hidden" name="support" value="1" />
-                <button type="submit" class="button">{t!(i18n, forum.support)}</button>
-            </form>
-        }
-        .into_any()
-    };
-    view! {
-        <PageTitle text=Signal::derive(move || page_title.clone()) />
-        <article class="proposal">
-            <h1>{title}</h1>
-            <ProposalMeta proposal=detail.summary />
-            <div class="prose" inner_html=detail.body_html></div>
-            <section class="support" aria-label=t_string!(i18n, forum.support).to_string()>
-                <FormAlert error=support_error fields=&[] />
-                {support}
-            </section>
+            <ProposalMeta proposal supports=Signal::stored(supports) comments=Signal::stored(comments) />
         </article>
     }
 }
@@ -344,42 +264,58 @@ pub fn NewProposalPage() -> impl IntoView {
                         }
                         .into_any();
                     }
-                    let locale = i18n.get_locale_untracked();
                     let categories = categories.await.unwrap_or(ForumCategories {
                         themes: Vec::new(),
                         neighbourhoods: Vec::new(),
                     });
-                    let options = |list: &[Category]| -> Vec<(String, String)> {
-                        list.iter().map(|c| (c.slug.clone(), name_of(c, locale))).collect()
-                    };
-                    let themes = options(&categories.themes);
-                    let neighbourhoods = options(&categories.neighbourhoods);
                     view! {
                         <p>{t!(i18n, forum.new_intro)}</p>
                         <PostForm action=CreateProposal::url() error
                             fields=&["title", "body", "theme", "neighbourhood"]
                             submit=Signal::derive(move || t_string!(i18n, forum.publish).to_string())>
-                            <Field name="title"
-                                label=Signal::derive(move || t_string!(i18n, forum.field_title).to_string())
-                                hint=Signal::derive(move || t_string!(i18n, forum.field_title_hint).to_string())
-                                value=typed(values, "title") errors=errors_of(error, "title") />
-                            <TextAreaField name="body"
-                                label=Signal::derive(move || t_string!(i18n, forum.field_body).to_string())
-                                hint=Signal::derive(move || t_string!(i18n, forum.field_body_hint).to_string())
-                                value=typed(values, "body") errors=errors_of(error, "body") />
-                            <SelectField name="theme" options=themes
-                                placeholder=Signal::derive(move || t_string!(i18n, forum.choose_theme).to_string())
-                                label=Signal::derive(move || t_string!(i18n, forum.theme).to_string())
-                                value=typed(values, "theme") errors=errors_of(error, "theme") />
-                            <SelectField name="neighbourhood" options=neighbourhoods required=false
-                                placeholder=Signal::derive(move || t_string!(i18n, forum.no_neighbourhood).to_string())
-                                label=Signal::derive(move || t_string!(i18n, forum.neighbourhood).to_string())
-                                value=typed(values, "neighbourhood") errors=errors_of(error, "neighbourhood") />
+                            <ProposalFields categories error value=move |field| typed(values, field) />
                         </PostForm>
                     }
                     .into_any()
                 })}
             </Suspense>
         </div>
+    }
+}
+
+/// The fields of a proposal, for proposing and for editing; `value` gives each field's
+/// initial value.
+#[component]
+pub(super) fn ProposalFields(
+    categories: ForumCategories,
+    error: Memo<Option<crate::error::AppError>>,
+    value: impl Fn(&'static str) -> Signal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let options = |list: &[Category]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|c| (c.slug.clone(), name_of(c, locale)))
+            .collect()
+    };
+    let themes = options(&categories.themes);
+    let neighbourhoods = options(&categories.neighbourhoods);
+    view! {
+        <Field name="title"
+            label=Signal::derive(move || t_string!(i18n, forum.field_title).to_string())
+            hint=Signal::derive(move || t_string!(i18n, forum.field_title_hint).to_string())
+            value=value("title") errors=errors_of(error, "title") />
+        <TextAreaField name="body"
+            label=Signal::derive(move || t_string!(i18n, forum.field_body).to_string())
+            hint=Signal::derive(move || t_string!(i18n, forum.field_body_hint).to_string())
+            value=value("body") errors=errors_of(error, "body") />
+        <SelectField name="theme" options=themes
+            placeholder=Signal::derive(move || t_string!(i18n, forum.choose_theme).to_string())
+            label=Signal::derive(move || t_string!(i18n, forum.theme).to_string())
+            value=value("theme") errors=errors_of(error, "theme") />
+        <SelectField name="neighbourhood" options=neighbourhoods required=false
+            placeholder=Signal::derive(move || t_string!(i18n, forum.no_neighbourhood).to_string())
+            label=Signal::derive(move || t_string!(i18n, forum.neighbourhood).to_string())
+            value=value("neighbourhood") errors=errors_of(error, "neighbourhood") />
     }
 }

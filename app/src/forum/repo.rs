@@ -1,87 +1,13 @@
-//! SQL of the forum: themes and neighbourhoods, proposals, supports. Full-text search is
+//! SQL of proposals and supports. Full-text search is
 //! the one place where the dialects differ (FTS5 on SQLite, `tsvector` on PostgreSQL).
 
 use super::model::{
-    Category, ProposalDetail, ProposalQuery, ProposalSort, ProposalStatus, ProposalSummary,
+    Category, LiveEvent, ProposalDetail, ProposalQuery, ProposalSort, ProposalStatus,
+    ProposalSummary,
 };
 use crate::server::db::DbKind;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
-
-/// Themes or neighbourhoods still offered, in their display order.
-pub async fn categories(pool: &AnyPool, kind: CategoryKind) -> sqlx::Result<Vec<Category>> {
-    let sql = format!(
-        "SELECT id, slug, name_fr, name_en FROM {} WHERE archived_at IS NULL ORDER BY position, id",
-        kind.table()
-    );
-    let rows = sqlx::query(&sql).fetch_all(pool).await?;
-    rows.iter().map(category_from_row).collect()
-}
-
-/// The id of an offered theme or neighbourhood.
-pub async fn category_id(
-    pool: &AnyPool,
-    kind: CategoryKind,
-    slug: &str,
-) -> sqlx::Result<Option<i64>> {
-    let sql = format!(
-        "SELECT id FROM {} WHERE slug = $1 AND archived_at IS NULL",
-        kind.table()
-    );
-    sqlx::query_scalar(&sql)
-        .bind(slug)
-        .fetch_optional(pool)
-        .await
-}
-
-/// Adds a theme or neighbourhood (demo data, administrators); false when the slug exists.
-pub async fn insert_category(
-    pool: &AnyPool,
-    kind: CategoryKind,
-    slug: &str,
-    name_fr: &str,
-    name_en: &str,
-    position: i64,
-) -> sqlx::Result<bool> {
-    let sql = format!(
-        "INSERT INTO {} (slug, name_fr, name_en, position) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (slug) DO NOTHING",
-        kind.table()
-    );
-    let done = sqlx::query(&sql)
-        .bind(slug)
-        .bind(name_fr)
-        .bind(name_en)
-        .bind(position)
-        .execute(pool)
-        .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Which list of categories.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CategoryKind {
-    Theme,
-    Neighbourhood,
-}
-
-impl CategoryKind {
-    fn table(self) -> &'static str {
-        match self {
-            CategoryKind::Theme => "forum_themes",
-            CategoryKind::Neighbourhood => "forum_neighbourhoods",
-        }
-    }
-}
-
-fn category_from_row(row: &AnyRow) -> sqlx::Result<Category> {
-    Ok(Category {
-        id: row.try_get("id")?,
-        slug: row.try_get("slug")?,
-        name_fr: row.try_get("name_fr")?,
-        name_en: row.try_get("name_en")?,
-    })
-}
 
 /// A proposal to store, validated and rendered.
 #[derive(Debug)]
@@ -96,7 +22,7 @@ pub struct NewProposalRow<'a> {
 }
 
 pub async fn insert_proposal(
-    pool: &AnyPool,
+    conn: &mut sqlx::AnyConnection,
     new: &NewProposalRow<'_>,
     now_ms: i64,
 ) -> sqlx::Result<i64> {
@@ -113,7 +39,7 @@ pub async fn insert_proposal(
     .bind(new.body_html)
     .bind(new.search_text)
     .bind(now_ms)
-    .fetch_one(pool)
+    .fetch_one(conn)
     .await
 }
 
@@ -262,22 +188,93 @@ pub async fn list(
 /// A proposal's page, withdrawn ones included.
 pub async fn find(pool: &AnyPool, id: i64) -> sqlx::Result<Option<ProposalDetail>> {
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS}, p.body_html, p.author_id, p.updated_at {SUMMARY_FROM} \
-         WHERE p.id = $1"
+        "SELECT {SUMMARY_COLUMNS}, p.body, p.body_html, p.author_id, p.edited_at, \
+         p.answered_at, p.event_seq {SUMMARY_FROM} WHERE p.id = $1"
     );
     let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(pool).await? else {
         return Ok(None);
     };
     Ok(Some(ProposalDetail {
         summary: summary_from_row(&row)?,
+        body: row.try_get("body")?,
         body_html: row.try_get("body_html")?,
         author_id: row.try_get("author_id")?,
-        updated_at_ms: row.try_get("updated_at")?,
+        edited_at_ms: row.try_get("edited_at")?,
+        answered_at_ms: row.try_get("answered_at")?,
+        event_seq: row.try_get("event_seq")?,
     }))
 }
 
-/// Records `user_id`'s support and counts it, in one transaction; false when they
-/// already supported it (the primary key makes a second support impossible).
+/// What the rules about changing a proposal need to know, read in one query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProposalState {
+    pub author_id: Option<i64>,
+    pub created_at_ms: i64,
+    pub withdrawn: bool,
+    pub answered: bool,
+}
+
+pub async fn state_of(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> sqlx::Result<Option<ProposalState>> {
+    let row = sqlx::query(
+        "SELECT author_id, created_at, withdrawn_at, answered_at FROM proposals WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|row| {
+        Ok(ProposalState {
+            author_id: row.try_get("author_id")?,
+            created_at_ms: row.try_get("created_at")?,
+            withdrawn: row.try_get::<Option<i64>, _>("withdrawn_at")?.is_some(),
+            answered: row.try_get::<Option<i64>, _>("answered_at")?.is_some(),
+        })
+    })
+    .transpose()
+}
+
+/// The author's new text (fields as for a new proposal).
+pub async fn update_proposal(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    new: &NewProposalRow<'_>,
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE proposals SET theme_id = $1, neighbourhood_id = $2, title = $3, body = $4, \
+         body_html = $5, search_text = $6, edited_at = $7, updated_at = $7 WHERE id = $8",
+    )
+    .bind(new.theme_id)
+    .bind(new.neighbourhood_id)
+    .bind(new.title)
+    .bind(new.body)
+    .bind(new.body_html)
+    .bind(new.search_text)
+    .bind(now_ms)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks a proposal withdrawn by its author; false when it already was.
+pub async fn withdraw(conn: &mut sqlx::AnyConnection, id: i64, now_ms: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE proposals SET withdrawn_at = $1, updated_at = $1 \
+         WHERE id = $2 AND withdrawn_at IS NULL",
+    )
+    .bind(now_ms)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records `user_id`'s support and counts it, in one transaction with its live event;
+/// false when they already supported it (the primary key makes a second support
+/// impossible).
 pub async fn add_support(
     pool: &AnyPool,
     proposal_id: i64,
@@ -297,10 +294,14 @@ pub async fn add_support(
     .rows_affected()
         == 1;
     if inserted {
-        sqlx::query("UPDATE proposals SET support_count = support_count + 1 WHERE id = $1")
-            .bind(proposal_id)
-            .execute(&mut *tx)
-            .await?;
+        let count: i64 = sqlx::query_scalar(
+            "UPDATE proposals SET support_count = support_count + 1 WHERE id = $1 \
+             RETURNING support_count",
+        )
+        .bind(proposal_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        super::events::record(&mut tx, proposal_id, &LiveEvent::Supports { count }, now_ms).await?;
     }
     tx.commit().await?;
     Ok(inserted)
@@ -308,7 +309,12 @@ pub async fn add_support(
 
 /// Withdraws `user_id`'s support and uncounts it, in one transaction; false when there
 /// was none.
-pub async fn remove_support(pool: &AnyPool, proposal_id: i64, user_id: i64) -> sqlx::Result<bool> {
+pub async fn remove_support(
+    pool: &AnyPool,
+    proposal_id: i64,
+    user_id: i64,
+    now_ms: i64,
+) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     let removed =
         sqlx::query("DELETE FROM proposal_supports WHERE proposal_id = $1 AND user_id = $2")
@@ -319,25 +325,17 @@ pub async fn remove_support(pool: &AnyPool, proposal_id: i64, user_id: i64) -> s
             .rows_affected()
             == 1;
     if removed {
-        sqlx::query("UPDATE proposals SET support_count = support_count - 1 WHERE id = $1")
-            .bind(proposal_id)
-            .execute(&mut *tx)
-            .await?;
+        let count: i64 = sqlx::query_scalar(
+            "UPDATE proposals SET support_count = support_count - 1 WHERE id = $1 \
+             RETURNING support_count",
+        )
+        .bind(proposal_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        super::events::record(&mut tx, proposal_id, &LiveEvent::Supports { count }, now_ms).await?;
     }
     tx.commit().await?;
     Ok(removed)
-}
-
-/// Whether `user_id` supports the proposal.
-pub async fn supports(pool: &AnyPool, proposal_id: i64, user_id: i64) -> sqlx::Result<bool> {
-    let count: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM proposal_supports WHERE proposal_id = $1 AND user_id = $2",
-    )
-    .bind(proposal_id)
-    .bind(user_id)
-    .fetch_one(pool)
-    .await?;
-    Ok(count > 0)
 }
 
 /// Every proposal, oldest first, for the open-data export (one query).

@@ -1,11 +1,12 @@
 //! Forum rules: what a valid proposal is, how its Markdown becomes safe HTML, how the list
 //! is searched, and who may support what.
 
+use super::categories::{self, CategoryKind};
 use super::model::{
-    ExportedProposal, ProposalDetail, ProposalList, ProposalQuery, BODY_MAX_CHARS, PAGE_SIZE,
-    TITLE_MAX_CHARS, TITLE_MIN_CHARS,
+    ExportedProposal, LiveEvent, ProposalDetail, ProposalList, ProposalQuery, BODY_MAX_CHARS,
+    PAGE_SIZE, TITLE_MAX_CHARS, TITLE_MIN_CHARS,
 };
-use super::repo::{self, CategoryKind, NewProposalRow};
+use super::repo::{self, NewProposalRow};
 use crate::error::{add_field_error, internal, AppError, FieldErrors};
 use crate::server::db::DbKind;
 use crate::server::state::AppState;
@@ -89,43 +90,138 @@ pub fn fts5_query(search: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-/// Publishes a proposal by `author_id`; its id.
-pub async fn create_proposal(
-    state: &AppState,
-    author_id: i64,
-    form: &ProposalForm,
-) -> Result<i64, AppError> {
+/// Checks a form's theme and neighbourhood and renders its text, ready to store.
+async fn prepare(state: &AppState, form: &ProposalForm) -> Result<PreparedProposal, AppError> {
     let pool = state.db.pool();
-    let theme_id = repo::category_id(pool, CategoryKind::Theme, &form.theme)
+    let theme_id = categories::category_id(pool, CategoryKind::Theme, &form.theme)
         .await
         .map_err(internal)?
         .ok_or_else(|| AppError::field("theme", "errors.choice_unknown"))?;
     let neighbourhood_id = match &form.neighbourhood {
         Some(slug) => Some(
-            repo::category_id(pool, CategoryKind::Neighbourhood, slug)
+            categories::category_id(pool, CategoryKind::Neighbourhood, slug)
                 .await
                 .map_err(internal)?
                 .ok_or_else(|| AppError::field("neighbourhood", "errors.choice_unknown"))?,
         ),
         None => None,
     };
-    let body_html = render_markdown(&form.body);
-    let search_text = search_words(&format!("{}\n{}", form.title, form.body)).join(" ");
-    repo::insert_proposal(
-        pool,
-        &NewProposalRow {
+    Ok(PreparedProposal {
+        theme_id,
+        neighbourhood_id,
+        body_html: render_markdown(&form.body),
+        search_text: search_words(&format!("{}\n{}", form.title, form.body)).join(" "),
+    })
+}
+
+struct PreparedProposal {
+    theme_id: i64,
+    neighbourhood_id: Option<i64>,
+    body_html: String,
+    search_text: String,
+}
+
+impl PreparedProposal {
+    fn row<'a>(&'a self, author_id: i64, form: &'a ProposalForm) -> NewProposalRow<'a> {
+        NewProposalRow {
             author_id,
-            theme_id,
-            neighbourhood_id,
+            theme_id: self.theme_id,
+            neighbourhood_id: self.neighbourhood_id,
             title: &form.title,
             body: &form.body,
-            body_html: &body_html,
-            search_text: &search_text,
-        },
-        state.clock.now_ms(),
-    )
-    .await
-    .map_err(internal)
+            body_html: &self.body_html,
+            search_text: &self.search_text,
+        }
+    }
+}
+
+/// Publishes a proposal by `author_id`, who follows it from then on; its id.
+pub async fn create_proposal(
+    state: &AppState,
+    author_id: i64,
+    form: &ProposalForm,
+) -> Result<i64, AppError> {
+    let prepared = prepare(state, form).await?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let id = repo::insert_proposal(&mut tx, &prepared.row(author_id, form), now)
+        .await
+        .map_err(internal)?;
+    super::follows::follow(&mut tx, id, author_id, now)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(id)
+}
+
+/// Checks that `user_id` may still change proposal `id`: theirs, not withdrawn, not yet
+/// answered by the town hall (the answer refers to the text as it was).
+fn check_author_may_change(proposal: &repo::ProposalState, user_id: i64) -> Result<(), AppError> {
+    if proposal.author_id != Some(user_id) {
+        return Err(AppError::Forbidden);
+    }
+    if proposal.withdrawn {
+        return Err(AppError::Closed);
+    }
+    if proposal.answered {
+        return Err(AppError::field("body", "errors.proposal_answered"));
+    }
+    Ok(())
+}
+
+/// The author's new version of their proposal, within the edit window.
+pub async fn edit_proposal(
+    state: &AppState,
+    user_id: i64,
+    id: i64,
+    form: &ProposalForm,
+) -> Result<(), AppError> {
+    let prepared = prepare(state, form).await?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let proposal = repo::state_of(&mut tx, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    check_author_may_change(&proposal, user_id)?;
+    if now - proposal.created_at_ms > state.forum.proposal_edit_ms {
+        return Err(AppError::field("body", "errors.edit_window_over"));
+    }
+    repo::update_proposal(&mut tx, id, &prepared.row(user_id, form), now)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(())
+}
+
+/// Whether `user_id` may edit the proposal now (for showing the button).
+pub fn may_edit(state: &AppState, detail: &ProposalDetail, user_id: i64) -> bool {
+    detail.author_id == Some(user_id)
+        && !detail.summary.withdrawn
+        && detail.answered_at_ms.is_none()
+        && state.clock.now_ms() - detail.summary.created_at_ms <= state.forum.proposal_edit_ms
+}
+
+/// The author withdraws their proposal: it stays readable, marked withdrawn, and takes
+/// no more supports or comments. Withdrawing twice changes nothing.
+pub async fn withdraw_proposal(state: &AppState, user_id: i64, id: i64) -> Result<(), AppError> {
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let proposal = repo::state_of(&mut tx, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    if proposal.author_id != Some(user_id) {
+        return Err(AppError::Forbidden);
+    }
+    if repo::withdraw(&mut tx, id, now).await.map_err(internal)? {
+        super::events::record(&mut tx, id, &LiveEvent::Withdrawn, now)
+            .await
+            .map_err(internal)?;
+    }
+    tx.commit().await.map_err(internal)?;
+    state.live_wakeup.notify_waiters();
+    Ok(())
 }
 
 /// A page of the proposals list.
@@ -174,20 +270,27 @@ pub async fn set_support(
     user_id: i64,
     support: bool,
 ) -> Result<(), AppError> {
-    let proposal = proposal(state, proposal_id).await?;
     let pool = state.db.pool();
+    let mut conn = pool.acquire().await.map_err(internal)?;
+    let proposal = repo::state_of(&mut conn, proposal_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let now = state.clock.now_ms();
     if support {
-        if proposal.summary.withdrawn {
+        if proposal.withdrawn {
             return Err(AppError::Closed);
         }
-        repo::add_support(pool, proposal_id, user_id, state.clock.now_ms())
+        repo::add_support(pool, proposal_id, user_id, now)
             .await
             .map_err(internal)?;
     } else {
-        repo::remove_support(pool, proposal_id, user_id)
+        repo::remove_support(pool, proposal_id, user_id, now)
             .await
             .map_err(internal)?;
     }
+    state.live_wakeup.notify_waiters();
     Ok(())
 }
 

@@ -2,8 +2,9 @@
 // Test helpers fail by panicking.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+use super::categories::CategoryKind;
 use super::model::{ProposalQuery, ProposalSort, ProposalStatus};
-use super::repo::{self, CategoryKind};
+use super::repo;
 use super::service::{self, ProposalForm};
 use crate::accounts::model::{Email, NewPassword, Role};
 use crate::accounts::service::create_user;
@@ -12,7 +13,7 @@ use crate::server::clock::Clock;
 use crate::server::db::Db;
 use crate::server::state::AppState;
 
-fn state(db: &Db) -> AppState {
+pub(super) fn state(db: &Db) -> AppState {
     AppState::detached(
         db.clone(),
         url::Url::parse("https://portail.example").expect("url"),
@@ -20,7 +21,7 @@ fn state(db: &Db) -> AppState {
     )
 }
 
-async fn resident(state: &AppState, email: &str) -> i64 {
+pub(super) async fn resident(state: &AppState, email: &str) -> i64 {
     create_user(
         &state.db,
         &state.clock,
@@ -34,9 +35,9 @@ async fn resident(state: &AppState, email: &str) -> i64 {
 }
 
 /// Two themes and a neighbourhood.
-async fn categories(db: &Db) {
+pub(super) async fn categories(db: &Db) {
     let pool = db.pool();
-    repo::insert_category(
+    super::categories::insert_category(
         pool,
         CategoryKind::Theme,
         "education",
@@ -46,10 +47,10 @@ async fn categories(db: &Db) {
     )
     .await
     .unwrap();
-    repo::insert_category(pool, CategoryKind::Theme, "voirie", "Voirie", "Roads", 2)
+    super::categories::insert_category(pool, CategoryKind::Theme, "voirie", "Voirie", "Roads", 2)
         .await
         .unwrap();
-    repo::insert_category(
+    super::categories::insert_category(
         pool,
         CategoryKind::Neighbourhood,
         "centre",
@@ -61,7 +62,7 @@ async fn categories(db: &Db) {
     .unwrap();
 }
 
-async fn propose(
+pub(super) async fn propose(
     state: &AppState,
     author: i64,
     title: &str,
@@ -73,6 +74,13 @@ async fn propose(
     service::create_proposal(state, author, &form)
         .await
         .expect("created")
+}
+
+async fn supports(db: &Db, proposal: i64, user: i64) -> bool {
+    super::follows::relation(db.pool(), proposal, user)
+        .await
+        .unwrap()
+        .1
 }
 
 fn query() -> ProposalQuery {
@@ -211,7 +219,7 @@ crate::db_test!(two_hundred_concurrent_supports_count_once, |db| {
             .support_count,
         1
     );
-    assert!(repo::supports(db.pool(), id, lea).await.unwrap());
+    assert!(supports(&db, id, lea).await);
 
     service::set_support(&state, id, lea, false).await.unwrap();
     service::set_support(&state, id, lea, false).await.unwrap();
@@ -223,7 +231,7 @@ crate::db_test!(two_hundred_concurrent_supports_count_once, |db| {
             .support_count,
         0
     );
-    assert!(!repo::supports(db.pool(), id, lea).await.unwrap());
+    assert!(!supports(&db, id, lea).await);
 });
 
 crate::db_test!(

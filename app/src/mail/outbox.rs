@@ -26,6 +26,16 @@ pub struct QueuedMail {
 
 /// Queues a mail for the worker.
 pub async fn enqueue(db: &Db, mail: &OutgoingMail, now_ms: i64) -> anyhow::Result<i64> {
+    let mut conn = db.pool().acquire().await.context("queueing a mail")?;
+    enqueue_in(&mut conn, mail, now_ms).await
+}
+
+/// Queues a mail inside a transaction (sent only if the transaction commits).
+pub async fn enqueue_in(
+    conn: &mut sqlx::AnyConnection,
+    mail: &OutgoingMail,
+    now_ms: i64,
+) -> anyhow::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO mail_outbox (to_address, subject, text_body, html_body, created_at, next_attempt_at) \
          VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -35,7 +45,7 @@ pub async fn enqueue(db: &Db, mail: &OutgoingMail, now_ms: i64) -> anyhow::Resul
     .bind(&mail.text)
     .bind(&mail.html)
     .bind(now_ms)
-    .fetch_one(db.pool())
+    .fetch_one(conn)
     .await
     .context("queueing a mail")
 }

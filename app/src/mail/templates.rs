@@ -47,43 +47,171 @@ fn texts(kind: LinkMail, locale: Locale, commune: &str) -> Texts {
     }
 }
 
-/// Renders a link mail to `to` in `lang`.
-pub fn link_mail(kind: LinkMail, lang: Lang, to: &str, commune: &str, link: &str) -> OutgoingMail {
-    let locale = match lang {
+fn locale_of(lang: Lang) -> Locale {
+    match lang {
         Lang::Fr => Locale::fr,
         Lang::En => Locale::en,
-    };
-    let t = texts(kind, locale, commune);
-    let signature = td_string!(locale, mail.signature, commune = commune).to_string();
-    let text = format!(
-        "{intro}\n\n{action} :\n{link}\n\n{note}\n\n-- \n{signature}\n",
-        intro = t.intro,
-        action = t.action,
-        note = t.note,
-    );
+    }
+}
+
+/// What a mail says, before it is written out as text and HTML.
+struct MailContent<'a> {
+    lang: Lang,
+    subject: String,
+    /// Paragraphs before the links.
+    paragraphs: Vec<String>,
+    /// A list of (label, link) after the paragraphs.
+    items: Vec<(String, String)>,
+    /// The main button: (label, link).
+    action: (String, &'a str),
+    note: String,
+    signature: String,
+}
+
+fn render(to: &str, content: MailContent<'_>) -> OutgoingMail {
     let esc = escape_html;
-    let html = format!(
+    let (action, link) = content.action;
+    let mut text = String::new();
+    let mut html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{subject}</title></head>\
-         <body style=\"font-family:sans-serif;line-height:1.5;color:#161616\">\
-         <p>{intro}</p>\
-         <p><a href=\"{href}\" style=\"display:inline-block;padding:.6em 1.2em;background:#1d3a6e;color:#fff;text-decoration:none;border-radius:4px\">{action}</a></p>\
+         <body style=\"font-family:sans-serif;line-height:1.5;color:#161616\">",
+        lang = content.lang.code(),
+        subject = esc(&content.subject),
+    );
+    for paragraph in &content.paragraphs {
+        text.push_str(paragraph);
+        text.push_str("\n\n");
+        html.push_str(&format!("<p>{}</p>", esc(paragraph).replace('\n', "<br>")));
+    }
+    if !content.items.is_empty() {
+        html.push_str("<ul>");
+        for (label, href) in &content.items {
+            text.push_str(&format!("- {label}\n  {href}\n"));
+            html.push_str(&format!(
+                "<li><a href=\"{}\">{}</a></li>",
+                esc(href),
+                esc(label)
+            ));
+        }
+        html.push_str("</ul>");
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "{action} :\n{link}\n\n{note}\n\n-- \n{signature}\n",
+        note = content.note,
+        signature = content.signature,
+    ));
+    html.push_str(&format!(
+        "<p><a href=\"{href}\" style=\"display:inline-block;padding:.6em 1.2em;background:#1d3a6e;color:#fff;text-decoration:none;border-radius:4px\">{action}</a></p>\
          <p style=\"font-size:.9em\">{link_text}</p>\
          <p>{note}</p><p>{signature}</p></body></html>",
-        lang = lang.code(),
-        subject = esc(&t.subject),
-        intro = esc(&t.intro),
         href = esc(link),
-        action = esc(&t.action),
+        action = esc(&action),
         link_text = esc(link),
-        note = esc(&t.note),
-        signature = esc(&signature),
-    );
+        note = esc(&content.note),
+        signature = esc(&content.signature),
+    ));
     OutgoingMail {
         to: to.to_owned(),
-        subject: t.subject,
+        subject: content.subject,
         text,
         html,
     }
+}
+
+/// Renders a link mail to `to` in `lang`.
+pub fn link_mail(kind: LinkMail, lang: Lang, to: &str, commune: &str, link: &str) -> OutgoingMail {
+    let locale = locale_of(lang);
+    let t = texts(kind, locale, commune);
+    render(
+        to,
+        MailContent {
+            lang,
+            subject: t.subject,
+            paragraphs: vec![t.intro],
+            items: Vec::new(),
+            action: (t.action, link),
+            note: t.note,
+            signature: td_string!(locale, mail.signature, commune = commune).to_string(),
+        },
+    )
+}
+
+/// The town hall answered (or changed the status of) a proposal `to` follows.
+pub struct AnswerMail<'a> {
+    pub commune: &'a str,
+    pub title: &'a str,
+    /// The new status, already translated.
+    pub status: &'a str,
+    /// The answer as the agent typed it (Markdown reads well as plain text).
+    pub answer: &'a str,
+    pub link: &'a str,
+}
+
+pub fn answer_mail(lang: Lang, to: &str, mail: &AnswerMail<'_>) -> OutgoingMail {
+    let locale = locale_of(lang);
+    let mut paragraphs = vec![td_string!(
+        locale,
+        mail.answer.intro,
+        title = mail.title,
+        status = mail.status
+    )
+    .to_string()];
+    if !mail.answer.trim().is_empty() {
+        paragraphs.push(mail.answer.trim().to_owned());
+    }
+    render(
+        to,
+        MailContent {
+            lang,
+            subject: td_string!(locale, mail.answer.subject, commune = mail.commune).to_string(),
+            paragraphs,
+            items: Vec::new(),
+            action: (
+                td_string!(locale, mail.answer.action).to_string(),
+                mail.link,
+            ),
+            note: td_string!(locale, mail.following_note).to_string(),
+            signature: td_string!(locale, mail.signature, commune = mail.commune).to_string(),
+        },
+    )
+}
+
+/// The daily digest: new comments on the proposals `to` follows, as
+/// (title, number of new comments, link).
+pub fn digest_mail(
+    lang: Lang,
+    to: &str,
+    commune: &str,
+    proposals: &[(String, i64, String)],
+    notifications_link: &str,
+) -> OutgoingMail {
+    let locale = locale_of(lang);
+    let items = proposals
+        .iter()
+        .map(|(title, count, link)| {
+            let count = *count;
+            (
+                td_string!(locale, mail.digest.item, title = title, count = count).to_string(),
+                link.clone(),
+            )
+        })
+        .collect();
+    render(
+        to,
+        MailContent {
+            lang,
+            subject: td_string!(locale, mail.digest.subject, commune = commune).to_string(),
+            paragraphs: vec![td_string!(locale, mail.digest.intro).to_string()],
+            items,
+            action: (
+                td_string!(locale, mail.digest.action).to_string(),
+                notifications_link,
+            ),
+            note: td_string!(locale, mail.following_note).to_string(),
+            signature: td_string!(locale, mail.signature, commune = commune).to_string(),
+        },
+    )
 }
 
 /// Escapes text for HTML content and double-quoted attributes.

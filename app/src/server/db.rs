@@ -115,6 +115,17 @@ impl Db {
         Ok(())
     }
 
+    /// A transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a transaction that reads first and writes later could
+    /// otherwise fail when another connection wrote in between, instead of waiting its
+    /// turn (busy timeout). PostgreSQL orders writers with row locks.
+    pub async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        match self.kind {
+            DbKind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            DbKind::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// The pool, for repositories.
     pub fn pool(&self) -> &AnyPool {
         &self.pool

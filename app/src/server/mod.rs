@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod db;
+pub mod jobs;
 pub mod ratelimit;
 pub mod request;
 pub mod security;

@@ -9,6 +9,10 @@ use leptos::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Live-update streams one process holds open at most (each is a socket and a
+/// once-a-second query): beyond, browsers are told to retry later.
+pub const LIVE_STREAMS: usize = 2_000;
+
 /// Shared, cheaply clonable application state.
 #[derive(Clone, Debug, axum::extract::FromRef)]
 pub struct AppState {
@@ -28,6 +32,13 @@ pub struct AppState {
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     /// The OpenID Connect provider residents may sign in with, when configured.
     pub oidc: Option<Arc<crate::auth::oidc::Oidc>>,
+    /// Forum rules the commune tuned (edit windows).
+    pub forum: crate::forum::model::ForumSettings,
+    /// Wakes this process's live-update streams after a forum write.
+    #[from_ref(skip)]
+    pub live_wakeup: Arc<tokio::sync::Notify>,
+    /// Live-update streams this process may hold open at once.
+    pub live_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -44,6 +55,9 @@ impl AppState {
             trust_proxy: false,
             mail_wakeup: Arc::new(tokio::sync::Notify::new()),
             oidc: None,
+            forum: crate::forum::model::ForumSettings::default(),
+            live_wakeup: Arc::new(tokio::sync::Notify::new()),
+            live_slots: Arc::new(tokio::sync::Semaphore::new(LIVE_STREAMS)),
         }
     }
 }

@@ -31,6 +31,12 @@ pub async fn set_language(lang: String, next: String) -> Result<(), AppError> {
             response.append_header(http::header::SET_COOKIE, value);
         }
     }
+    // A signed-in person's mails (answers, digests) follow their choice too.
+    if let Some(user) = crate::auth::current_user().await? {
+        crate::accounts::repo::set_lang(state.db.pool(), user.id, lang.code())
+            .await
+            .map_err(crate::error::internal)?;
+    }
     leptos_axum::redirect(&super::locale::safe_return_path(&next));
     Ok(())
 }

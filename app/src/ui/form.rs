@@ -77,6 +77,14 @@ pub fn error_text(key: &str) -> String {
         "errors.title_too_long" => t_string!(i18n, errors.title_too_long).to_string(),
         "errors.body_too_long" => t_string!(i18n, errors.body_too_long).to_string(),
         "errors.choice_unknown" => t_string!(i18n, errors.choice_unknown).to_string(),
+        "errors.comment_too_long" => t_string!(i18n, errors.comment_too_long).to_string(),
+        "errors.proposal_withdrawn" => t_string!(i18n, errors.proposal_withdrawn).to_string(),
+        "errors.reply_to_deleted" => t_string!(i18n, errors.reply_to_deleted).to_string(),
+        "errors.reply_too_deep" => t_string!(i18n, errors.reply_too_deep).to_string(),
+        "errors.edit_window_over" => t_string!(i18n, errors.edit_window_over).to_string(),
+        "errors.proposal_answered" => t_string!(i18n, errors.proposal_answered).to_string(),
+        "errors.category_exists" => t_string!(i18n, errors.category_exists).to_string(),
+        "errors.position_invalid" => t_string!(i18n, errors.position_invalid).to_string(),
         _ => t_string!(i18n, errors.invalid).to_string(),
     }
 }
@@ -283,10 +291,10 @@ pub fn Field(
     errors: Signal<Vec<String>>,
     #[prop(default = true)] required: bool,
     /// Distinguishes two fields of the same name on one page (their ids must differ).
-    #[prop(optional)]
-    id_suffix: Option<&'static str>,
+    #[prop(optional, into)]
+    id_suffix: Option<String>,
 ) -> impl IntoView {
-    let ids = ControlIds::new(name, id_suffix);
+    let ids = ControlIds::new(name, id_suffix.as_deref());
     let described_by = ids.described_by(hint.is_some(), errors);
     let id = ids.id.clone();
     view! {
@@ -314,8 +322,12 @@ pub fn TextAreaField(
     #[prop(optional, into)] value: Signal<String>,
     #[prop(into)] errors: Signal<Vec<String>>,
     #[prop(default = 8)] rows: u32,
+    #[prop(default = true)] required: bool,
+    /// Distinguishes two fields of the same name on one page (their ids must differ).
+    #[prop(optional, into)]
+    id_suffix: Option<String>,
 ) -> impl IntoView {
-    let ids = ControlIds::new(name, None);
+    let ids = ControlIds::new(name, id_suffix.as_deref());
     let described_by = ids.described_by(hint.is_some(), errors);
     let id = ids.id.clone();
     view! {
@@ -324,7 +336,7 @@ pub fn TextAreaField(
                 id=id
                 name=name
                 rows=rows
-                required=true
+                required=required
                 aria-invalid=move || (!errors.with(Vec::is_empty)).then_some("true")
                 aria-describedby=described_by
             >{move || value.get()}</textarea>

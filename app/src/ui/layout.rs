@@ -59,13 +59,22 @@ pub fn AccountMenu() -> impl IntoView {
                     Some(user) => {
                         let admin = user.has_role(Role::Admin);
                         let name = user.display_name;
+                        let unread = user.unread_notifications;
                         view! {
                             <div class="account-menu">
                                 <span class="account-menu__name">
                                     {t!(i18n, auth.signed_in_as, name = move || name.clone())}
                                 </span>
+                                <A href="/notifications" attr:class="account-menu__notifications">
+                                    {t!(i18n, nav.notifications)}
+                                    {(unread > 0).then(|| view! {
+                                        " "<span class="badge badge--count" aria-hidden="true">{unread}</span>
+                                        <span class="visually-hidden">{t!(i18n, nav.unread, count = move || unread)}</span>
+                                    })}
+                                </A>
                                 <A href="/mon-compte">{t!(i18n, nav.account)}</A>
                                 {admin.then(|| view! { <A href="/admin/personnes">{t!(i18n, nav.admin)}</A> })}
+                                {admin.then(|| view! { <A href="/admin/forum">{t!(i18n, nav.forum_admin)}</A> })}
                                 <form method="post" action=SignOut::url()>
                                     <button type="submit" class="button button--small">{t!(i18n, auth.sign_out)}</button>
                                 </form>

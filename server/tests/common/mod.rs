@@ -64,3 +64,30 @@ pub fn form_post(path: &str, body: &str, cookie: Option<&str>, html: bool) -> Re
     }
     builder.body(Body::from(body.to_owned())).unwrap()
 }
+
+/// `name=value` of the session cookie set by a response, and the whole header.
+pub fn session_cookie(response: &Response) -> Option<(String, String)> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("parvis_session="))
+        .map(|v| (v.split(';').next().unwrap().to_owned(), v.to_owned()))
+}
+
+/// Signs `email` in with `password` as a browser does; the session cookie to send back.
+pub async fn sign_in(router: &Router, email: &str, password: &str) -> String {
+    let body = format!(
+        "email={}&password={}&next=",
+        url::form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>(),
+        url::form_urlencoded::byte_serialize(password.as_bytes()).collect::<String>()
+    );
+    let response = send(router.clone(), form_post("/api/sign_in", &body, None, true)).await;
+    assert_eq!(
+        response.headers()[header::LOCATION],
+        "/mon-espace",
+        "sign-in of {email}"
+    );
+    session_cookie(&response).expect("session").0
+}

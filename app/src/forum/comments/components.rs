@@ -1,0 +1,257 @@
+//! The comment threads of a proposal page. Replying and editing open a form in place
+//! through the URL (`?repondre=12`, `?modifier=12`), so they work without JavaScript;
+//! with it, comments posted by others appear as they are written.
+
+use super::api::{AddComment, DeleteComment, EditComment};
+use crate::error::AppError;
+use crate::forum::model::{CommentView, MAX_COMMENT_DEPTH};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::ui::form::{errors_of, typed, FormAlert, TextAreaField};
+use crate::ui::format_utc;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::components::A;
+use std::collections::BTreeMap;
+
+/// What every comment of a page needs to know to render itself and its forms.
+#[derive(Clone, Copy)]
+pub struct ThreadContext {
+    pub proposal_id: i64,
+    /// Page of threads shown (1-based).
+    pub page: u32,
+    /// The page's comments in reading order; live updates add to it.
+    pub comments: RwSignal<Vec<CommentView>>,
+    pub signed_in: bool,
+    /// False once the proposal is withdrawn: no more comments or replies.
+    pub open: bool,
+    /// The comment being answered (`?repondre=`), if any.
+    pub reply_to: Signal<Option<i64>>,
+    /// The comment being edited (`?modifier=`), if any.
+    pub editing: Signal<Option<i64>>,
+    pub add_error: Memo<Option<AppError>>,
+    pub edit_error: Memo<Option<AppError>>,
+    pub delete_error: Memo<Option<AppError>>,
+    /// What was typed before a failed post of a comment or an edit.
+    pub add_values: Resource<BTreeMap<String, String>>,
+    pub edit_values: Resource<BTreeMap<String, String>>,
+}
+
+impl ThreadContext {
+    /// The proposal page at this page of threads, with `extra` query parameters and
+    /// fragment.
+    fn url(&self, extra: &str) -> String {
+        format!(
+            "/forum/propositions/{}?commentaires={}{extra}",
+            self.proposal_id, self.page
+        )
+    }
+}
+
+/// The comments heading, threads, page links and the form for a new comment.
+#[component]
+pub fn CommentSection(
+    ctx: ThreadContext,
+    page_count: u32,
+    comment_count: RwSignal<i64>,
+    /// Author of the last comment that arrived live (announced to screen readers).
+    announcement: RwSignal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let empty = move || {
+        ctx.comments
+            .with(|c| c.iter().all(|c| c.parent_id.is_some()))
+    };
+    let pid = ctx.proposal_id;
+    let page = ctx.page;
+    let page_link =
+        move |n: u32| format!("/forum/propositions/{pid}?commentaires={n}#commentaires");
+    view! {
+        <section class="comments" id="commentaires" aria-labelledby="commentaires-titre">
+            <h2 id="commentaires-titre">
+                {t!(i18n, forum.comments_title)}" ("{move || comment_count.get()}")"
+            </h2>
+            <p class="visually-hidden" role="status">
+                {move || {
+                    let name = announcement.get();
+                    (!name.is_empty()).then(|| view! { {t!(i18n, forum.new_comment_from, name = move || name.clone())} })
+                }}
+            </p>
+            <FormAlert error=ctx.delete_error fields=&[] />
+            <Show when=empty>
+                <p>{t!(i18n, forum.no_comments)}</p>
+            </Show>
+            <CommentList parent=None ctx />
+            {(page_count > 1).then(|| view! {
+                <nav class="pagination" aria-label=t_string!(i18n, forum.comment_pages).to_string()>
+                    {(page > 1).then(|| view! { <A href=page_link(page - 1)>{t!(i18n, forum.previous_comments)}</A> })}
+                    <span>{t!(i18n, forum.page_of, page = move || page, pages = move || page_count)}</span>
+                    {(page < page_count).then(|| view! { <A href=page_link(page + 1)>{t!(i18n, forum.next_comments)}</A> })}
+                </nav>
+            })}
+            {move || new_comment_form(ctx)}
+        </section>
+    }
+}
+
+/// The form under the threads, or why there is none.
+fn new_comment_form(ctx: ThreadContext) -> AnyView {
+    let i18n = use_i18n();
+    if !ctx.open {
+        return view! { <p class="notice">{t!(i18n, forum.comments_closed)}</p> }.into_any();
+    }
+    if !ctx.signed_in {
+        let href = format!(
+            "/connexion?suite={}",
+            crate::ui::encode_query(&format!("/forum/propositions/{}", ctx.proposal_id))
+        );
+        return view! { <p><A href=href>{t!(i18n, forum.sign_in_to_comment)}</A></p> }.into_any();
+    }
+    if ctx.reply_to.get().is_some() {
+        return ().into_any();
+    }
+    view! {
+        <h3 id="nouveau-commentaire">{t!(i18n, forum.new_comment)}</h3>
+        <CommentForm ctx parent=None />
+    }
+    .into_any()
+}
+
+/// The form posting a comment or a reply to `parent`.
+#[component]
+fn CommentForm(ctx: ThreadContext, parent: Option<i64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let suffix = parent.map_or_else(|| "nouveau".to_owned(), |p| format!("reponse-{p}"));
+    let label = if parent.is_some() {
+        Signal::derive(move || t_string!(i18n, forum.your_reply).to_string())
+    } else {
+        Signal::derive(move || t_string!(i18n, forum.your_comment).to_string())
+    };
+    view! {
+        <FormAlert error=ctx.add_error fields=&["body"] />
+        <form class="form form--compact" method="post" action=AddComment::url() novalidate>
+            <input type="hidden" name="proposal_id" value=ctx.proposal_id />
+            {parent.map(|p| view! { <input type="hidden" name="parent_id" value=p /> })}
+            <TextAreaField name="body" rows=4 id_suffix=suffix label
+                hint=Signal::derive(move || t_string!(i18n, forum.comment_hint).to_string())
+                value=typed(ctx.add_values, "body") errors=errors_of(ctx.add_error, "body") />
+            <button type="submit" class="button">
+                {if parent.is_some() { t_string!(i18n, forum.send_reply) } else { t_string!(i18n, forum.send_comment) }}
+            </button>
+        </form>
+    }
+}
+
+/// The replies to `parent` (the top-level comments for `None`), as a list.
+#[component]
+fn CommentList(parent: Option<i64>, ctx: ThreadContext) -> impl IntoView {
+    let children = Memo::new(move |_| {
+        ctx.comments.with(|all| {
+            all.iter()
+                .filter(|c| c.parent_id == parent)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <Show when=move || !children.with(Vec::is_empty)>
+            <ol class="comment-list" role="list">
+                <For
+                    each=move || children.get()
+                    key=|c| (c.id, c.deleted, c.body_html.clone())
+                    children=move |comment| view! { <li><CommentItem comment ctx /></li> }
+                />
+            </ol>
+        </Show>
+    }
+}
+
+/// One comment: who and when, its text (or its edit form), its buttons, its replies.
+#[component]
+fn CommentItem(comment: CommentView, ctx: ThreadContext) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = comment.id;
+    let author = comment
+        .author_name
+        .clone()
+        .unwrap_or_else(|| t_string!(i18n, forum.former_participant).to_string());
+    let date = format_utc(comment.created_at_ms);
+    let can_reply =
+        ctx.signed_in && ctx.open && !comment.deleted && comment.depth < MAX_COMMENT_DEPTH;
+    let editable = comment.editable && ctx.open;
+    let deletable = comment.deletable;
+    let deleted = comment.deleted;
+    let body_html = comment.body_html.clone();
+    let source = comment.source.clone().unwrap_or_default();
+    let reply_href = ctx.url(&format!("&repondre={id}#repondre-{id}"));
+    let edit_href = ctx.url(&format!("&modifier={id}#commentaire-{id}"));
+    let reply_author = author.clone();
+    let body = move || {
+        if deleted {
+            view! { <p class="comment__deleted">{t!(i18n, forum.comment_deleted)}</p> }.into_any()
+        } else if editable && ctx.editing.get() == Some(id) {
+            let typed_body = typed(ctx.edit_values, "body");
+            let source = source.clone();
+            let value = Signal::derive(move || {
+                let typed = typed_body.get();
+                if typed.is_empty() {
+                    source.clone()
+                } else {
+                    typed
+                }
+            });
+            view! {
+                <FormAlert error=ctx.edit_error fields=&["body"] />
+                <form class="form form--compact" method="post" action=EditComment::url() novalidate>
+                    <input type="hidden" name="comment_id" value=id />
+                    <TextAreaField name="body" rows=4 id_suffix=format!("modifier-{id}")
+                        label=Signal::derive(move || t_string!(i18n, forum.edit_comment_label).to_string())
+                        value errors=errors_of(ctx.edit_error, "body") />
+                    <button type="submit" class="button">{t!(i18n, forum.save_comment)}</button>
+                    " "<A href=ctx.url(&format!("#commentaire-{id}"))>{t!(i18n, forum.cancel)}</A>
+                </form>
+            }
+            .into_any()
+        } else {
+            view! { <div class="prose" inner_html=body_html.clone()></div> }.into_any()
+        }
+    };
+    view! {
+        <article class="comment" id=format!("commentaire-{id}")>
+            <p class="comment__meta">
+                <span class="comment__author">{if deleted { String::new() } else { author }}</span>
+                {(!deleted).then_some(" · ")}
+                <span>{date}</span>
+                {comment.edited.then(|| view! { " · "{t!(i18n, forum.edited)} })}
+            </p>
+            {body}
+            <div class="comment__actions">
+                {can_reply.then(|| view! {
+                    <A href=reply_href.clone()>
+                        {t!(i18n, forum.reply)}
+                        <span class="visually-hidden">{t!(i18n, forum.reply_to, name = move || reply_author.clone())}</span>
+                    </A>
+                })}
+                {editable.then(|| view! { <A href=edit_href.clone()>{t!(i18n, forum.edit)}</A> })}
+                {deletable.then(|| view! {
+                    <details class="confirm">
+                        <summary>{t!(i18n, forum.delete)}</summary>
+                        <form method="post" action=DeleteComment::url()>
+                            <input type="hidden" name="comment_id" value=id />
+                            <p>{t!(i18n, forum.delete_comment_confirm)}</p>
+                            <button type="submit" class="button button--small button--danger">{t!(i18n, forum.delete_confirm)}</button>
+                        </form>
+                    </details>
+                })}
+            </div>
+            {move || (can_reply && ctx.reply_to.get() == Some(id)).then(|| view! {
+                <div class="comment__reply" id=format!("repondre-{id}")>
+                    <CommentForm ctx parent=Some(id) />
+                    <A href=ctx.url(&format!("#commentaire-{id}"))>{t!(i18n, forum.cancel)}</A>
+                </div>
+            })}
+            <CommentList parent=Some(id) ctx />
+        </article>
+    }
+    // Erased: a comment holds its replies, which are comments (the type would recurse).
+    .into_any()
+}

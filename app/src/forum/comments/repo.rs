@@ -1,0 +1,200 @@
+//! SQL of comments. A page of threads is two queries: its top-level comments, then every
+//! reply in those threads.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AnyPool, Row};
+
+/// A stored comment with its author's display name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentRecord {
+    pub id: i64,
+    pub proposal_id: i64,
+    pub parent_id: Option<i64>,
+    pub root_id: Option<i64>,
+    pub depth: i64,
+    pub author_id: Option<i64>,
+    pub author_name: Option<String>,
+    pub body: String,
+    pub body_html: String,
+    pub created_at_ms: i64,
+    pub edited_at_ms: Option<i64>,
+    pub deleted_at_ms: Option<i64>,
+}
+
+const COLUMNS: &str = "c.id, c.proposal_id, c.parent_id, c.root_id, c.depth, c.author_id, \
+     u.display_name AS author_name, c.body, c.body_html, c.created_at, c.edited_at, c.deleted_at";
+const FROM: &str = "FROM proposal_comments c LEFT JOIN users u ON u.id = c.author_id";
+
+fn record_from_row(row: &AnyRow) -> sqlx::Result<CommentRecord> {
+    Ok(CommentRecord {
+        id: row.try_get("id")?,
+        proposal_id: row.try_get("proposal_id")?,
+        parent_id: row.try_get("parent_id")?,
+        root_id: row.try_get("root_id")?,
+        depth: row.try_get("depth")?,
+        author_id: row.try_get("author_id")?,
+        author_name: row.try_get("author_name")?,
+        body: row.try_get("body")?,
+        body_html: row.try_get("body_html")?,
+        created_at_ms: row.try_get("created_at")?,
+        edited_at_ms: row.try_get("edited_at")?,
+        deleted_at_ms: row.try_get("deleted_at")?,
+    })
+}
+
+/// One comment.
+pub async fn find(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<CommentRecord>> {
+    let sql = format!("SELECT {COLUMNS} {FROM} WHERE c.id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(record_from_row).transpose()
+}
+
+/// Where a new comment goes: its parent, thread and depth (`None`: top level).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    pub parent_id: i64,
+    pub root_id: i64,
+    pub depth: i64,
+}
+
+/// Stores a comment and counts it on its proposal; its id.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    proposal_id: i64,
+    placement: Option<Placement>,
+    author_id: i64,
+    body: &str,
+    body_html: &str,
+    now_ms: i64,
+) -> sqlx::Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO proposal_comments (proposal_id, parent_id, root_id, depth, author_id, \
+         body, body_html, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(proposal_id)
+    .bind(placement.map(|p| p.parent_id))
+    .bind(placement.map(|p| p.root_id))
+    .bind(placement.map_or(0, |p| p.depth))
+    .bind(author_id)
+    .bind(body)
+    .bind(body_html)
+    .bind(now_ms)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE proposals SET comment_count = comment_count + 1 WHERE id = $1")
+        .bind(proposal_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(id)
+}
+
+/// The author's new text.
+pub async fn update_body(
+    conn: &mut AnyConnection,
+    id: i64,
+    body: &str,
+    body_html: &str,
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE proposal_comments SET body = $1, body_html = $2, edited_at = $3 WHERE id = $4",
+    )
+    .bind(body)
+    .bind(body_html)
+    .bind(now_ms)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes a comment's text, keeping its place for its replies, and uncounts it; false
+/// when it was already deleted.
+pub async fn mark_deleted(
+    conn: &mut AnyConnection,
+    id: i64,
+    proposal_id: i64,
+    now_ms: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE proposal_comments SET body = '', body_html = '', deleted_at = $1 \
+         WHERE id = $2 AND deleted_at IS NULL",
+    )
+    .bind(now_ms)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE proposals SET comment_count = comment_count - 1 WHERE id = $1")
+        .bind(proposal_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
+}
+
+/// Number of top-level comments of a proposal.
+pub async fn thread_count(pool: &AnyPool, proposal_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM proposal_comments WHERE proposal_id = $1 AND parent_id IS NULL",
+    )
+    .bind(proposal_id)
+    .fetch_one(pool)
+    .await
+}
+
+/// Top-level comments before `root_id` (to find the page a thread is on).
+pub async fn threads_before(pool: &AnyPool, proposal_id: i64, root_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM proposal_comments \
+         WHERE proposal_id = $1 AND parent_id IS NULL AND id < $2",
+    )
+    .bind(proposal_id)
+    .bind(root_id)
+    .fetch_one(pool)
+    .await
+}
+
+/// `limit` threads from `offset`, oldest first: top-level comments, then all their
+/// replies (in the order they were written).
+pub async fn threads(
+    pool: &AnyPool,
+    proposal_id: i64,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<CommentRecord>> {
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE c.proposal_id = $1 AND c.parent_id IS NULL \
+         ORDER BY c.id LIMIT $2 OFFSET $3"
+    );
+    let roots = sqlx::query(&sql)
+        .bind(proposal_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await?;
+    let mut records: Vec<CommentRecord> = roots
+        .iter()
+        .map(record_from_row)
+        .collect::<sqlx::Result<_>>()?;
+    let (Some(first), Some(last)) = (records.first(), records.last()) else {
+        return Ok(records);
+    };
+    // The threads of the page have consecutive root ids among this proposal's roots, so
+    // a range on the thread index finds their replies.
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE c.proposal_id = $1 AND c.root_id >= $2 \
+         AND c.root_id <= $3 ORDER BY c.id"
+    );
+    let replies = sqlx::query(&sql)
+        .bind(proposal_id)
+        .bind(first.id)
+        .bind(last.id)
+        .fetch_all(pool)
+        .await?;
+    for row in &replies {
+        records.push(record_from_row(row)?);
+    }
+    Ok(records)
+}

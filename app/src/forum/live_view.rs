@@ -1,0 +1,100 @@
+//! The browser side of live updates: a proposal page listens to its event stream
+//! (`/forum/propositions/:id/evenements`) and applies each event to what it shows. The
+//! browser's `EventSource` reconnects by itself and sends the last event number it saw,
+//! so nothing is missed across a network cut.
+
+use super::comments::components::ThreadContext;
+use super::model::{CommentView, LiveEvent};
+use leptos::prelude::*;
+
+/// What live events change on the page.
+#[derive(Clone, Copy)]
+pub struct LiveTargets {
+    pub thread: ThreadContext,
+    /// Whether new top-level comments belong on this page (the last page of threads).
+    pub last_page: bool,
+    pub supports: RwSignal<i64>,
+    pub comment_count: RwSignal<i64>,
+    /// Author of the last comment that arrived, announced by screen readers (a polite
+    /// status region).
+    pub announcement: RwSignal<String>,
+    /// Set when the proposal itself changed (an answer, a withdrawal): the page offers
+    /// to reload.
+    pub outdated: RwSignal<bool>,
+}
+
+/// Applies one event. New comments go after their siblings; a comment already shown
+/// (the visitor's own, after their page reloaded) is not added twice. `author_of` names a
+/// new comment's author for the announcement.
+pub fn apply(targets: &LiveTargets, event: LiveEvent, author_of: impl Fn(&CommentView) -> String) {
+    match event {
+        LiveEvent::Comment { comment } => {
+            let comments = targets.thread.comments;
+            let known = comments.with_untracked(|all| all.iter().any(|c| c.id == comment.id));
+            let parent_shown = match comment.parent_id {
+                Some(parent) => comments.with_untracked(|all| all.iter().any(|c| c.id == parent)),
+                None => targets.last_page,
+            };
+            if !known {
+                targets.comment_count.update(|n| *n += 1);
+                targets.announcement.set(author_of(&comment));
+                if parent_shown {
+                    comments.update(|all| all.push(comment));
+                }
+            }
+        }
+        LiveEvent::CommentEdited { comment } => targets.thread.comments.update(|all| {
+            if let Some(shown) = all.iter_mut().find(|c| c.id == comment.id) {
+                shown.body_html = comment.body_html;
+                shown.edited = true;
+            }
+        }),
+        LiveEvent::CommentDeleted { id } => {
+            targets.thread.comments.update(|all| {
+                if let Some(shown) = all.iter_mut().find(|c| c.id == id && !c.deleted) {
+                    shown.deleted = true;
+                    shown.body_html.clear();
+                    shown.author_name = None;
+                    shown.editable = false;
+                    shown.deletable = false;
+                    shown.source = None;
+                }
+            });
+            targets.comment_count.update(|n| *n = (*n - 1).max(0));
+        }
+        LiveEvent::Supports { count } => targets.supports.set(count),
+        LiveEvent::Status { .. } | LiveEvent::Withdrawn => targets.outdated.set(true),
+    }
+}
+
+/// Opens the proposal's event stream from event `after` on, for as long as the page
+/// shows it (browser only; nothing happens during server rendering).
+#[allow(unused_variables)]
+pub fn listen(proposal_id: i64, after: i64, on_event: impl Fn(LiveEvent) + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        let url = format!("/forum/propositions/{proposal_id}/evenements?depuis={after}");
+        let Ok(source) = web_sys::EventSource::new(&url) else {
+            return;
+        };
+        let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |message: web_sys::MessageEvent| {
+                if let Some(event) = message
+                    .data()
+                    .as_string()
+                    .and_then(|text| serde_json::from_str::<LiveEvent>(&text).ok())
+                {
+                    on_event(event);
+                }
+            },
+        );
+        source.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+        let open = send_wrapper::SendWrapper::new((source, handler));
+        on_cleanup(move || {
+            let (source, _handler) = open.take();
+            source.close();
+        });
+    }
+}

@@ -1,0 +1,86 @@
+//! Periodic jobs run once per period across all server processes sharing the database.
+//!
+//! A process takes a job by moving its lease forward with a conditional update (only
+//! one process's update can match); it records the run when done. A process that dies
+//! mid-run loses its lease when it expires and another process runs the job again, so
+//! jobs must be safe to resume (each one records its own progress as it goes).
+
+use super::db::Db;
+use anyhow::Context;
+
+/// Takes job `name` if it last ran `period_ms` ago or more and nobody holds it; true
+/// when this process should run it now.
+pub async fn claim(
+    db: &Db,
+    name: &str,
+    period_ms: i64,
+    lease_ms: i64,
+    now_ms: i64,
+) -> anyhow::Result<bool> {
+    sqlx::query("INSERT INTO job_runs (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .execute(db.pool())
+        .await
+        .context("registering a job")?;
+    let done = sqlx::query(
+        "UPDATE job_runs SET lease_until = $1 \
+         WHERE name = $2 AND last_run_at <= $3 AND lease_until < $4",
+    )
+    .bind(now_ms + lease_ms)
+    .bind(name)
+    .bind(now_ms - period_ms)
+    .bind(now_ms)
+    .execute(db.pool())
+    .await
+    .context("claiming a job")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records that job `name` ran to the end, and frees it.
+pub async fn finish(db: &Db, name: &str, now_ms: i64) -> anyhow::Result<()> {
+    sqlx::query("UPDATE job_runs SET last_run_at = $1, lease_until = 0 WHERE name = $2")
+        .bind(now_ms)
+        .bind(name)
+        .execute(db.pool())
+        .await
+        .context("recording a job run")?;
+    Ok(())
+}
+
+/// How long live-update events are kept (a page left open longer reloads).
+const EVENTS_KEPT_MS: i64 = 24 * 60 * 60 * 1000;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The periodic work of a server process, every minute: the forum's daily digest (once a
+/// day across all processes) and forgetting old live-update events.
+pub async fn run(state: super::state::AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let now = state.clock.now_ms();
+        match claim(
+            &state.db,
+            crate::forum::digest::JOB,
+            DAY_MS,
+            60 * 60 * 1000,
+            now,
+        )
+        .await
+        {
+            Ok(true) => match crate::forum::digest::run(&state).await {
+                Ok(sent) => {
+                    tracing::info!(mails = sent, "forum digest queued");
+                    if let Err(err) = finish(&state.db, crate::forum::digest::JOB, now).await {
+                        tracing::warn!(error = ?err, "recording the forum digest");
+                    }
+                }
+                Err(err) => tracing::warn!(error = ?err, "forum digest failed; retried later"),
+            },
+            Ok(false) => {}
+            Err(err) => tracing::warn!(error = ?err, "claiming the forum digest"),
+        }
+        if let Err(err) = crate::forum::events::prune(state.db.pool(), now, EVENTS_KEPT_MS).await {
+            tracing::warn!(error = %err, "pruning live events");
+        }
+    }
+}
