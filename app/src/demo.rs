@@ -168,6 +168,7 @@ async fn load_forum(db: &Db, clock: &Clock, report: &mut DemoReport) -> anyhow::
         clock.clone(),
     );
     let mut residents = Vec::new();
+    let mut ids = Vec::new();
     for (email, theme, neighbourhood, title, body) in PROPOSALS {
         let email = Email::parse(email).map_err(|key| anyhow::anyhow!("demo e-mail: {key}"))?;
         let author = crate::accounts::repo::find_by_email(pool, &email)
@@ -179,13 +180,66 @@ async fn load_forum(db: &Db, clock: &Clock, report: &mut DemoReport) -> anyhow::
             .await
             .map_err(|err| anyhow::anyhow!("demo proposal {title}: {err:?}"))?;
         residents.push(author.id);
+        ids.push(id);
         // Each earlier author supports this proposal: the lists get different counts.
         for supporter in residents.iter().take(report.created_proposals % 3 + 1) {
             add_support(pool, id, *supporter, clock.now_ms()).await?;
         }
         report.created_proposals += 1;
     }
-    Ok(())
+    load_discussion(&state, &ids).await
+}
+
+/// A short discussion under the first proposal and the town hall's answer to the second.
+async fn load_discussion(
+    state: &crate::server::state::AppState,
+    proposals: &[i64],
+) -> anyhow::Result<()> {
+    use crate::forum::answers::{answer_proposal, AnswerForm};
+    use crate::forum::comments::service::{add_comment, CommentBody};
+    let pool = state.db.pool();
+    let account = |email: &'static str| async move {
+        let email = Email::parse(email).map_err(|key| anyhow::anyhow!("demo e-mail: {key}"))?;
+        crate::accounts::repo::find_by_email(pool, &email)
+            .await?
+            .map(|u| u.id)
+            .context("demo account")
+    };
+    let (Some(school), Some(zone)) = (proposals.first(), proposals.get(1)) else {
+        return Ok(());
+    };
+    let yanis = account("yanis.benali@example.org").await?;
+    let camille = account("camille.martin@example.org").await?;
+    let agent = account("agent.etat-civil@saint-aubin-du-parvis.example").await?;
+    let fail = |err| anyhow::anyhow!("demo discussion: {err:?}");
+    let body = |text: &str| CommentBody::parse(text).map_err(fail);
+    let (first, _) = add_comment(
+        state,
+        yanis,
+        *school,
+        None,
+        &body("Excellente idée : mes enfants n’y jouent plus dès qu’il fait chaud.")?,
+    )
+    .await
+    .map_err(fail)?;
+    add_comment(
+        state,
+        camille,
+        *school,
+        Some(first),
+        &body("Merci ! Le conseil d’école est partant pour en parler en janvier.")?,
+    )
+    .await
+    .map_err(fail)?;
+    let answer = AnswerForm::parse(
+        "under_study",
+        "Les services techniques mesurent la vitesse rue de la République jusqu’à fin janvier. \
+         Le résultat sera présenté au conseil municipal de février.",
+    )
+    .map_err(fail)?;
+    answer_proposal(state, agent, *zone, &answer)
+        .await
+        .map_err(fail)
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod forum;
+#[cfg(feature = "ssr")]
+pub mod loadtest;
 pub mod mail;
 pub mod notifications;
 pub mod site;

@@ -19,6 +19,8 @@ pub enum Command {
     Migrate,
     /// Load the demo commune's data (idempotent).
     DemoData,
+    /// Load benchmark data on top of the demo commune (never on a real instance).
+    BenchData(BenchDataArgs),
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -49,4 +51,18 @@ pub struct UserAdd {
     /// never go on the command line, where `ps` and shell history would show them).
     #[arg(long, required = true)]
     pub password_stdin: bool,
+}
+
+/// `parvis bench-data`.
+#[derive(Debug, Args)]
+pub struct BenchDataArgs {
+    /// Proposals to add.
+    #[arg(long, default_value_t = 10_000)]
+    pub proposals: usize,
+    /// Comments on the proposal with a typical discussion.
+    #[arg(long, default_value_t = 50)]
+    pub typical_comments: usize,
+    /// Comments on the proposal with a long discussion.
+    #[arg(long, default_value_t = 500)]
+    pub long_comments: usize,
 }

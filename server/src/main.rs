@@ -52,6 +52,28 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
+        Command::BenchData(args) => {
+            let db = server::open_database(&config).await?;
+            let state = app::server::state::AppState::detached(
+                db.clone(),
+                config.public_url.clone(),
+                Clock::System,
+            );
+            let data = app::loadtest::load(
+                &state,
+                args.proposals,
+                args.typical_comments,
+                args.long_comments,
+            )
+            .await?;
+            // Read by `.ci/bench`.
+            println!(
+                "proposals={} typical_proposal={} long_proposal={}",
+                data.proposals, data.typical_proposal, data.long_proposal
+            );
+            db.close().await;
+            Ok(())
+        }
         Command::User {
             command: UserCommand::Add(add),
         } => {

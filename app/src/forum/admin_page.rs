@@ -96,6 +96,7 @@ fn CategoryList(
             </form>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -161,4 +162,5 @@ fn CategoryEntry(
             </form>
         </article>
     }
+    .into_any()
 }

@@ -3,14 +3,14 @@
 //! browser's `EventSource` reconnects by itself and sends the last event number it saw,
 //! so nothing is missed across a network cut.
 
-use super::comments::components::ThreadContext;
 use super::model::{CommentView, LiveEvent};
 use leptos::prelude::*;
 
 /// What live events change on the page.
 #[derive(Clone, Copy)]
 pub struct LiveTargets {
-    pub thread: ThreadContext,
+    /// The comments shown, in reading order.
+    pub comments: RwSignal<Vec<CommentView>>,
     /// Whether new top-level comments belong on this page (the last page of threads).
     pub last_page: bool,
     pub supports: RwSignal<i64>,
@@ -29,7 +29,7 @@ pub struct LiveTargets {
 pub fn apply(targets: &LiveTargets, event: LiveEvent, author_of: impl Fn(&CommentView) -> String) {
     match event {
         LiveEvent::Comment { comment } => {
-            let comments = targets.thread.comments;
+            let comments = targets.comments;
             let known = comments.with_untracked(|all| all.iter().any(|c| c.id == comment.id));
             let parent_shown = match comment.parent_id {
                 Some(parent) => comments.with_untracked(|all| all.iter().any(|c| c.id == parent)),
@@ -43,14 +43,14 @@ pub fn apply(targets: &LiveTargets, event: LiveEvent, author_of: impl Fn(&Commen
                 }
             }
         }
-        LiveEvent::CommentEdited { comment } => targets.thread.comments.update(|all| {
+        LiveEvent::CommentEdited { comment } => targets.comments.update(|all| {
             if let Some(shown) = all.iter_mut().find(|c| c.id == comment.id) {
                 shown.body_html = comment.body_html;
                 shown.edited = true;
             }
         }),
         LiveEvent::CommentDeleted { id } => {
-            targets.thread.comments.update(|all| {
+            targets.comments.update(|all| {
                 if let Some(shown) = all.iter_mut().find(|c| c.id == id && !c.deleted) {
                     shown.deleted = true;
                     shown.body_html.clear();
@@ -96,5 +96,114 @@ pub fn listen(proposal_id: i64, after: i64, on_event: impl Fn(LiveEvent) + 'stat
             let (source, _handler) = open.take();
             source.close();
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comment(id: i64, parent_id: Option<i64>) -> CommentView {
+        CommentView {
+            id,
+            parent_id,
+            depth: u32::from(parent_id.is_some()),
+            author_name: Some("Alix".into()),
+            body_html: format!("<p>{id}</p>"),
+            created_at_ms: 0,
+            edited: false,
+            deleted: false,
+            editable: false,
+            deletable: false,
+            source: None,
+        }
+    }
+
+    fn targets(last_page: bool) -> LiveTargets {
+        LiveTargets {
+            comments: RwSignal::new(vec![comment(1, None)]),
+            last_page,
+            supports: RwSignal::new(0),
+            comment_count: RwSignal::new(1),
+            announcement: RwSignal::new(String::new()),
+            outdated: RwSignal::new(false),
+        }
+    }
+
+    fn ids(t: &LiveTargets) -> Vec<i64> {
+        t.comments
+            .with_untracked(|c| c.iter().map(|c| c.id).collect())
+    }
+
+    #[test]
+    fn new_comments_join_their_thread_once_and_are_announced() {
+        let t = targets(false);
+        let name = |c: &CommentView| c.author_name.clone().unwrap_or_default();
+        apply(
+            &t,
+            LiveEvent::Comment {
+                comment: comment(2, Some(1)),
+            },
+            name,
+        );
+        apply(
+            &t,
+            LiveEvent::Comment {
+                comment: comment(2, Some(1)),
+            },
+            name,
+        );
+        assert_eq!(ids(&t), [1, 2]);
+        assert_eq!(t.comment_count.get_untracked(), 2);
+        assert_eq!(t.announcement.get_untracked(), "Alix");
+        // A new thread belongs to the last page; a reply to an unseen comment elsewhere.
+        apply(
+            &t,
+            LiveEvent::Comment {
+                comment: comment(3, None),
+            },
+            name,
+        );
+        apply(
+            &t,
+            LiveEvent::Comment {
+                comment: comment(4, Some(99)),
+            },
+            name,
+        );
+        assert_eq!(ids(&t), [1, 2]);
+        assert_eq!(t.comment_count.get_untracked(), 4, "still counted");
+        let last = targets(true);
+        apply(
+            &last,
+            LiveEvent::Comment {
+                comment: comment(3, None),
+            },
+            name,
+        );
+        assert_eq!(ids(&last), [1, 3]);
+    }
+
+    #[test]
+    fn edits_deletions_supports_and_answers_change_the_page() {
+        let t = targets(true);
+        let mut edited = comment(1, None);
+        edited.body_html = "<p>corrigé</p>".into();
+        apply(&t, LiveEvent::CommentEdited { comment: edited }, |_| {
+            String::new()
+        });
+        assert!(t
+            .comments
+            .with_untracked(|c| c[0].edited && c[0].body_html.contains("corrigé")));
+        apply(&t, LiveEvent::CommentDeleted { id: 1 }, |_| String::new());
+        assert!(t
+            .comments
+            .with_untracked(|c| c[0].deleted && c[0].body_html.is_empty()));
+        assert_eq!(t.comment_count.get_untracked(), 0);
+        apply(&t, LiveEvent::Supports { count: 7 }, |_| String::new());
+        assert_eq!(t.supports.get_untracked(), 7);
+        assert!(!t.outdated.get_untracked());
+        apply(&t, LiveEvent::Withdrawn, |_| String::new());
+        assert!(t.outdated.get_untracked());
     }
 }

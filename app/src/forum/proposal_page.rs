@@ -15,8 +15,8 @@ use super::pages::{status_label, ProposalFields, ProposalMeta};
 use crate::accounts::pages::AccessDenied;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{
-    errors_of, query_value, title_with_error, typed, use_form_error, use_typed_values, FormAlert,
-    PostForm, SelectField, TextAreaField,
+    errors_of, query_value, title_failed_when, title_with_error, typed, use_form_error,
+    use_typed_values, FormAlert, PostForm, SelectField, TextAreaField,
 };
 use crate::ui::{format_utc, PageTitle};
 use leptos::prelude::*;
@@ -100,7 +100,7 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
         edit_values: use_typed_values("edit_comment", use_form_error(EditComment::url())),
     };
     let targets = LiveTargets {
-        thread,
+        comments: thread.comments,
         last_page: comments.page >= comments.page_count,
         supports,
         comment_count,
@@ -116,10 +116,21 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
         })
     });
     let page_title = title.clone();
+    // A failed post of any form of the page puts "Erreur" in the title (RGAA 11.10).
+    let form_errors = [
+        thread.add_error,
+        thread.edit_error,
+        thread.delete_error,
+        use_form_error(SetSupport::url()),
+        use_form_error(SetFollow::url()),
+        use_form_error(WithdrawProposal::url()),
+        use_form_error(AnswerProposal::url()),
+    ];
+    let failed = move || form_errors.iter().any(|e| e.with(Option::is_some));
     let edited = detail.edited_at_ms.map(format_utc);
     let reload_href = format!("/forum/propositions/{id}");
     view! {
-        <PageTitle text=Signal::derive(move || page_title.clone()) />
+        <PageTitle text=title_failed_when(failed, move || page_title.clone()) />
         <article class="proposal">
             <h1>{title}</h1>
             <ProposalMeta proposal=detail.summary supports comments=comment_count />
@@ -141,6 +152,7 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
         </article>
         <CommentSection ctx=thread page_count=comments.page_count comment_count announcement />
     }
+    .into_any()
 }
 
 /// The latest official answer, prominently, and the history of status changes.
@@ -262,6 +274,7 @@ fn AuthorActions(id: i64, can_edit: bool) -> impl IntoView {
             </details>
         </section>
     }
+    .into_any()
 }
 
 /// The agents' form: new status and official answer.
@@ -300,6 +313,7 @@ fn AnswerForm(id: i64, current: ProposalStatus) -> impl IntoView {
             </form>
         </section>
     }
+    .into_any()
 }
 
 /// `/forum/propositions/:id/modifier`: the author's edit form.

@@ -65,6 +65,7 @@ fn NotificationList(page: NotificationPage) -> impl IntoView {
             </nav>
         })}
     }
+    .into_any()
 }
 
 #[component]
@@ -100,4 +101,5 @@ fn NotificationItem(notification: Notification) -> impl IntoView {
             <p class="meta">{date}</p>
         </article>
     }
+    .into_any()
 }

@@ -22,9 +22,10 @@ async function publish(page: Page, gotoPage: (url: string) => Promise<unknown>, 
   return new URL(page.url()).pathname;
 }
 
-/** The comment showing `text` (its own article, not its parents'). */
+/** The comment whose text is exactly `text` (its own article, not its parents'). */
 function comment(page: Page, text: string) {
-  return page.locator('article.comment').filter({ has: page.locator(':scope > .prose', { hasText: text }) });
+  const exact = new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  return page.locator('article.comment').filter({ has: page.locator(':scope > .prose', { hasText: exact }) });
 }
 
 test('a resident comments, replies two levels deep, edits and deletes', async ({ page, gotoPage }, testInfo) => {
@@ -41,7 +42,7 @@ test('a resident comments, replies two levels deep, edits and deletes', async ({
   await page.getByLabel('Votre commentaire').fill('Premier avis : **oui**');
   await page.getByRole('button', { name: 'Publier le commentaire' }).click();
   await expect(page).toHaveURL(/#commentaire-\d+$/);
-  const first = comment(page, 'Premier avis');
+  const first = comment(page, 'Premier avis : oui');
   await expect(first.locator(':scope > .prose strong')).toHaveText('oui');
   await expect(page.getByRole('heading', { name: 'Commentaires (1)' })).toBeVisible();
 
@@ -58,7 +59,7 @@ test('a resident comments, replies two levels deep, edits and deletes', async ({
   await expect(page.getByRole('heading', { name: 'Commentaires (3)' })).toBeVisible();
 
   await first.locator(':scope > .comment__actions').getByRole('link', { name: 'Modifier' }).click();
-  const editor = page.getByLabel('Votre commentaire').first();
+  const editor = page.getByLabel('Texte du commentaire');
   await expect(editor).toHaveValue('Premier avis : **oui**');
   await editor.fill('Premier avis, corrigé');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
@@ -150,13 +151,15 @@ test('administrators keep the list of themes', async ({ page, gotoPage }, testIn
   await gotoPage('/admin/forum');
   await expect(page.getByRole('heading', { level: 1, name: 'Thèmes et quartiers du forum' })).toBeVisible();
   const themes = page.locator('section', { has: page.getByRole('heading', { level: 2, name: 'Thèmes' }) });
-  await themes.getByRole('button', { name: 'Ajouter à la liste' }).click();
-  await expect(themes.getByLabel('Nom en français')).toHaveAccessibleDescription(/obligatoire/);
+  const add = themes.locator('form', { has: page.getByRole('button', { name: 'Ajouter à la liste' }) });
+  await add.getByRole('button', { name: 'Ajouter à la liste' }).click();
+  await expect(add.getByLabel('Nom en français')).toHaveAccessibleDescription(/obligatoire/);
+  await expect(page).toHaveTitle(/Thèmes et quartiers/);
 
   const name = unique('Propreté', testInfo);
-  await themes.getByLabel('Nom en français').fill(name);
-  await themes.getByLabel('Nom en anglais').fill('Cleanliness');
-  await themes.getByRole('button', { name: 'Ajouter à la liste' }).click();
+  await add.getByLabel('Nom en français').fill(name);
+  await add.getByLabel('Nom en anglais').fill('Cleanliness');
+  await add.getByRole('button', { name: 'Ajouter à la liste' }).click();
   const entry = page.locator('article.card', { has: page.getByRole('heading', { name }) });
   await expect(entry).toBeVisible();
   await entry.getByRole('button', { name: `Archiver ${name}` }).click();

@@ -91,6 +91,7 @@ pub fn CommentSection(
             {move || new_comment_form(ctx)}
         </section>
     }
+    .into_any()
 }
 
 /// The form under the threads, or why there is none.
@@ -139,6 +140,7 @@ fn CommentForm(ctx: ThreadContext, parent: Option<i64>) -> impl IntoView {
             </button>
         </form>
     }
+    .into_any()
 }
 
 /// The replies to `parent` (the top-level comments for `None`), as a list.
