@@ -137,6 +137,11 @@ mod tests {
 
     #[test]
     fn new_comments_join_their_thread_once_and_are_announced() {
+        // Signals live in the arena of a reactive owner.
+        Owner::new().with(new_comments_case);
+    }
+
+    fn new_comments_case() {
         let t = targets(false);
         let name = |c: &CommentView| c.author_name.clone().unwrap_or_default();
         apply(
@@ -186,6 +191,10 @@ mod tests {
 
     #[test]
     fn edits_deletions_supports_and_answers_change_the_page() {
+        Owner::new().with(changes_case);
+    }
+
+    fn changes_case() {
         let t = targets(true);
         let mut edited = comment(1, None);
         edited.body_html = "<p>corrigé</p>".into();

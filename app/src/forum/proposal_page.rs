@@ -8,7 +8,7 @@ use super::api::{
     ForumCategories, ProposalView, SetFollow, SetSupport, WithdrawProposal,
 };
 use super::comments::api::{AddComment, DeleteComment, EditComment};
-use super::comments::components::{CommentSection, ThreadContext};
+use super::comments::components::{group_by_parent, CommentSection, ThreadContext};
 use super::live_view::{apply, listen, LiveTargets};
 use super::model::{OfficialAnswer, ProposalStatus};
 use super::pages::{status_label, ProposalFields, ProposalMeta};
@@ -85,10 +85,12 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
     let comment_count = RwSignal::new(detail.summary.comment_count);
     let announcement = RwSignal::new(String::new());
     let outdated = RwSignal::new(false);
+    let shown = RwSignal::new(comments.comments);
     let thread = ThreadContext {
         proposal_id: id,
         page: comments.page,
-        comments: RwSignal::new(comments.comments),
+        comments: shown,
+        by_parent: Memo::new(move |_| shown.with(|all| group_by_parent(all))),
         signed_in,
         open: !withdrawn,
         reply_to: number("repondre"),

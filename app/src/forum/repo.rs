@@ -103,11 +103,15 @@ fn list_filter(
     }
     if let Some(theme) = &query.theme {
         let n = next(Bind::Text(theme.clone()), &mut binds);
-        clauses.push(format!("t.slug = {n}"));
+        clauses.push(format!(
+            "p.theme_id = (SELECT id FROM forum_themes WHERE slug = {n})"
+        ));
     }
     if let Some(neighbourhood) = &query.neighbourhood {
         let n = next(Bind::Text(neighbourhood.clone()), &mut binds);
-        clauses.push(format!("n.slug = {n}"));
+        clauses.push(format!(
+            "p.neighbourhood_id = (SELECT id FROM forum_neighbourhoods WHERE slug = {n})"
+        ));
     }
     if let Some(status) = query.status {
         let n = next(Bind::Text(status.as_str().to_owned()), &mut binds);
@@ -156,7 +160,8 @@ pub async fn list(
     offset: i64,
 ) -> sqlx::Result<(Vec<ProposalSummary>, i64)> {
     let (filter, mut binds) = list_filter(kind, query, fts_query);
-    let count_sql = format!("SELECT COUNT(*) AS total {SUMMARY_FROM} {filter}");
+    // The filter reads the proposals' own columns only: counting needs no join.
+    let count_sql = format!("SELECT COUNT(*) AS total FROM proposals p {filter}");
     let total: i64 = bind_all(sqlx::query(&count_sql), &binds)
         .fetch_one(pool)
         .await?
@@ -173,9 +178,14 @@ pub async fn list(
     let limit_n = binds.len();
     binds.push(Bind::Int(offset));
     let offset_n = binds.len();
+    // The page is chosen on the proposals table alone, then joined (20 rows, not all
+    // the rows skipped by the offset).
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} {filter} ORDER BY {order} \
-         LIMIT ${limit_n} OFFSET ${offset_n}"
+        "SELECT {SUMMARY_COLUMNS} FROM (SELECT * FROM proposals p {filter} ORDER BY {order} \
+         LIMIT ${limit_n} OFFSET ${offset_n}) p \
+         JOIN forum_themes t ON t.id = p.theme_id \
+         LEFT JOIN forum_neighbourhoods n ON n.id = p.neighbourhood_id \
+         LEFT JOIN users u ON u.id = p.author_id ORDER BY {order}"
     );
     let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(pool).await?;
     let items = rows

@@ -1,6 +1,8 @@
 //! The comment threads of a proposal page. Replying and editing open a form in place
 //! through the URL (`?repondre=12`, `?modifier=12`), so they work without JavaScript;
-//! with it, comments posted by others appear as they are written.
+//! with it, comments posted by others appear as they are written. Links are plain `<a>`
+//! (the router still handles them in the browser): a page shows dozens of them, and the
+//! router's `<A>` costs far more to render on the server.
 
 use super::api::{AddComment, DeleteComment, EditComment};
 use crate::error::AppError;
@@ -10,8 +12,19 @@ use crate::ui::form::{errors_of, typed, FormAlert, TextAreaField};
 use crate::ui::format_utc;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::components::A;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// Groups comments by parent, keeping their order.
+pub fn group_by_parent(comments: &[CommentView]) -> HashMap<Option<i64>, Vec<CommentView>> {
+    let mut groups: HashMap<Option<i64>, Vec<CommentView>> = HashMap::new();
+    for comment in comments {
+        groups
+            .entry(comment.parent_id)
+            .or_default()
+            .push(comment.clone());
+    }
+    groups
+}
 
 /// What every comment of a page needs to know to render itself and its forms.
 #[derive(Clone, Copy)]
@@ -21,6 +34,8 @@ pub struct ThreadContext {
     pub page: u32,
     /// The page's comments in reading order; live updates add to it.
     pub comments: RwSignal<Vec<CommentView>>,
+    /// The same comments grouped by parent (computed once per change, not per list).
+    pub by_parent: Memo<HashMap<Option<i64>, Vec<CommentView>>>,
     pub signed_in: bool,
     /// False once the proposal is withdrawn: no more comments or replies.
     pub open: bool,
@@ -83,9 +98,9 @@ pub fn CommentSection(
             <CommentList parent=None ctx />
             {(page_count > 1).then(|| view! {
                 <nav class="pagination" aria-label=t_string!(i18n, forum.comment_pages).to_string()>
-                    {(page > 1).then(|| view! { <A href=page_link(page - 1)>{t!(i18n, forum.previous_comments)}</A> })}
+                    {(page > 1).then(|| view! { <a href=page_link(page - 1)>{t!(i18n, forum.previous_comments)}</a> })}
                     <span>{t!(i18n, forum.page_of, page = move || page, pages = move || page_count)}</span>
-                    {(page < page_count).then(|| view! { <A href=page_link(page + 1)>{t!(i18n, forum.next_comments)}</A> })}
+                    {(page < page_count).then(|| view! { <a href=page_link(page + 1)>{t!(i18n, forum.next_comments)}</a> })}
                 </nav>
             })}
             {move || new_comment_form(ctx)}
@@ -105,7 +120,7 @@ fn new_comment_form(ctx: ThreadContext) -> AnyView {
             "/connexion?suite={}",
             crate::ui::encode_query(&format!("/forum/propositions/{}", ctx.proposal_id))
         );
-        return view! { <p><A href=href>{t!(i18n, forum.sign_in_to_comment)}</A></p> }.into_any();
+        return view! { <p><a href=href>{t!(i18n, forum.sign_in_to_comment)}</a></p> }.into_any();
     }
     if ctx.reply_to.get().is_some() {
         return ().into_any();
@@ -147,12 +162,8 @@ fn CommentForm(ctx: ThreadContext, parent: Option<i64>) -> impl IntoView {
 #[component]
 fn CommentList(parent: Option<i64>, ctx: ThreadContext) -> impl IntoView {
     let children = Memo::new(move |_| {
-        ctx.comments.with(|all| {
-            all.iter()
-                .filter(|c| c.parent_id == parent)
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+        ctx.by_parent
+            .with(|groups| groups.get(&parent).cloned().unwrap_or_default())
     });
     view! {
         <Show when=move || !children.with(Vec::is_empty)>
@@ -209,7 +220,7 @@ fn CommentItem(comment: CommentView, ctx: ThreadContext) -> impl IntoView {
                         label=Signal::derive(move || t_string!(i18n, forum.edit_comment_label).to_string())
                         value errors=errors_of(ctx.edit_error, "body") />
                     <button type="submit" class="button">{t!(i18n, forum.save_comment)}</button>
-                    " "<A href=ctx.url(&format!("#commentaire-{id}"))>{t!(i18n, forum.cancel)}</A>
+                    " "<a href=ctx.url(&format!("#commentaire-{id}"))>{t!(i18n, forum.cancel)}</a>
                 </form>
             }
             .into_any()
@@ -228,12 +239,12 @@ fn CommentItem(comment: CommentView, ctx: ThreadContext) -> impl IntoView {
             {body}
             <div class="comment__actions">
                 {can_reply.then(|| view! {
-                    <A href=reply_href.clone()>
+                    <a href=reply_href.clone()>
                         {t!(i18n, forum.reply)}
                         <span class="visually-hidden">{t!(i18n, forum.reply_to, name = move || reply_author.clone())}</span>
-                    </A>
+                    </a>
                 })}
-                {editable.then(|| view! { <A href=edit_href.clone()>{t!(i18n, forum.edit)}</A> })}
+                {editable.then(|| view! { <a href=edit_href.clone()>{t!(i18n, forum.edit)}</a> })}
                 {deletable.then(|| view! {
                     <details class="confirm">
                         <summary>{t!(i18n, forum.delete)}</summary>
@@ -248,7 +259,7 @@ fn CommentItem(comment: CommentView, ctx: ThreadContext) -> impl IntoView {
             {move || (can_reply && ctx.reply_to.get() == Some(id)).then(|| view! {
                 <div class="comment__reply" id=format!("repondre-{id}")>
                     <CommentForm ctx parent=Some(id) />
-                    <A href=ctx.url(&format!("#commentaire-{id}"))>{t!(i18n, forum.cancel)}</A>
+                    <a href=ctx.url(&format!("#commentaire-{id}"))>{t!(i18n, forum.cancel)}</a>
                 </div>
             })}
             <CommentList parent=Some(id) ctx />

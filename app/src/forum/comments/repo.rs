@@ -1,4 +1,4 @@
-//! SQL of comments. A page of threads is two queries: its top-level comments, then every
+//! SQL of comments. A page of threads is one query: its top-level comments and every
 //! reply in those threads.
 
 use sqlx::any::AnyRow;
@@ -157,7 +157,7 @@ pub async fn threads_before(pool: &AnyPool, proposal_id: i64, root_id: i64) -> s
 }
 
 /// `limit` threads from `offset`, oldest first: top-level comments, then all their
-/// replies (in the order they were written).
+/// replies (in the order they were written), in one query.
 pub async fn threads(
     pool: &AnyPool,
     proposal_id: i64,
@@ -165,36 +165,17 @@ pub async fn threads(
     offset: i64,
 ) -> sqlx::Result<Vec<CommentRecord>> {
     let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE c.proposal_id = $1 AND c.parent_id IS NULL \
-         ORDER BY c.id LIMIT $2 OFFSET $3"
+        "WITH roots AS (SELECT id FROM proposal_comments \
+           WHERE proposal_id = $1 AND parent_id IS NULL ORDER BY id LIMIT $2 OFFSET $3) \
+         SELECT {COLUMNS} {FROM} WHERE c.proposal_id = $1 \
+           AND (c.id IN (SELECT id FROM roots) OR c.root_id IN (SELECT id FROM roots)) \
+         ORDER BY c.id"
     );
-    let roots = sqlx::query(&sql)
+    let rows = sqlx::query(&sql)
         .bind(proposal_id)
         .bind(limit)
         .bind(offset)
         .fetch_all(pool)
         .await?;
-    let mut records: Vec<CommentRecord> = roots
-        .iter()
-        .map(record_from_row)
-        .collect::<sqlx::Result<_>>()?;
-    let (Some(first), Some(last)) = (records.first(), records.last()) else {
-        return Ok(records);
-    };
-    // The threads of the page have consecutive root ids among this proposal's roots, so
-    // a range on the thread index finds their replies.
-    let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE c.proposal_id = $1 AND c.root_id >= $2 \
-         AND c.root_id <= $3 ORDER BY c.id"
-    );
-    let replies = sqlx::query(&sql)
-        .bind(proposal_id)
-        .bind(first.id)
-        .bind(last.id)
-        .fetch_all(pool)
-        .await?;
-    for row in &replies {
-        records.push(record_from_row(row)?);
-    }
-    Ok(records)
+    rows.iter().map(record_from_row).collect()
 }
