@@ -12,6 +12,12 @@ use tower_sessions::Session;
 
 /// The session of the current request (created lazily: nothing is stored until written).
 pub async fn session() -> Result<Session, AppError> {
+    // A page whose client went away (a closed tab, a load tester stopping) is torn down
+    // while its data may still be loading: the request is gone, nothing is wrong.
+    if leptos::prelude::use_context::<http::request::Parts>().is_none() {
+        tracing::debug!("no request any more: its client went away");
+        return Err(AppError::Internal);
+    }
     leptos_axum::extract::<Session>()
         .await
         .map_err(|err| internal(anyhow::anyhow!("no session layer: {err}")))
