@@ -3,8 +3,8 @@
 //! mail, written in the same transaction as the answer.
 
 use super::model::{LiveEvent, OfficialAnswer, ProposalStatus, ANSWER_MAX_CHARS};
-use super::repo::state_of;
 use super::service::render_markdown;
+use super::service::require_state;
 use crate::error::{add_field_error, internal, AppError, FieldErrors};
 use crate::i18n::{td_string, Locale};
 use crate::mail::templates::{answer_mail, AnswerMail};
@@ -71,10 +71,7 @@ pub async fn answer_proposal(
     let now = state.clock.now_ms();
     let html = render_markdown(&form.answer);
     let mut tx = state.db.begin_write().await.map_err(internal)?;
-    let proposal = state_of(&mut tx, proposal_id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let proposal = require_state(&mut tx, proposal_id).await?;
     if proposal.withdrawn {
         return Err(AppError::Closed);
     }

@@ -24,6 +24,13 @@ pub(super) fn name_of(category: &Category, locale: Locale) -> String {
     }
 }
 
+/// (slug, name) pairs of a drop-down list of themes or neighbourhoods.
+fn category_options(list: &[Category], locale: Locale) -> Vec<(String, String)> {
+    list.iter()
+        .map(|c| (c.slug.clone(), name_of(c, locale)))
+        .collect()
+}
+
 pub(super) fn status_label(status: ProposalStatus) -> String {
     let i18n = use_i18n();
     match status {
@@ -118,13 +125,8 @@ fn ForumFilters(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let options = |list: &[Category]| -> Vec<(String, String)> {
-        list.iter()
-            .map(|c| (c.slug.clone(), name_of(c, locale)))
-            .collect()
-    };
-    let themes = options(&categories.themes);
-    let neighbourhoods = options(&categories.neighbourhoods);
+    let themes = category_options(&categories.themes, locale);
+    let neighbourhoods = category_options(&categories.neighbourhoods, locale);
     let statuses: Vec<(String, String)> = ProposalStatus::ALL
         .into_iter()
         .map(|s| (s.as_str().to_owned(), status_label(s)))
@@ -293,13 +295,8 @@ pub(super) fn ProposalFields(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let options = |list: &[Category]| -> Vec<(String, String)> {
-        list.iter()
-            .map(|c| (c.slug.clone(), name_of(c, locale)))
-            .collect()
-    };
-    let themes = options(&categories.themes);
-    let neighbourhoods = options(&categories.neighbourhoods);
+    let themes = category_options(&categories.themes, locale);
+    let neighbourhoods = category_options(&categories.neighbourhoods, locale);
     view! {
         <Field name="title"
             label=Signal::derive(move || t_string!(i18n, forum.field_title).to_string())

@@ -154,6 +154,17 @@ pub async fn create_proposal(
     Ok(id)
 }
 
+/// The state of proposal `id`, or `NotFound`.
+pub(crate) async fn require_state(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> Result<repo::ProposalState, AppError> {
+    repo::state_of(conn, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)
+}
+
 /// Checks that `user_id` may still change proposal `id`: theirs, not withdrawn, not yet
 /// answered by the town hall (the answer refers to the text as it was).
 fn check_author_may_change(proposal: &repo::ProposalState, user_id: i64) -> Result<(), AppError> {
@@ -179,10 +190,7 @@ pub async fn edit_proposal(
     let prepared = prepare(state, form).await?;
     let now = state.clock.now_ms();
     let mut tx = state.db.begin_write().await.map_err(internal)?;
-    let proposal = repo::state_of(&mut tx, id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let proposal = require_state(&mut tx, id).await?;
     check_author_may_change(&proposal, user_id)?;
     if now - proposal.created_at_ms > state.forum.proposal_edit_ms {
         return Err(AppError::field("body", "errors.edit_window_over"));
@@ -207,10 +215,7 @@ pub fn may_edit(state: &AppState, detail: &ProposalDetail, user_id: i64) -> bool
 pub async fn withdraw_proposal(state: &AppState, user_id: i64, id: i64) -> Result<(), AppError> {
     let now = state.clock.now_ms();
     let mut tx = state.db.begin_write().await.map_err(internal)?;
-    let proposal = repo::state_of(&mut tx, id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let proposal = require_state(&mut tx, id).await?;
     if proposal.author_id != Some(user_id) {
         return Err(AppError::Forbidden);
     }
@@ -272,10 +277,7 @@ pub async fn set_support(
 ) -> Result<(), AppError> {
     let pool = state.db.pool();
     let mut conn = pool.acquire().await.map_err(internal)?;
-    let proposal = repo::state_of(&mut conn, proposal_id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let proposal = require_state(&mut conn, proposal_id).await?;
     drop(conn);
     let now = state.clock.now_ms();
     if support {

@@ -6,8 +6,8 @@ use crate::error::{internal, AppError};
 use crate::forum::model::{
     CommentPage, CommentView, LiveEvent, COMMENT_MAX_CHARS, MAX_COMMENT_DEPTH, THREADS_PER_PAGE,
 };
-use crate::forum::repo::state_of;
 use crate::forum::service::render_markdown;
+use crate::forum::service::require_state;
 use crate::forum::{events, follows};
 use crate::server::state::AppState;
 use std::collections::HashMap;
@@ -144,10 +144,7 @@ pub async fn add_comment(
     let now = state.clock.now_ms();
     let html = render_markdown(body.as_str());
     let mut tx = state.db.begin_write().await.map_err(internal)?;
-    let proposal = state_of(&mut tx, proposal_id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let proposal = require_state(&mut tx, proposal_id).await?;
     if proposal.withdrawn {
         return Err(AppError::field("body", "errors.proposal_withdrawn"));
     }
@@ -221,10 +218,7 @@ async fn own_comment(
     if record.author_id != Some(user_id) {
         return Err(AppError::Forbidden);
     }
-    let proposal = state_of(conn, record.proposal_id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let proposal = require_state(conn, record.proposal_id).await?;
     if proposal.withdrawn {
         return Err(AppError::field("body", "errors.proposal_withdrawn"));
     }
