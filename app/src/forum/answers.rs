@@ -111,7 +111,7 @@ pub async fn answer_proposal(
             .map_err(internal)?;
     }
     tx.commit().await.map_err(internal)?;
-    state.live_wakeup.notify_waiters();
+    state.live_changed();
     state.mail_wakeup.notify_one();
     Ok(())
 }

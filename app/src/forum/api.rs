@@ -11,6 +11,22 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::server::request::finish;
 
+/// The values of a proposal form kept after a failed post.
+#[cfg(feature = "ssr")]
+fn proposal_values<'a>(
+    title: &'a str,
+    body: &'a str,
+    theme: &'a str,
+    neighbourhood: &'a str,
+) -> [(&'static str, &'a str); 4] {
+    [
+        ("title", title),
+        ("body", body),
+        ("theme", theme),
+        ("neighbourhood", neighbourhood),
+    ]
+}
+
 /// Themes and neighbourhoods offered in filters and in the proposal form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForumCategories {
@@ -160,12 +176,7 @@ pub async fn edit_proposal(
     finish(
         result,
         "edit_proposal",
-        &[
-            ("title", &title),
-            ("body", &body),
-            ("theme", &theme),
-            ("neighbourhood", &neighbourhood),
-        ],
+        &proposal_values(&title, &body, &theme, &neighbourhood),
     )
     .await?;
     leptos_axum::redirect(&format!("/forum/propositions/{id}"));
@@ -189,16 +200,15 @@ pub async fn set_follow(proposal_id: i64, follow: String) -> Result<(), AppError
     let user = crate::auth::require_user().await?;
     let state = crate::server::state::app_state()?;
     let result = async {
-        super::service::proposal(&state, proposal_id).await?;
-        let now = state.clock.now_ms();
+        let mut conn = state
+            .db
+            .pool()
+            .acquire()
+            .await
+            .map_err(crate::error::internal)?;
+        super::service::require_state(&mut conn, proposal_id).await?;
         if follow == "1" {
-            let mut conn = state
-                .db
-                .pool()
-                .acquire()
-                .await
-                .map_err(crate::error::internal)?;
-            super::follows::follow(&mut conn, proposal_id, user.id, now)
+            super::follows::follow(&mut conn, proposal_id, user.id, state.clock.now_ms())
                 .await
                 .map_err(crate::error::internal)
         } else {
@@ -255,12 +265,7 @@ pub async fn create_proposal(
     let id = finish(
         result,
         "create_proposal",
-        &[
-            ("title", &title),
-            ("body", &body),
-            ("theme", &theme),
-            ("neighbourhood", &neighbourhood),
-        ],
+        &proposal_values(&title, &body, &theme, &neighbourhood),
     )
     .await?;
     leptos_axum::redirect(&format!("/forum/propositions/{id}"));

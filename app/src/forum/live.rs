@@ -9,6 +9,7 @@
 use super::events;
 use crate::server::db::DbKind;
 use crate::server::state::AppState;
+use std::collections::VecDeque;
 use std::time::Duration;
 
 /// How often a stream looks for events without being woken.
@@ -45,11 +46,10 @@ pub fn stream(
     after: i64,
 ) -> impl futures::Stream<Item = Message> + Send + 'static {
     futures::stream::unfold(
-        (state, after, Vec::<Message>::new()),
+        (state, after, VecDeque::<Message>::new()),
         move |(state, mut after, mut queued)| async move {
             loop {
-                if !queued.is_empty() {
-                    let next = queued.remove(0);
+                if let Some(next) = queued.pop_front() {
                     return Some((next, (state, after, queued)));
                 }
                 // Registered before reading, so a write between the read and the wait

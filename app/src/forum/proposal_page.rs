@@ -86,6 +86,8 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
     let announcement = RwSignal::new(String::new());
     let outdated = RwSignal::new(false);
     let shown = RwSignal::new(comments.comments);
+    let add_error = use_form_error(AddComment::url());
+    let edit_error = use_form_error(EditComment::url());
     let thread = ThreadContext {
         proposal_id: id,
         page: comments.page,
@@ -95,11 +97,11 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
         open: !withdrawn,
         reply_to: number("repondre"),
         editing: number("modifier"),
-        add_error: use_form_error(AddComment::url()),
-        edit_error: use_form_error(EditComment::url()),
+        add_error,
+        edit_error,
         delete_error: use_form_error(DeleteComment::url()),
-        add_values: use_typed_values("add_comment", use_form_error(AddComment::url())),
-        edit_values: use_typed_values("edit_comment", use_form_error(EditComment::url())),
+        add_values: use_typed_values("add_comment", add_error),
+        edit_values: use_typed_values("edit_comment", edit_error),
     };
     let targets = LiveTargets {
         comments: thread.comments,

@@ -225,7 +225,7 @@ pub async fn withdraw_proposal(state: &AppState, user_id: i64, id: i64) -> Resul
             .map_err(internal)?;
     }
     tx.commit().await.map_err(internal)?;
-    state.live_wakeup.notify_waiters();
+    state.live_changed();
     Ok(())
 }
 
@@ -292,7 +292,7 @@ pub async fn set_support(
             .await
             .map_err(internal)?;
     }
-    state.live_wakeup.notify_waiters();
+    state.live_changed();
     Ok(())
 }
 

@@ -63,6 +63,11 @@ impl AppState {
 }
 
 impl AppState {
+    /// Tells this process's live-update streams that a forum change was committed.
+    pub fn live_changed(&self) {
+        self.live_wakeup.notify_waiters();
+    }
+
     /// State for work outside a served site (command-line tools, tests): default Leptos
     /// settings, no site files.
     pub fn detached(db: Db, public_url: url::Url, clock: Clock) -> Self {

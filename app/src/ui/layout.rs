@@ -73,8 +73,10 @@ pub fn AccountMenu() -> impl IntoView {
                                     })}
                                 </A>
                                 <A href="/mon-compte">{t!(i18n, nav.account)}</A>
-                                {admin.then(|| view! { <A href="/admin/personnes">{t!(i18n, nav.admin)}</A> })}
-                                {admin.then(|| view! { <A href="/admin/forum">{t!(i18n, nav.forum_admin)}</A> })}
+                                {admin.then(|| view! {
+                                    <A href="/admin/personnes">{t!(i18n, nav.admin)}</A>
+                                    <A href="/admin/forum">{t!(i18n, nav.forum_admin)}</A>
+                                })}
                                 <form method="post" action=SignOut::url()>
                                     <button type="submit" class="button button--small">{t!(i18n, auth.sign_out)}</button>
                                 </form>

@@ -196,7 +196,7 @@ pub async fn add_comment(
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    state.live_wakeup.notify_waiters();
+    state.live_changed();
     let page = page_of(state, proposal_id, id, record.root_id).await?;
     Ok((id, page))
 }
@@ -257,7 +257,7 @@ pub async fn edit_comment(
     .await
     .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    state.live_wakeup.notify_waiters();
+    state.live_changed();
     let page = page_of(state, record.proposal_id, id, record.root_id).await?;
     Ok((record.proposal_id, page))
 }
@@ -286,7 +286,7 @@ pub async fn delete_comment(
         .map_err(internal)?;
     }
     tx.commit().await.map_err(internal)?;
-    state.live_wakeup.notify_waiters();
+    state.live_changed();
     let page = page_of(state, record.proposal_id, id, record.root_id).await?;
     Ok((record.proposal_id, page))
 }
