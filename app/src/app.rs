@@ -10,6 +10,8 @@ use crate::forum::admin_page::ForumAdminPage;
 use crate::forum::pages::{ForumPage, NewProposalPage};
 use crate::forum::proposal_page::{EditProposalPage, ProposalPage};
 use crate::i18n::I18nContextProvider;
+use crate::moderation::pages::{FlagPage, MyModerationPage, PublicLogPage};
+use crate::moderation::queue_pages::{QueuePage, ReviewPage, SettingsPage};
 use crate::notifications::pages::NotificationsPage;
 use crate::site::pages::{
     AccessibilityPage, DpoPage, HomePage, LegalNoticePage, MySpacePage, NotFoundPage, PrivacyPage,
@@ -87,6 +89,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/forum/propositions/:id") view=ProposalPage ssr=SsrMode::Async />
                         <Route path=path!("/forum/propositions/:id/modifier") view=EditProposalPage ssr=SsrMode::Async />
                         <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
+                        <Route path=path!("/signaler/:kind/:id") view=FlagPage ssr=SsrMode::Async />
+                        <Route path=path!("/mon-espace/moderation") view=MyModerationPage ssr=SsrMode::Async />
+                        <Route path=path!("/moderation") view=QueuePage ssr=SsrMode::Async />
+                        <Route path=path!("/moderation/journal") view=PublicLogPage ssr=SsrMode::Async />
+                        <Route path=path!("/moderation/reglages") view=SettingsPage ssr=SsrMode::Async />
+                        <Route path=path!("/moderation/:kind/:id") view=ReviewPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/forum") view=ForumAdminPage ssr=SsrMode::Async />
                         <Route path=path!("/consultations") view=SurveysPage ssr=SsrMode::Async />
                         <Route path=path!("/mentions-legales") view=LegalNoticePage ssr=SsrMode::Async />

@@ -29,6 +29,11 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
         Role::Moderator,
     ),
     (
+        "moderation2@saint-aubin-du-parvis.example",
+        "Inès Faure (modération)",
+        Role::Moderator,
+    ),
+    (
         "camille.martin@example.org",
         "Camille Martin",
         Role::Citizen,
@@ -131,7 +136,17 @@ pub async fn load(db: &Db, clock: &Clock) -> anyhow::Result<DemoReport> {
         let password = NewPassword::parse(DEMO_PASSWORD)
             .map_err(|key| anyhow::anyhow!("demo password: {key}"))?;
         match create_user(db, clock, &email, name, *role, password).await {
-            Ok(_) => report.created_accounts += 1,
+            Ok(_) => {
+                // Residents of the commune for a month already: the limits on new
+                // accounts' first day do not apply to them.
+                sqlx::query("UPDATE users SET created_at = created_at - $1 WHERE email = $2")
+                    .bind(30 * 24 * 3_600_000_i64)
+                    .bind(email.as_str())
+                    .execute(db.pool())
+                    .await
+                    .context("dating a demo account")?;
+                report.created_accounts += 1;
+            }
             Err(CreateUserError::EmailTaken) => report.existing_accounts += 1,
             Err(CreateUserError::Internal(err)) => {
                 return Err(err).context(format!("creating demo account {}", email.as_str()))

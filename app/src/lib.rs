@@ -20,6 +20,7 @@ pub mod forum;
 #[cfg(feature = "ssr")]
 pub mod loadtest;
 pub mod mail;
+pub mod moderation;
 pub mod notifications;
 pub mod site;
 pub mod ui;

@@ -97,6 +97,7 @@ pub async fn load(
                 body: &body,
                 body_html: &render_markdown(&body),
                 search_text: &search_words(&format!("{title}\n{body}")).join(" "),
+                moderation: crate::moderation::model::Visibility::Published,
             };
             let created = i64::try_from(n).unwrap_or(0) * 1000;
             last = insert_proposal(&mut tx, &row, now - 86_400_000 + created.min(86_000_000))

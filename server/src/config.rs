@@ -5,6 +5,7 @@
 
 use app::auth::oidc::OidcSettings;
 use app::forum::model::ForumSettings;
+use app::moderation::model::ModerationSettings;
 use app::server::ratelimit::{Limit, RateLimits};
 use app::site::SiteInfo;
 use std::fmt;
@@ -48,6 +49,9 @@ pub struct Config {
     /// `PARVIS_FORUM_EDIT_MINUTES`, `PARVIS_FORUM_COMMENT_EDIT_MINUTES`: how long authors
     /// may edit a proposal or a comment after publishing it.
     pub forum: ForumSettings,
+    /// `PARVIS_MODERATION_*`: flag threshold, pre-moderation of first contributions,
+    /// limits of new accounts.
+    pub moderation: ModerationSettings,
 }
 
 /// A variable with an unusable value.
@@ -269,6 +273,41 @@ impl Config {
             )?,
         };
 
+        let count = |variable: &'static str, default: i64, max: i64| -> Result<i64, ConfigError> {
+            match lookup(variable) {
+                None => Ok(default),
+                Some(raw) => raw
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| (0..=max).contains(n))
+                    .ok_or_else(|| error(variable, format!("expected a number from 0 to {max}, got {raw:?}"))),
+            }
+        };
+        let md = ModerationSettings::default();
+        let moderation = ModerationSettings {
+            auto_hide_flags: count("PARVIS_MODERATION_AUTO_HIDE_FLAGS", md.auto_hide_flags, 1_000)?
+                .max(1),
+            premoderate_first: count("PARVIS_MODERATION_PREMODERATE_FIRST", md.premoderate_first, 1_000)?,
+            new_account_ms: count("PARVIS_MODERATION_NEW_ACCOUNT_HOURS", md.new_account_ms / 3_600_000, 8_760)?
+                * 3_600_000,
+            new_account_proposals: count(
+                "PARVIS_MODERATION_NEW_ACCOUNT_PROPOSALS",
+                md.new_account_proposals,
+                1_000,
+            )?,
+            new_account_comments: count(
+                "PARVIS_MODERATION_NEW_ACCOUNT_COMMENTS",
+                md.new_account_comments,
+                10_000,
+            )?,
+            new_account_interval_ms: count(
+                "PARVIS_MODERATION_NEW_ACCOUNT_INTERVAL_SECONDS",
+                md.new_account_interval_ms / 1_000,
+                86_400,
+            )? * 1_000,
+        };
+
         let oidc = oidc_settings(&lookup)?;
         let mut site = site;
         site.sign_in_provider = oidc.as_ref().map(|o| o.label.clone());
@@ -288,6 +327,7 @@ impl Config {
             trust_proxy,
             oidc,
             forum,
+            moderation,
         })
     }
 }

@@ -67,6 +67,7 @@ pub fn app_state(
         trust_proxy: config.trust_proxy,
         oidc,
         forum: config.forum,
+        moderation: config.moderation,
         ..AppState::new(leptos_options, db, config.public_url.clone(), Clock::System)
     })
 }

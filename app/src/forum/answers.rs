@@ -4,7 +4,6 @@
 
 use super::model::{LiveEvent, OfficialAnswer, ProposalStatus, ANSWER_MAX_CHARS};
 use super::service::render_markdown;
-use super::service::require_state;
 use crate::error::{add_field_error, internal, AppError, FieldErrors};
 use crate::i18n::{td_string, Locale};
 use crate::mail::templates::{answer_mail, AnswerMail};
@@ -71,7 +70,7 @@ pub async fn answer_proposal(
     let now = state.clock.now_ms();
     let html = render_markdown(&form.answer);
     let mut tx = state.db.begin_write().await.map_err(internal)?;
-    let proposal = require_state(&mut tx, proposal_id).await?;
+    let proposal = crate::forum::service::require_published(&mut tx, proposal_id).await?;
     if proposal.withdrawn {
         return Err(AppError::Closed);
     }

@@ -88,6 +88,10 @@ pub struct ProposalView {
     pub is_author: bool,
     /// The visitor answers for the town hall.
     pub is_agent: bool,
+    /// The visitor moderates contributions.
+    pub is_moderator: bool,
+    /// The sanction stopping the signed-in visitor from posting, if any.
+    pub restriction: Option<crate::moderation::model::SanctionView>,
 }
 
 /// A proposal's page: the proposal, its answers and page `page` of its comments. Seeing
@@ -95,15 +99,20 @@ pub struct ProposalView {
 #[server(prefix = "/api", endpoint = "proposal")]
 pub async fn get_proposal(id: i64, page: u32) -> Result<ProposalView, AppError> {
     use crate::error::internal;
+    use crate::accounts::model::Role;
     let state = crate::server::state::app_state()?;
-    let detail = match super::service::proposal(&state, id).await {
+    let user = crate::auth::current_user().await?;
+    let reader = super::comments::repo::Reader {
+        user_id: user.as_ref().map(|u| u.id),
+        moderator: user.as_ref().is_some_and(|u| u.has_role(Role::Moderator)),
+    };
+    let detail = match super::service::proposal_for(&state, id, reader).await {
         Ok(detail) => detail,
         Err(err) => {
             crate::server::request::set_error_status(&err);
             return Err(err);
         }
     };
-    let user = crate::auth::current_user().await?;
     let pool = state.db.pool();
     let (following, supported) = match &user {
         Some(user) => {
@@ -116,15 +125,19 @@ pub async fn get_proposal(id: i64, page: u32) -> Result<ProposalView, AppError> 
         }
         None => (false, false),
     };
-    let viewer = user.as_ref().map(|u| u.id);
-    let comments = super::comments::service::page(&state, id, viewer, page).await?;
+    let viewer = reader.user_id;
+    let comments = super::comments::service::page(&state, id, reader, page).await?;
+    let restriction = match viewer {
+        Some(v) => crate::moderation::reads::restriction(&state, v).await?,
+        None => None,
+    };
     let answers = super::answers::history(pool, id).await.map_err(internal)?;
     Ok(ProposalView {
         can_edit: viewer.is_some_and(|v| super::service::may_edit(&state, &detail, v)),
         is_author: viewer.is_some() && viewer == detail.author_id,
-        is_agent: user
-            .as_ref()
-            .is_some_and(|u| u.has_role(crate::accounts::model::Role::Agent)),
+        is_agent: user.as_ref().is_some_and(|u| u.has_role(Role::Agent)),
+        is_moderator: reader.moderator,
+        restriction,
         signed_in: user.is_some(),
         detail,
         answers,
@@ -141,7 +154,11 @@ pub async fn get_editable_proposal(id: i64) -> Result<ProposalDetail, AppError> 
     let user = crate::auth::require_user().await?;
     let state = crate::server::state::app_state()?;
     let result = async {
-        let detail = super::service::proposal(&state, id).await?;
+        let reader = super::comments::repo::Reader {
+            user_id: Some(user.id),
+            moderator: false,
+        };
+        let detail = super::service::proposal_for(&state, id, reader).await?;
         if detail.author_id != Some(user.id) {
             return Err(AppError::Forbidden);
         }
@@ -206,7 +223,7 @@ pub async fn set_follow(proposal_id: i64, follow: String) -> Result<(), AppError
             .acquire()
             .await
             .map_err(crate::error::internal)?;
-        super::service::require_state(&mut conn, proposal_id).await?;
+        super::service::require_published(&mut conn, proposal_id).await?;
         if follow == "1" {
             super::follows::follow(&mut conn, proposal_id, user.id, state.clock.now_ms())
                 .await

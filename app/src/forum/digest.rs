@@ -30,9 +30,10 @@ pub async fn run(state: &AppState) -> Result<usize, crate::error::AppError> {
          COUNT(c.id) AS new_comments, MAX(c.id) AS last_comment \
          FROM proposal_follows f \
          JOIN users u ON u.id = f.user_id \
-         JOIN proposals p ON p.id = f.proposal_id \
+         JOIN proposals p ON p.id = f.proposal_id AND p.moderation = 'published' \
          JOIN proposal_comments c ON c.proposal_id = f.proposal_id AND c.id > f.digest_after \
-           AND c.deleted_at IS NULL AND (c.author_id IS NULL OR c.author_id <> f.user_id) \
+           AND c.deleted_at IS NULL AND c.moderation = 'published' \
+           AND (c.author_id IS NULL OR c.author_id <> f.user_id) \
          WHERE u.email_verified_at IS NOT NULL \
          GROUP BY f.user_id, u.email, u.lang, f.proposal_id, p.title \
          ORDER BY f.user_id, f.proposal_id",

@@ -4,6 +4,7 @@
 //! so nothing is missed across a network cut.
 
 use super::model::{CommentView, LiveEvent};
+use crate::moderation::model::Visibility;
 use leptos::prelude::*;
 
 /// What live events change on the page.
@@ -62,8 +63,39 @@ pub fn apply(targets: &LiveTargets, event: LiveEvent, author_of: impl Fn(&Commen
             });
             targets.comment_count.update(|n| *n = (*n - 1).max(0));
         }
+        LiveEvent::CommentHidden { id } => {
+            let mut was_shown = false;
+            targets.comments.update(|all| {
+                if let Some(shown) = all.iter_mut().find(|c| c.id == id) {
+                    was_shown = shown.moderation == Visibility::Published;
+                    shown.moderation = Visibility::Hidden;
+                    shown.body_html.clear();
+                    shown.author_name = None;
+                    shown.editable = false;
+                    shown.deletable = false;
+                    shown.source = None;
+                }
+            });
+            if was_shown {
+                targets.comment_count.update(|n| *n = (*n - 1).max(0));
+            }
+        }
+        LiveEvent::CommentRestored { comment } => {
+            let mut restored = false;
+            targets.comments.update(|all| {
+                if let Some(shown) = all.iter_mut().find(|c| c.id == comment.id) {
+                    restored = shown.moderation != Visibility::Published;
+                    *shown = comment;
+                }
+            });
+            if restored {
+                targets.comment_count.update(|n| *n += 1);
+            }
+        }
         LiveEvent::Supports { count } => targets.supports.set(count),
-        LiveEvent::Status { .. } | LiveEvent::Withdrawn => targets.outdated.set(true),
+        LiveEvent::Status { .. } | LiveEvent::Withdrawn | LiveEvent::Hidden => {
+            targets.outdated.set(true)
+        }
     }
 }
 
@@ -116,6 +148,7 @@ mod tests {
             editable: false,
             deletable: false,
             source: None,
+            moderation: Visibility::Published,
         }
     }
 
@@ -213,6 +246,28 @@ mod tests {
         assert_eq!(t.supports.get_untracked(), 7);
         assert!(!t.outdated.get_untracked());
         apply(&t, LiveEvent::Withdrawn, |_| String::new());
+        assert!(t.outdated.get_untracked());
+    }
+
+    #[test]
+    fn a_comment_hidden_by_moderation_loses_its_text_and_comes_back_restored() {
+        Owner::new().with(moderation_case);
+    }
+
+    fn moderation_case() {
+        let t = targets(true);
+        apply(&t, LiveEvent::CommentHidden { id: 1 }, |_| String::new());
+        apply(&t, LiveEvent::CommentHidden { id: 1 }, |_| String::new());
+        assert!(t.comments.with_untracked(|c| {
+            c[0].moderation == Visibility::Hidden && c[0].body_html.is_empty() && c[0].author_name.is_none()
+        }));
+        assert_eq!(t.comment_count.get_untracked(), 0, "uncounted once");
+        apply(&t, LiveEvent::CommentRestored { comment: comment(1, None) }, |_| String::new());
+        assert!(t.comments.with_untracked(|c| {
+            c[0].moderation == Visibility::Published && c[0].body_html == "<p>1</p>"
+        }));
+        assert_eq!(t.comment_count.get_untracked(), 1);
+        apply(&t, LiveEvent::Hidden, |_| String::new());
         assert!(t.outdated.get_untracked());
     }
 }

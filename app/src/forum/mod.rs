@@ -28,6 +28,6 @@ pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(all(test, feature = "ssr"))]
-mod tests;
+pub(crate) mod tests;
 #[cfg(all(test, feature = "ssr"))]
 mod thread_tests;

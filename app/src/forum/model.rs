@@ -1,6 +1,7 @@
 //! The forum's vocabulary, shared by pages and server: proposal statuses, list sorts and
 //! filters, and what lists and proposal pages show.
 
+use crate::moderation::model::Visibility;
 use serde::{Deserialize, Serialize};
 
 /// Where the town hall is with a proposal.
@@ -154,6 +155,8 @@ pub struct ProposalDetail {
     pub answered_at_ms: Option<i64>,
     /// Number of the proposal's last live event: the page listens from there.
     pub event_seq: i64,
+    /// Published, or (seen by its author and moderators only) held or hidden.
+    pub moderation: Visibility,
 }
 
 /// One status change by the town hall, with its official answer (empty when the status
@@ -184,6 +187,10 @@ pub struct CommentView {
     pub deletable: bool,
     /// The author's Markdown, for their edit form (only while they may edit it).
     pub source: Option<String>,
+    /// Published, or held or hidden by moderation. A hidden comment keeps its place in
+    /// the thread, without its text for anyone but its author and moderators; a held
+    /// one is shown to them only.
+    pub moderation: Visibility,
 }
 
 /// One page of a proposal's comment threads: top-level comments with all their replies,
@@ -202,6 +209,12 @@ pub enum LiveEvent {
     Comment { comment: CommentView },
     CommentEdited { comment: CommentView },
     CommentDeleted { id: i64 },
+    /// Hidden by moderation: open pages drop its text.
+    CommentHidden { id: i64 },
+    /// Shown again after review.
+    CommentRestored { comment: CommentView },
+    /// The proposal itself was hidden by moderation.
+    Hidden,
     Supports { count: i64 },
     Status { status: ProposalStatus },
     Withdrawn,

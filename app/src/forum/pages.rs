@@ -252,6 +252,10 @@ pub fn NewProposalPage() -> impl IntoView {
     let error = use_form_error(CreateProposal::url());
     let values = use_typed_values("create_proposal", error);
     let categories = Resource::new(|| (), |_| get_forum_categories());
+    let restriction = Resource::new(
+        || (),
+        |_| crate::moderation::api::get_posting_restriction(),
+    );
     view! {
         <PageTitle text=title_with_error(error, move || t_string!(i18n, forum.new_title).to_string()) />
         <div class="narrow">
@@ -270,7 +274,11 @@ pub fn NewProposalPage() -> impl IntoView {
                         themes: Vec::new(),
                         neighbourhoods: Vec::new(),
                     });
+                    let restriction = restriction.await.ok().flatten();
                     view! {
+                        {restriction.map(|sanction| view! {
+                            <crate::moderation::pages::PostingRestriction sanction />
+                        })}
                         <p>{t!(i18n, forum.new_intro)}</p>
                         <PostForm action=CreateProposal::url() error
                             fields=&["title", "body", "theme", "neighbourhood"]

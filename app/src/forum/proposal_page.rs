@@ -14,6 +14,8 @@ use super::model::{OfficialAnswer, ProposalStatus};
 use super::pages::{status_label, ProposalFields, ProposalMeta};
 use crate::accounts::pages::AccessDenied;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::moderation::model::Visibility;
+use crate::moderation::pages::{PostingRestriction, ThanksForFlag};
 use crate::ui::form::{
     errors_of, query_value, title_failed_when, title_with_error, typed, use_form_error,
     use_typed_values, FormAlert, PostForm, SelectField, TextAreaField,
@@ -76,7 +78,11 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
         can_edit,
         is_author,
         is_agent,
+        is_moderator,
+        restriction,
     } = view;
+    let moderation = detail.moderation;
+    let published = moderation == Visibility::Published;
     let id = detail.summary.id;
     let title = detail.summary.title.clone();
     let withdrawn = detail.summary.withdrawn;
@@ -94,7 +100,8 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
         comments: shown,
         by_parent: Memo::new(move |_| shown.with(|all| group_by_parent(all))),
         signed_in,
-        open: !withdrawn,
+        moderator: is_moderator,
+        open: !withdrawn && published && restriction.is_none(),
         reply_to: number("repondre"),
         editing: number("modifier"),
         add_error,
@@ -147,12 +154,30 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
                 </div>
             </Show>
             {withdrawn.then(|| view! { <p class="notice">{t!(i18n, forum.withdrawn_notice)}</p> })}
+            <ThanksForFlag />
+            {match moderation {
+                Visibility::Published => ().into_any(),
+                Visibility::Held => view! { <p class="notice notice--warning">{t!(i18n, moderation.proposal_held)}</p> }.into_any(),
+                Visibility::Hidden => view! {
+                    <p class="notice notice--warning">
+                        {t!(i18n, moderation.proposal_hidden)}" "
+                        {is_author.then(|| view! { <a href="/mon-espace/moderation">{t!(i18n, moderation.see_decision)}</a> })}
+                    </p>
+                }.into_any(),
+            }}
+            {restriction.map(|sanction| view! { <PostingRestriction sanction /> })}
             <div class="prose" inner_html=detail.body_html></div>
             {edited.map(|date| view! { <p class="meta">{t!(i18n, forum.edited_on, date = move || date.clone())}</p> })}
             <OfficialAnswers answers />
-            <SupportAndFollow id signed_in supported following withdrawn supports />
+            {published.then(|| view! { <SupportAndFollow id signed_in supported following withdrawn supports /> })}
             {(is_author && !withdrawn).then(|| view! { <AuthorActions id can_edit /> })}
-            {(is_agent && !withdrawn).then(|| view! { <AnswerForm id current=status /> })}
+            {(is_agent && !withdrawn && published).then(|| view! { <AnswerForm id current=status /> })}
+            {(signed_in && !is_author && published).then(|| view! {
+                <p class="meta"><a href=format!("/signaler/proposal/{id}")>{t!(i18n, moderation.flag_proposal)}</a></p>
+            })}
+            {is_moderator.then(|| view! {
+                <p class="meta"><a href=format!("/moderation/proposal/{id}")>{t!(i18n, moderation.review_proposal)}</a></p>
+            })}
         </article>
         <CommentSection ctx=thread page_count=comments.page_count comment_count announcement />
     }

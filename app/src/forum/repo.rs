@@ -5,6 +5,7 @@ use super::model::{
     Category, LiveEvent, ProposalDetail, ProposalQuery, ProposalSort, ProposalStatus,
     ProposalSummary,
 };
+use crate::moderation::model::Visibility;
 use crate::server::db::DbKind;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
@@ -19,6 +20,8 @@ pub struct NewProposalRow<'a> {
     pub body: &'a str,
     pub body_html: &'a str,
     pub search_text: &'a str,
+    /// Published at once, or held for a moderator.
+    pub moderation: Visibility,
 }
 
 pub async fn insert_proposal(
@@ -28,8 +31,8 @@ pub async fn insert_proposal(
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO proposals (author_id, theme_id, neighbourhood_id, title, body, body_html, \
-         search_text, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
-         RETURNING id",
+         search_text, created_at, updated_at, moderation) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
     )
     .bind(new.author_id)
     .bind(new.theme_id)
@@ -39,6 +42,7 @@ pub async fn insert_proposal(
     .bind(new.body_html)
     .bind(new.search_text)
     .bind(now_ms)
+    .bind(new.moderation.as_str())
     .fetch_one(conn)
     .await
 }
@@ -95,7 +99,8 @@ fn list_filter(
     query: &ProposalQuery,
     fts_query: Option<String>,
 ) -> (String, Vec<Bind>) {
-    let mut clauses: Vec<String> = Vec::new();
+    // Held and hidden proposals are listed, searched and counted for nobody.
+    let mut clauses: Vec<String> = vec!["p.moderation = 'published'".to_owned()];
     let mut binds: Vec<Bind> = Vec::new();
     fn next(bind: Bind, binds: &mut Vec<Bind>) -> String {
         binds.push(bind);
@@ -128,12 +133,7 @@ fn list_filter(
             }
         });
     }
-    let sql = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
-    (sql, binds)
+    (format!("WHERE {}", clauses.join(" AND ")), binds)
 }
 
 fn bind_all<'q>(
@@ -195,11 +195,12 @@ pub async fn list(
     Ok((items, total))
 }
 
-/// A proposal's page, withdrawn ones included.
+/// A proposal's page, withdrawn, held and hidden ones included (the service decides who
+/// sees it).
 pub async fn find(pool: &AnyPool, id: i64) -> sqlx::Result<Option<ProposalDetail>> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, p.body, p.body_html, p.author_id, p.edited_at, \
-         p.answered_at, p.event_seq {SUMMARY_FROM} WHERE p.id = $1"
+         p.answered_at, p.event_seq, p.moderation {SUMMARY_FROM} WHERE p.id = $1"
     );
     let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(pool).await? else {
         return Ok(None);
@@ -212,6 +213,7 @@ pub async fn find(pool: &AnyPool, id: i64) -> sqlx::Result<Option<ProposalDetail
         edited_at_ms: row.try_get("edited_at")?,
         answered_at_ms: row.try_get("answered_at")?,
         event_seq: row.try_get("event_seq")?,
+        moderation: Visibility::parse(&row.try_get::<String, _>("moderation")?),
     }))
 }
 
@@ -222,6 +224,7 @@ pub struct ProposalState {
     pub created_at_ms: i64,
     pub withdrawn: bool,
     pub answered: bool,
+    pub moderation: Visibility,
 }
 
 pub async fn state_of(
@@ -229,7 +232,8 @@ pub async fn state_of(
     id: i64,
 ) -> sqlx::Result<Option<ProposalState>> {
     let row = sqlx::query(
-        "SELECT author_id, created_at, withdrawn_at, answered_at FROM proposals WHERE id = $1",
+        "SELECT author_id, created_at, withdrawn_at, answered_at, moderation FROM proposals \
+         WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
@@ -240,6 +244,7 @@ pub async fn state_of(
             created_at_ms: row.try_get("created_at")?,
             withdrawn: row.try_get::<Option<i64>, _>("withdrawn_at")?.is_some(),
             answered: row.try_get::<Option<i64>, _>("answered_at")?.is_some(),
+            moderation: Visibility::parse(&row.try_get::<String, _>("moderation")?),
         })
     })
     .transpose()
@@ -348,9 +353,11 @@ pub async fn remove_support(
     Ok(removed)
 }
 
-/// Every proposal, oldest first, for the open-data export (one query).
+/// Every published proposal, oldest first, for the open-data export (one query).
 pub async fn all_summaries(pool: &AnyPool) -> sqlx::Result<Vec<ProposalSummary>> {
-    let sql = format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} ORDER BY p.id");
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE p.moderation = 'published' ORDER BY p.id"
+    );
     let rows = sqlx::query(&sql).fetch_all(pool).await?;
     rows.iter().map(summary_from_row).collect()
 }

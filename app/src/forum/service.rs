@@ -8,6 +8,9 @@ use super::model::{
 };
 use super::repo::{self, NewProposalRow};
 use crate::error::{add_field_error, internal, AppError, FieldErrors};
+use crate::forum::comments::repo::Reader;
+use crate::moderation::model::{ItemKind, Visibility};
+use crate::moderation::service::{admit, hold, Posting};
 use crate::server::db::DbKind;
 use crate::server::state::AppState;
 use crate::server::text::search_words;
@@ -122,7 +125,12 @@ struct PreparedProposal {
 }
 
 impl PreparedProposal {
-    fn row<'a>(&'a self, author_id: i64, form: &'a ProposalForm) -> NewProposalRow<'a> {
+    fn row<'a>(
+        &'a self,
+        author_id: i64,
+        form: &'a ProposalForm,
+        moderation: Visibility,
+    ) -> NewProposalRow<'a> {
         NewProposalRow {
             author_id,
             theme_id: self.theme_id,
@@ -131,11 +139,13 @@ impl PreparedProposal {
             body: &form.body,
             body_html: &self.body_html,
             search_text: &self.search_text,
+            moderation,
         }
     }
 }
 
-/// Publishes a proposal by `author_id`, who follows it from then on; its id.
+/// Publishes a proposal by `author_id`, who follows it from then on, or holds it for a
+/// moderator when the moderation rules say so; its id.
 pub async fn create_proposal(
     state: &AppState,
     author_id: i64,
@@ -144,9 +154,18 @@ pub async fn create_proposal(
     let prepared = prepare(state, form).await?;
     let now = state.clock.now_ms();
     let mut tx = state.db.begin_write().await.map_err(internal)?;
-    let id = repo::insert_proposal(&mut tx, &prepared.row(author_id, form), now)
+    let posting = Posting::Proposal {
+        theme_id: prepared.theme_id,
+    };
+    let text = format!("{}\n{}", form.title, form.body);
+    let admission = admit(state, &mut tx, author_id, posting, &text).await?;
+    let row = prepared.row(author_id, form, admission.visibility);
+    let id = repo::insert_proposal(&mut tx, &row, now)
         .await
         .map_err(internal)?;
+    if let Some(cause) = admission.cause {
+        hold(&mut tx, ItemKind::Proposal, id, id, author_id, cause, now).await?;
+    }
     super::follows::follow(&mut tx, id, author_id, now)
         .await
         .map_err(internal)?;
@@ -174,6 +193,9 @@ fn check_author_may_change(proposal: &repo::ProposalState, user_id: i64) -> Resu
     if proposal.withdrawn {
         return Err(AppError::Closed);
     }
+    if proposal.moderation == Visibility::Hidden {
+        return Err(AppError::field("body", "errors.hidden_by_moderation"));
+    }
     if proposal.answered {
         return Err(AppError::field("body", "errors.proposal_answered"));
     }
@@ -195,7 +217,7 @@ pub async fn edit_proposal(
     if now - proposal.created_at_ms > state.forum.proposal_edit_ms {
         return Err(AppError::field("body", "errors.edit_window_over"));
     }
-    repo::update_proposal(&mut tx, id, &prepared.row(user_id, form), now)
+    repo::update_proposal(&mut tx, id, &prepared.row(user_id, form, proposal.moderation), now)
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
@@ -206,6 +228,7 @@ pub async fn edit_proposal(
 pub fn may_edit(state: &AppState, detail: &ProposalDetail, user_id: i64) -> bool {
     detail.author_id == Some(user_id)
         && !detail.summary.withdrawn
+        && detail.moderation != Visibility::Hidden
         && detail.answered_at_ms.is_none()
         && state.clock.now_ms() - detail.summary.created_at_ms <= state.forum.proposal_edit_ms
 }
@@ -260,11 +283,34 @@ pub async fn list_proposals(
     })
 }
 
-/// A proposal's page.
+/// A published proposal's page.
 pub async fn proposal(state: &AppState, id: i64) -> Result<ProposalDetail, AppError> {
+    proposal_for(state, id, Reader::default()).await
+}
+
+/// A proposal's page as `reader` may see it: a held or hidden proposal exists for its
+/// author and moderators only.
+pub async fn proposal_for(
+    state: &AppState,
+    id: i64,
+    reader: Reader,
+) -> Result<ProposalDetail, AppError> {
     repo::find(state.db.pool(), id)
         .await
         .map_err(internal)?
+        .filter(|p| {
+            crate::moderation::reads::may_see(p.moderation, p.author_id, reader.user_id, reader.moderator)
+        })
+        .ok_or(AppError::NotFound)
+}
+
+/// The state of proposal `id` if it is published, or `NotFound`.
+pub(crate) async fn require_published(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> Result<repo::ProposalState, AppError> {
+    Some(require_state(conn, id).await?)
+        .filter(|p| p.moderation == Visibility::Published)
         .ok_or(AppError::NotFound)
 }
 
@@ -277,7 +323,7 @@ pub async fn set_support(
 ) -> Result<(), AppError> {
     let pool = state.db.pool();
     let mut conn = pool.acquire().await.map_err(internal)?;
-    let proposal = require_state(&mut conn, proposal_id).await?;
+    let proposal = require_published(&mut conn, proposal_id).await?;
     drop(conn);
     let now = state.clock.now_ms();
     if support {

@@ -13,15 +13,19 @@ use crate::server::clock::Clock;
 use crate::server::db::Db;
 use crate::server::state::AppState;
 
-pub(super) fn state(db: &Db) -> AppState {
-    AppState::detached(
+/// State of the forum tests: accounts post as soon as they are created, so the limits
+/// of new accounts (tested with moderation) are off.
+pub(crate) fn state(db: &Db) -> AppState {
+    let mut state = AppState::detached(
         db.clone(),
         url::Url::parse("https://portail.example").expect("url"),
         Clock::fixed(1_800_000_000_000),
-    )
+    );
+    state.moderation.new_account_ms = 0;
+    state
 }
 
-pub(super) async fn resident(state: &AppState, email: &str) -> i64 {
+pub(crate) async fn resident(state: &AppState, email: &str) -> i64 {
     create_user(
         &state.db,
         &state.clock,
@@ -35,7 +39,7 @@ pub(super) async fn resident(state: &AppState, email: &str) -> i64 {
 }
 
 /// Two themes and a neighbourhood.
-pub(super) async fn categories(db: &Db) {
+pub(crate) async fn categories(db: &Db) {
     let pool = db.pool();
     super::categories::insert_category(
         pool,
@@ -62,7 +66,7 @@ pub(super) async fn categories(db: &Db) {
     .unwrap();
 }
 
-pub(super) async fn propose(
+pub(crate) async fn propose(
     state: &AppState,
     author: i64,
     title: &str,

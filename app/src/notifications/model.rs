@@ -9,6 +9,8 @@ pub enum NotificationKind {
     Answer,
     /// New comments on a followed proposal (gathered while unread).
     Comments,
+    /// A moderation decision about the person's contribution or account.
+    Moderation,
 }
 
 impl NotificationKind {
@@ -16,6 +18,7 @@ impl NotificationKind {
         match self {
             NotificationKind::Answer => "answer",
             NotificationKind::Comments => "comments",
+            NotificationKind::Moderation => "moderation",
         }
     }
 
@@ -23,6 +26,7 @@ impl NotificationKind {
         match raw {
             "answer" => Some(NotificationKind::Answer),
             "comments" => Some(NotificationKind::Comments),
+            "moderation" => Some(NotificationKind::Moderation),
             _ => None,
         }
     }

@@ -83,6 +83,7 @@ fn NotificationItem(notification: Notification) -> impl IntoView {
     let href = match kind {
         NotificationKind::Answer => format!("/forum/propositions/{proposal_id}#reponse"),
         NotificationKind::Comments => format!("/forum/propositions/{proposal_id}#commentaires"),
+        NotificationKind::Moderation => "/mon-espace/moderation".to_owned(),
     };
     let text = match kind {
         NotificationKind::Answer => {
@@ -90,6 +91,10 @@ fn NotificationItem(notification: Notification) -> impl IntoView {
         }
         NotificationKind::Comments => view! {
             {t!(i18n, notifications.comments, count = move || count, title = move || title.clone())}
+        }
+        .into_any(),
+        NotificationKind::Moderation => view! {
+            {t!(i18n, notifications.moderation, title = move || title.clone())}
         }
         .into_any(),
     };

@@ -55,15 +55,22 @@ pub async fn notify_answer(
     Ok(done.rows_affected())
 }
 
+/// The notifications a person sees: none about a proposal held or hidden by moderation,
+/// unless it is theirs or the notification is a moderation decision about their own
+/// contribution.
+const SHOWN: &str = "FROM notifications n JOIN proposals p ON p.id = n.proposal_id \
+     WHERE n.user_id = $1 AND (p.moderation = 'published' OR p.author_id = n.user_id \
+     OR n.kind = 'moderation')";
+
 pub async fn unread_count(pool: &AnyPool, user_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+    sqlx::query_scalar(&format!("SELECT COUNT(*) {SHOWN} AND n.read_at IS NULL"))
         .bind(user_id)
         .fetch_one(pool)
         .await
 }
 
 pub async fn total(pool: &AnyPool, user_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1")
+    sqlx::query_scalar(&format!("SELECT COUNT(*) {SHOWN}"))
         .bind(user_id)
         .fetch_one(pool)
         .await
@@ -76,12 +83,12 @@ pub async fn page(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<Notification>> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT n.id, n.kind, n.proposal_id, p.title, n.item_count, n.updated_at, n.read_at \
-         FROM notifications n JOIN proposals p ON p.id = n.proposal_id WHERE n.user_id = $1 \
+         {SHOWN} \
          ORDER BY CASE WHEN n.read_at IS NULL THEN 0 ELSE 1 END, n.updated_at DESC, n.id DESC \
-         LIMIT $2 OFFSET $3",
-    )
+         LIMIT $2 OFFSET $3"
+    ))
     .bind(user_id)
     .bind(limit)
     .bind(offset)

@@ -34,6 +34,8 @@ pub struct AppState {
     pub oidc: Option<Arc<crate::auth::oidc::Oidc>>,
     /// Forum rules the commune tuned (edit windows).
     pub forum: crate::forum::model::ForumSettings,
+    /// Moderation rules the commune tuned (flag threshold, new accounts).
+    pub moderation: crate::moderation::model::ModerationSettings,
     /// Wakes this process's live-update streams after a forum write.
     #[from_ref(skip)]
     pub live_wakeup: Arc<tokio::sync::Notify>,
@@ -56,6 +58,7 @@ impl AppState {
             mail_wakeup: Arc::new(tokio::sync::Notify::new()),
             oidc: None,
             forum: crate::forum::model::ForumSettings::default(),
+            moderation: crate::moderation::model::ModerationSettings::default(),
             live_wakeup: Arc::new(tokio::sync::Notify::new()),
             live_slots: Arc::new(tokio::sync::Semaphore::new(LIVE_STREAMS)),
         }

@@ -85,6 +85,26 @@ pub fn error_text(key: &str) -> String {
         "errors.proposal_answered" => t_string!(i18n, errors.proposal_answered).to_string(),
         "errors.category_exists" => t_string!(i18n, errors.category_exists).to_string(),
         "errors.position_invalid" => t_string!(i18n, errors.position_invalid).to_string(),
+        "errors.posting_suspended" => t_string!(i18n, errors.posting_suspended).to_string(),
+        "errors.posting_banned" => t_string!(i18n, errors.posting_banned).to_string(),
+        "errors.new_account_limit" => t_string!(i18n, errors.new_account_limit).to_string(),
+        "errors.posting_too_fast" => t_string!(i18n, errors.posting_too_fast).to_string(),
+        "errors.reply_to_hidden" => t_string!(i18n, errors.reply_to_hidden).to_string(),
+        "errors.hidden_by_moderation" => t_string!(i18n, errors.hidden_by_moderation).to_string(),
+        "errors.choose_reason" => t_string!(i18n, errors.choose_reason).to_string(),
+        "errors.flag_detail_required" => t_string!(i18n, errors.flag_detail_required).to_string(),
+        "errors.text_too_long" => t_string!(i18n, errors.text_too_long).to_string(),
+        "errors.flag_own" => t_string!(i18n, errors.flag_own).to_string(),
+        "errors.already_flagged" => t_string!(i18n, errors.already_flagged).to_string(),
+        "errors.choose_decision" => t_string!(i18n, errors.choose_decision).to_string(),
+        "errors.choose_items" => t_string!(i18n, errors.choose_items).to_string(),
+        "errors.decision_not_applicable" => t_string!(i18n, errors.decision_not_applicable).to_string(),
+        "errors.passage_not_found" => t_string!(i18n, errors.passage_not_found).to_string(),
+        "errors.not_appealable" => t_string!(i18n, errors.not_appealable).to_string(),
+        "errors.already_appealed" => t_string!(i18n, errors.already_appealed).to_string(),
+        "errors.appeal_needs_other_moderator" => t_string!(i18n, errors.appeal_needs_other_moderator).to_string(),
+        "errors.choose_sanction" => t_string!(i18n, errors.choose_sanction).to_string(),
+        "errors.suspension_days" => t_string!(i18n, errors.suspension_days).to_string(),
         _ => t_string!(i18n, errors.invalid).to_string(),
     }
 }
@@ -356,8 +376,11 @@ pub fn SelectField(
     #[prop(optional, into)] value: Signal<String>,
     #[prop(into)] errors: Signal<Vec<String>>,
     #[prop(default = true)] required: bool,
+    /// Distinguishes two fields of the same name on one page (their ids must differ).
+    #[prop(optional, into)]
+    id_suffix: Option<String>,
 ) -> impl IntoView {
-    let ids = ControlIds::new(name, None);
+    let ids = ControlIds::new(name, id_suffix.as_deref());
     let described_by = ids.described_by(hint.is_some(), errors);
     let id = ids.id.clone();
     view! {

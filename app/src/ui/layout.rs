@@ -58,6 +58,7 @@ pub fn AccountMenu() -> impl IntoView {
                 match crate::auth::signed_in(user).await {
                     Some(user) => {
                         let admin = user.has_role(Role::Admin);
+                        let moderator = user.has_role(Role::Moderator);
                         let name = user.display_name;
                         let unread = user.unread_notifications;
                         view! {
@@ -73,6 +74,7 @@ pub fn AccountMenu() -> impl IntoView {
                                     })}
                                 </A>
                                 <A href="/mon-compte">{t!(i18n, nav.account)}</A>
+                                {moderator.then(|| view! { <A href="/moderation">{t!(i18n, moderation.nav)}</A> })}
                                 {admin.then(|| view! {
                                     <A href="/admin/personnes">{t!(i18n, nav.admin)}</A>
                                     <A href="/admin/forum">{t!(i18n, nav.forum_admin)}</A>

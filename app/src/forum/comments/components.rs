@@ -8,6 +8,7 @@ use super::api::{AddComment, DeleteComment, EditComment};
 use crate::error::AppError;
 use crate::forum::model::{CommentView, MAX_COMMENT_DEPTH};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::moderation::model::Visibility;
 use crate::ui::form::{errors_of, typed, FormAlert, TextAreaField};
 use crate::ui::format_utc;
 use leptos::prelude::*;
@@ -37,6 +38,8 @@ pub struct ThreadContext {
     /// The same comments grouped by parent (computed once per change, not per list).
     pub by_parent: Memo<HashMap<Option<i64>, Vec<CommentView>>>,
     pub signed_in: bool,
+    /// The visitor moderates: every comment links to its review page.
+    pub moderator: bool,
     /// False once the proposal is withdrawn: no more comments or replies.
     pub open: bool,
     /// The comment being answered (`?repondre=`), if any.
@@ -170,7 +173,7 @@ fn CommentList(parent: Option<i64>, ctx: ThreadContext) -> impl IntoView {
             <ol class="comment-list" role="list">
                 <For
                     each=move || children.get()
-                    key=|c| (c.id, c.deleted, c.body_html.clone())
+                    key=|c| (c.id, c.deleted, c.moderation, c.body_html.clone())
                     children=move |comment| view! { <li><CommentItem comment ctx /></li> }
                 />
             </ol>
@@ -188,8 +191,20 @@ fn CommentItem(comment: CommentView, ctx: ThreadContext) -> impl IntoView {
         .clone()
         .unwrap_or_else(|| t_string!(i18n, forum.former_participant).to_string());
     let date = format_utc(comment.created_at_ms);
-    let can_reply =
-        ctx.signed_in && ctx.open && !comment.deleted && comment.depth < MAX_COMMENT_DEPTH;
+    let published = comment.moderation == Visibility::Published;
+    let can_reply = ctx.signed_in
+        && ctx.open
+        && published
+        && !comment.deleted
+        && comment.depth < MAX_COMMENT_DEPTH;
+    // Others' published comments can be flagged; moderators review any comment.
+    let can_flag = ctx.signed_in && published && !comment.deleted && !comment.deletable;
+    let masked = comment.moderation == Visibility::Hidden && comment.body_html.is_empty();
+    let mark = match comment.moderation {
+        Visibility::Hidden if !masked => Some(t_string!(i18n, moderation.hidden_mark).to_string()),
+        Visibility::Held => Some(t_string!(i18n, moderation.held_mark).to_string()),
+        _ => None,
+    };
     let editable = comment.editable && ctx.open;
     let deletable = comment.deletable;
     let deleted = comment.deleted;
@@ -198,9 +213,12 @@ fn CommentItem(comment: CommentView, ctx: ThreadContext) -> impl IntoView {
     let reply_href = ctx.url(&format!("&repondre={id}#repondre-{id}"));
     let edit_href = ctx.url(&format!("&modifier={id}#commentaire-{id}"));
     let reply_author = author.clone();
+    let flag_author = author.clone();
     let body = move || {
         if deleted {
             view! { <p class="comment__deleted">{t!(i18n, forum.comment_deleted)}</p> }.into_any()
+        } else if masked {
+            view! { <p class="comment__deleted">{t!(i18n, moderation.comment_hidden)}</p> }.into_any()
         } else if editable && ctx.editing.get() == Some(id) {
             let typed_body = typed(ctx.edit_values, "body");
             let source = source.clone();
@@ -231,10 +249,11 @@ fn CommentItem(comment: CommentView, ctx: ThreadContext) -> impl IntoView {
     view! {
         <article class="comment" id=format!("commentaire-{id}")>
             <p class="comment__meta">
-                <span class="comment__author">{if deleted { String::new() } else { author }}</span>
-                {(!deleted).then_some(" · ")}
+                <span class="comment__author">{if deleted || masked { String::new() } else { author }}</span>
+                {(!deleted && !masked).then_some(" · ")}
                 <span>{date}</span>
                 {comment.edited.then(|| view! { " · "{t!(i18n, forum.edited)} })}
+                {mark.map(|m| view! { " " <span class="badge badge--warning">{m}</span> })}
             </p>
             {body}
             <div class="comment__actions">
@@ -245,6 +264,15 @@ fn CommentItem(comment: CommentView, ctx: ThreadContext) -> impl IntoView {
                     </a>
                 })}
                 {editable.then(|| view! { <a href=edit_href.clone()>{t!(i18n, forum.edit)}</a> })}
+                {can_flag.then(|| view! {
+                    <a href=format!("/signaler/comment/{id}")>
+                        {t!(i18n, moderation.flag)}
+                        <span class="visually-hidden">{t!(i18n, moderation.flag_comment_of, name = move || flag_author.clone())}</span>
+                    </a>
+                })}
+                {ctx.moderator.then(|| view! {
+                    <a href=format!("/moderation/comment/{id}")>{t!(i18n, moderation.review)}</a>
+                })}
                 {deletable.then(|| view! {
                     <details class="confirm">
                         <summary>{t!(i18n, forum.delete)}</summary>

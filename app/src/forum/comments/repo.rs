@@ -1,6 +1,7 @@
 //! SQL of comments. A page of threads is one query: its top-level comments and every
 //! reply in those threads.
 
+use crate::moderation::model::Visibility;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 
@@ -19,10 +20,12 @@ pub struct CommentRecord {
     pub created_at_ms: i64,
     pub edited_at_ms: Option<i64>,
     pub deleted_at_ms: Option<i64>,
+    pub moderation: Visibility,
 }
 
 const COLUMNS: &str = "c.id, c.proposal_id, c.parent_id, c.root_id, c.depth, c.author_id, \
-     u.display_name AS author_name, c.body, c.body_html, c.created_at, c.edited_at, c.deleted_at";
+     u.display_name AS author_name, c.body, c.body_html, c.created_at, c.edited_at, c.deleted_at, \
+     c.moderation";
 const FROM: &str = "FROM proposal_comments c LEFT JOIN users u ON u.id = c.author_id";
 
 fn record_from_row(row: &AnyRow) -> sqlx::Result<CommentRecord> {
@@ -39,6 +42,7 @@ fn record_from_row(row: &AnyRow) -> sqlx::Result<CommentRecord> {
         created_at_ms: row.try_get("created_at")?,
         edited_at_ms: row.try_get("edited_at")?,
         deleted_at_ms: row.try_get("deleted_at")?,
+        moderation: Visibility::parse(&row.try_get::<String, _>("moderation")?),
     })
 }
 
@@ -57,7 +61,8 @@ pub struct Placement {
     pub depth: i64,
 }
 
-/// Stores a comment and counts it on its proposal; its id.
+/// Stores a comment and, when published, counts it on its proposal; its id.
+#[allow(clippy::too_many_arguments)]
 pub async fn insert(
     conn: &mut AnyConnection,
     proposal_id: i64,
@@ -65,11 +70,13 @@ pub async fn insert(
     author_id: i64,
     body: &str,
     body_html: &str,
+    moderation: Visibility,
     now_ms: i64,
 ) -> sqlx::Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO proposal_comments (proposal_id, parent_id, root_id, depth, author_id, \
-         body, body_html, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+         body, body_html, created_at, moderation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         RETURNING id",
     )
     .bind(proposal_id)
     .bind(placement.map(|p| p.parent_id))
@@ -79,12 +86,15 @@ pub async fn insert(
     .bind(body)
     .bind(body_html)
     .bind(now_ms)
+    .bind(moderation.as_str())
     .fetch_one(&mut *conn)
     .await?;
-    sqlx::query("UPDATE proposals SET comment_count = comment_count + 1 WHERE id = $1")
-        .bind(proposal_id)
-        .execute(&mut *conn)
-        .await?;
+    if moderation == Visibility::Published {
+        sqlx::query("UPDATE proposals SET comment_count = comment_count + 1 WHERE id = $1")
+            .bind(proposal_id)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(id)
 }
 
@@ -108,8 +118,8 @@ pub async fn update_body(
     Ok(())
 }
 
-/// Deletes a comment's text, keeping its place for its replies, and uncounts it; false
-/// when it was already deleted.
+/// Deletes a comment's text, keeping its place for its replies, and uncounts it (when it
+/// was counted: published); false when it was already deleted.
 pub async fn mark_deleted(
     conn: &mut AnyConnection,
     id: i64,
@@ -127,33 +137,67 @@ pub async fn mark_deleted(
     if done.rows_affected() == 0 {
         return Ok(false);
     }
-    sqlx::query("UPDATE proposals SET comment_count = comment_count - 1 WHERE id = $1")
-        .bind(proposal_id)
+    sqlx::query(
+        "UPDATE proposals SET comment_count = comment_count - 1 WHERE id = $1 \
+         AND (SELECT moderation FROM proposal_comments WHERE id = $2) = 'published'",
+    )
+    .bind(proposal_id)
+    .bind(id)
         .execute(&mut *conn)
         .await?;
     Ok(true)
 }
 
-/// Number of top-level comments of a proposal.
-pub async fn thread_count(pool: &AnyPool, proposal_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM proposal_comments WHERE proposal_id = $1 AND parent_id IS NULL",
-    )
-    .bind(proposal_id)
-    .fetch_one(pool)
-    .await
+/// Who reads a page of threads: held comments are shown to their author and to
+/// moderators only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Reader {
+    pub user_id: Option<i64>,
+    pub moderator: bool,
 }
 
-/// Top-level comments before `root_id` (to find the page a thread is on).
-pub async fn threads_before(pool: &AnyPool, proposal_id: i64, root_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM proposal_comments \
-         WHERE proposal_id = $1 AND parent_id IS NULL AND id < $2",
+/// The condition keeping held comments from other readers (`$n`: user, `$n+1`: moderator).
+fn shown_to(n: usize, alias: &str) -> String {
+    format!(
+        "({alias}moderation <> 'held' OR {alias}author_id = ${n} OR ${} = 1)",
+        n + 1
     )
-    .bind(proposal_id)
-    .bind(root_id)
-    .fetch_one(pool)
-    .await
+}
+
+/// Number of top-level comments of a proposal `reader` sees.
+pub async fn thread_count(pool: &AnyPool, proposal_id: i64, reader: Reader) -> sqlx::Result<i64> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM proposal_comments WHERE proposal_id = $1 AND parent_id IS NULL \
+         AND {}",
+        shown_to(2, "")
+    );
+    sqlx::query_scalar(&sql)
+        .bind(proposal_id)
+        .bind(reader.user_id.unwrap_or(0))
+        .bind(i64::from(reader.moderator))
+        .fetch_one(pool)
+        .await
+}
+
+/// Top-level comments `reader` sees before `root_id` (to find the page a thread is on).
+pub async fn threads_before(
+    pool: &AnyPool,
+    proposal_id: i64,
+    root_id: i64,
+    reader: Reader,
+) -> sqlx::Result<i64> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM proposal_comments \
+         WHERE proposal_id = $1 AND parent_id IS NULL AND id < $2 AND {}",
+        shown_to(3, "")
+    );
+    sqlx::query_scalar(&sql)
+        .bind(proposal_id)
+        .bind(root_id)
+        .bind(reader.user_id.unwrap_or(0))
+        .bind(i64::from(reader.moderator))
+        .fetch_one(pool)
+        .await
 }
 
 /// `limit` threads from `offset`, oldest first: top-level comments, then all their
@@ -161,20 +205,26 @@ pub async fn threads_before(pool: &AnyPool, proposal_id: i64, root_id: i64) -> s
 pub async fn threads(
     pool: &AnyPool,
     proposal_id: i64,
+    reader: Reader,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<CommentRecord>> {
     let sql = format!(
         "WITH roots AS (SELECT id FROM proposal_comments \
-           WHERE proposal_id = $1 AND parent_id IS NULL ORDER BY id LIMIT $2 OFFSET $3) \
+           WHERE proposal_id = $1 AND parent_id IS NULL AND {} \
+           ORDER BY id LIMIT $2 OFFSET $3) \
          SELECT {COLUMNS} {FROM} WHERE c.proposal_id = $1 \
            AND (c.id IN (SELECT id FROM roots) OR c.root_id IN (SELECT id FROM roots)) \
-         ORDER BY c.id"
+           AND {} ORDER BY c.id",
+        shown_to(4, ""),
+        shown_to(4, "c.")
     );
     let rows = sqlx::query(&sql)
         .bind(proposal_id)
         .bind(limit)
         .bind(offset)
+        .bind(reader.user_id.unwrap_or(0))
+        .bind(i64::from(reader.moderator))
         .fetch_all(pool)
         .await?;
     rows.iter().map(record_from_row).collect()

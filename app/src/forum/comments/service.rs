@@ -1,7 +1,7 @@
 //! Rules of comments: who may write, reply, edit and delete, and how a page of threads
 //! is put in reading order.
 
-use super::repo::{self, CommentRecord, Placement};
+use super::repo::{self, CommentRecord, Placement, Reader};
 use crate::error::{internal, AppError};
 use crate::forum::model::{
     CommentPage, CommentView, LiveEvent, COMMENT_MAX_CHARS, MAX_COMMENT_DEPTH, THREADS_PER_PAGE,
@@ -9,6 +9,8 @@ use crate::forum::model::{
 use crate::forum::service::render_markdown;
 use crate::forum::service::require_state;
 use crate::forum::{events, follows};
+use crate::moderation::model::{ItemKind, Visibility};
+use crate::moderation::service::{admit, hold, Posting};
 use crate::server::state::AppState;
 use std::collections::HashMap;
 
@@ -33,27 +35,31 @@ impl CommentBody {
     }
 }
 
-/// A stored comment as `viewer` sees it: deleted text stays hidden, and only its author
-/// gets the edit (within the window) and delete buttons.
+/// A stored comment as `viewer` sees it: deleted text stays hidden, text hidden by
+/// moderation too (but from its author and moderators), and only its author gets the
+/// edit (within the window, not once hidden) and delete buttons.
 pub fn view_of(
     record: &CommentRecord,
     viewer: Option<i64>,
+    moderator: bool,
     now_ms: i64,
     edit_window_ms: i64,
 ) -> CommentView {
     let deleted = record.deleted_at_ms.is_some();
     let mine = !deleted && viewer.is_some() && viewer == record.author_id;
-    let editable = mine && now_ms - record.created_at_ms <= edit_window_ms;
+    let hidden = record.moderation == Visibility::Hidden;
+    let masked = deleted || (hidden && !mine && !moderator);
+    let editable = mine && !hidden && now_ms - record.created_at_ms <= edit_window_ms;
     CommentView {
         id: record.id,
         parent_id: record.parent_id,
         depth: u32::try_from(record.depth).unwrap_or(0),
-        author_name: if deleted {
+        author_name: if masked {
             None
         } else {
             record.author_name.clone()
         },
-        body_html: if deleted {
+        body_html: if masked {
             String::new()
         } else {
             record.body_html.clone()
@@ -64,6 +70,7 @@ pub fn view_of(
         editable,
         deletable: mine,
         source: editable.then(|| record.body.clone()),
+        moderation: record.moderation,
     }
 }
 
@@ -89,21 +96,21 @@ pub fn reading_order(records: Vec<CommentRecord>) -> Vec<CommentRecord> {
     ordered
 }
 
-/// Page `page` (1-based) of a proposal's threads for `viewer`.
+/// Page `page` (1-based) of a proposal's threads for `reader`.
 pub async fn page(
     state: &AppState,
     proposal_id: i64,
-    viewer: Option<i64>,
+    reader: Reader,
     page: u32,
 ) -> Result<CommentPage, AppError> {
     let pool = state.db.pool();
-    let threads = repo::thread_count(pool, proposal_id)
+    let threads = repo::thread_count(pool, proposal_id, reader)
         .await
         .map_err(internal)?;
     let size = i64::from(THREADS_PER_PAGE);
     let page_count = u32::try_from(((threads + size - 1) / size).max(1)).unwrap_or(u32::MAX);
     let page = page.clamp(1, page_count);
-    let records = repo::threads(pool, proposal_id, size, i64::from(page - 1) * size)
+    let records = repo::threads(pool, proposal_id, reader, size, i64::from(page - 1) * size)
         .await
         .map_err(internal)?;
     let now = state.clock.now_ms();
@@ -111,7 +118,7 @@ pub async fn page(
     Ok(CommentPage {
         comments: reading_order(records)
             .iter()
-            .map(|r| view_of(r, viewer, now, window))
+            .map(|r| view_of(r, reader.user_id, reader.moderator, now, window))
             .collect(),
         page,
         page_count,
@@ -124,8 +131,9 @@ pub async fn page_of(
     proposal_id: i64,
     id: i64,
     root_id: Option<i64>,
+    reader: Reader,
 ) -> Result<u32, AppError> {
-    let before = repo::threads_before(state.db.pool(), proposal_id, root_id.unwrap_or(id))
+    let before = repo::threads_before(state.db.pool(), proposal_id, root_id.unwrap_or(id), reader)
         .await
         .map_err(internal)?;
     Ok(u32::try_from(before / i64::from(THREADS_PER_PAGE) + 1).unwrap_or(1))
@@ -133,7 +141,8 @@ pub async fn page_of(
 
 /// Posts `author_id`'s comment on a proposal, as a reply to `parent_id` if given. In one
 /// transaction: the comment, the proposal's count, the live event, the author's follow
-/// and the followers' notifications. Returns the comment's id and its page.
+/// and the followers' notifications; or, when it must wait for a moderator, the comment
+/// held in the queue. Returns the comment's id and its page.
 pub async fn add_comment(
     state: &AppState,
     author_id: i64,
@@ -145,9 +154,20 @@ pub async fn add_comment(
     let html = render_markdown(body.as_str());
     let mut tx = state.db.begin_write().await.map_err(internal)?;
     let proposal = require_state(&mut tx, proposal_id).await?;
+    if proposal.moderation != Visibility::Published {
+        return Err(AppError::NotFound);
+    }
     if proposal.withdrawn {
         return Err(AppError::field("body", "errors.proposal_withdrawn"));
     }
+    let admission = admit(
+        state,
+        &mut tx,
+        author_id,
+        Posting::Comment { proposal_id },
+        body.as_str(),
+    )
+    .await?;
     let placement = match parent_id {
         None => None,
         Some(parent_id) => {
@@ -158,6 +178,9 @@ pub async fn add_comment(
                 .ok_or(AppError::NotFound)?;
             if parent.deleted_at_ms.is_some() {
                 return Err(AppError::field("body", "errors.reply_to_deleted"));
+            }
+            if parent.moderation != Visibility::Published {
+                return Err(AppError::field("body", "errors.reply_to_hidden"));
             }
             if parent.depth >= i64::from(MAX_COMMENT_DEPTH) {
                 return Err(AppError::field("body", "errors.reply_too_deep"));
@@ -176,6 +199,7 @@ pub async fn add_comment(
         author_id,
         body.as_str(),
         &html,
+        admission.visibility,
         now,
     )
     .await
@@ -184,20 +208,28 @@ pub async fn add_comment(
         .await
         .map_err(internal)?
         .ok_or(AppError::Internal)?;
-    // Everyone else sees it without the author's buttons.
-    let comment = view_of(&record, None, now, 0);
-    events::record(&mut tx, proposal_id, &LiveEvent::Comment { comment }, now)
-        .await
-        .map_err(internal)?;
-    crate::notifications::repo::notify_comment(&mut tx, proposal_id, author_id, now)
-        .await
-        .map_err(internal)?;
+    if let Some(cause) = admission.cause {
+        hold(&mut tx, ItemKind::Comment, id, proposal_id, author_id, cause, now).await?;
+    } else {
+        // Everyone else sees it without the author's buttons.
+        let comment = view_of(&record, None, false, now, 0);
+        events::record(&mut tx, proposal_id, &LiveEvent::Comment { comment }, now)
+            .await
+            .map_err(internal)?;
+        crate::notifications::repo::notify_comment(&mut tx, proposal_id, author_id, now)
+            .await
+            .map_err(internal)?;
+    }
     follows::follow(&mut tx, proposal_id, author_id, now)
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     state.live_changed();
-    let page = page_of(state, proposal_id, id, record.root_id).await?;
+    let reader = Reader {
+        user_id: Some(author_id),
+        moderator: false,
+    };
+    let page = page_of(state, proposal_id, id, record.root_id, reader).await?;
     Ok((id, page))
 }
 
@@ -219,6 +251,9 @@ async fn own_comment(
         return Err(AppError::Forbidden);
     }
     let proposal = require_state(conn, record.proposal_id).await?;
+    if proposal.moderation == Visibility::Hidden {
+        return Err(AppError::field("body", "errors.hidden_by_moderation"));
+    }
     if proposal.withdrawn {
         return Err(AppError::field("body", "errors.proposal_withdrawn"));
     }
@@ -236,6 +271,9 @@ pub async fn edit_comment(
     let now = state.clock.now_ms();
     let mut tx = state.db.begin_write().await.map_err(internal)?;
     let record = own_comment(&mut tx, id, user_id).await?;
+    if record.moderation == Visibility::Hidden {
+        return Err(AppError::field("body", "errors.hidden_by_moderation"));
+    }
     if now - record.created_at_ms > state.forum.comment_edit_ms {
         return Err(AppError::field("body", "errors.edit_window_over"));
     }
@@ -247,18 +285,20 @@ pub async fn edit_comment(
         .await
         .map_err(internal)?
         .ok_or(AppError::Internal)?;
-    let comment = view_of(&updated, None, now, 0);
-    events::record(
-        &mut tx,
-        record.proposal_id,
-        &LiveEvent::CommentEdited { comment },
-        now,
-    )
-    .await
-    .map_err(internal)?;
+    if updated.moderation == Visibility::Published {
+        let comment = view_of(&updated, None, false, now, 0);
+        events::record(
+            &mut tx,
+            record.proposal_id,
+            &LiveEvent::CommentEdited { comment },
+            now,
+        )
+        .await
+        .map_err(internal)?;
+    }
     tx.commit().await.map_err(internal)?;
     state.live_changed();
-    let page = page_of(state, record.proposal_id, id, record.root_id).await?;
+    let page = page_of(state, record.proposal_id, id, record.root_id, author(user_id)).await?;
     Ok((record.proposal_id, page))
 }
 
@@ -275,6 +315,7 @@ pub async fn delete_comment(
     if repo::mark_deleted(&mut tx, id, record.proposal_id, now)
         .await
         .map_err(internal)?
+        && record.moderation == Visibility::Published
     {
         events::record(
             &mut tx,
@@ -287,8 +328,16 @@ pub async fn delete_comment(
     }
     tx.commit().await.map_err(internal)?;
     state.live_changed();
-    let page = page_of(state, record.proposal_id, id, record.root_id).await?;
+    let page = page_of(state, record.proposal_id, id, record.root_id, author(user_id)).await?;
     Ok((record.proposal_id, page))
+}
+
+/// The author of a comment, reading their own page of threads.
+fn author(user_id: i64) -> Reader {
+    Reader {
+        user_id: Some(user_id),
+        moderator: false,
+    }
 }
 
 #[cfg(test)]
@@ -309,6 +358,7 @@ mod tests {
             created_at_ms: 1_000,
             edited_at_ms: None,
             deleted_at_ms: None,
+            moderation: Visibility::Published,
         }
     }
 
@@ -329,19 +379,34 @@ mod tests {
     #[test]
     fn only_the_author_gets_buttons_and_editing_closes_after_the_window() {
         let r = record(1, None);
-        assert!(view_of(&r, Some(7), 2_000, 5_000).editable);
-        assert!(!view_of(&r, Some(7), 10_000, 5_000).editable);
-        assert!(view_of(&r, Some(7), 10_000, 5_000).deletable);
-        assert!(!view_of(&r, Some(8), 2_000, 5_000).deletable);
-        assert!(!view_of(&r, None, 2_000, 5_000).editable);
+        assert!(view_of(&r, Some(7), false, 2_000, 5_000).editable);
+        assert!(!view_of(&r, Some(7), false, 10_000, 5_000).editable);
+        assert!(view_of(&r, Some(7), false, 10_000, 5_000).deletable);
+        assert!(!view_of(&r, Some(8), false, 2_000, 5_000).deletable);
+        assert!(!view_of(&r, None, false, 2_000, 5_000).editable);
     }
 
     #[test]
     fn a_deleted_comment_shows_neither_text_nor_author() {
         let mut r = record(1, None);
         r.deleted_at_ms = Some(1_500);
-        let view = view_of(&r, Some(7), 2_000, 5_000);
+        let view = view_of(&r, Some(7), false, 2_000, 5_000);
         assert!(view.deleted && view.body_html.is_empty() && view.author_name.is_none());
         assert!(!view.deletable && !view.editable);
+    }
+
+    #[test]
+    fn a_hidden_comment_shows_its_text_to_its_author_and_moderators_only() {
+        let mut r = record(1, None);
+        r.moderation = Visibility::Hidden;
+        let other = view_of(&r, Some(8), false, 2_000, 5_000);
+        assert!(other.body_html.is_empty() && other.author_name.is_none());
+        assert_eq!(other.moderation, Visibility::Hidden);
+        let author = view_of(&r, Some(7), false, 2_000, 5_000);
+        assert_eq!(author.body_html, "<p>texte</p>");
+        assert!(!author.editable && author.deletable);
+        let moderator = view_of(&r, Some(9), true, 2_000, 5_000);
+        assert_eq!(moderator.body_html, "<p>texte</p>");
+        assert!(!moderator.deletable);
     }
 }
