@@ -281,16 +281,32 @@ impl Config {
                     .parse::<i64>()
                     .ok()
                     .filter(|n| (0..=max).contains(n))
-                    .ok_or_else(|| error(variable, format!("expected a number from 0 to {max}, got {raw:?}"))),
+                    .ok_or_else(|| {
+                        error(
+                            variable,
+                            format!("expected a number from 0 to {max}, got {raw:?}"),
+                        )
+                    }),
             }
         };
         let md = ModerationSettings::default();
         let moderation = ModerationSettings {
-            auto_hide_flags: count("PARVIS_MODERATION_AUTO_HIDE_FLAGS", md.auto_hide_flags, 1_000)?
-                .max(1),
-            premoderate_first: count("PARVIS_MODERATION_PREMODERATE_FIRST", md.premoderate_first, 1_000)?,
-            new_account_ms: count("PARVIS_MODERATION_NEW_ACCOUNT_HOURS", md.new_account_ms / 3_600_000, 8_760)?
-                * 3_600_000,
+            auto_hide_flags: count(
+                "PARVIS_MODERATION_AUTO_HIDE_FLAGS",
+                md.auto_hide_flags,
+                1_000,
+            )?
+            .max(1),
+            premoderate_first: count(
+                "PARVIS_MODERATION_PREMODERATE_FIRST",
+                md.premoderate_first,
+                1_000,
+            )?,
+            new_account_ms: count(
+                "PARVIS_MODERATION_NEW_ACCOUNT_HOURS",
+                md.new_account_ms / 3_600_000,
+                8_760,
+            )? * 3_600_000,
             new_account_proposals: count(
                 "PARVIS_MODERATION_NEW_ACCOUNT_PROPOSALS",
                 md.new_account_proposals,

@@ -98,8 +98,8 @@ pub struct ProposalView {
 /// it marks the visitor's notifications about it read.
 #[server(prefix = "/api", endpoint = "proposal")]
 pub async fn get_proposal(id: i64, page: u32) -> Result<ProposalView, AppError> {
-    use crate::error::internal;
     use crate::accounts::model::Role;
+    use crate::error::internal;
     let state = crate::server::state::app_state()?;
     let user = crate::auth::current_user().await?;
     let reader = super::comments::repo::Reader {

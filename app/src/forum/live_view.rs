@@ -259,10 +259,18 @@ mod tests {
         apply(&t, LiveEvent::CommentHidden { id: 1 }, |_| String::new());
         apply(&t, LiveEvent::CommentHidden { id: 1 }, |_| String::new());
         assert!(t.comments.with_untracked(|c| {
-            c[0].moderation == Visibility::Hidden && c[0].body_html.is_empty() && c[0].author_name.is_none()
+            c[0].moderation == Visibility::Hidden
+                && c[0].body_html.is_empty()
+                && c[0].author_name.is_none()
         }));
         assert_eq!(t.comment_count.get_untracked(), 0, "uncounted once");
-        apply(&t, LiveEvent::CommentRestored { comment: comment(1, None) }, |_| String::new());
+        apply(
+            &t,
+            LiveEvent::CommentRestored {
+                comment: comment(1, None),
+            },
+            |_| String::new(),
+        );
         assert!(t.comments.with_untracked(|c| {
             c[0].moderation == Visibility::Published && c[0].body_html == "<p>1</p>"
         }));

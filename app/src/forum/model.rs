@@ -206,17 +206,31 @@ pub struct CommentPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
-    Comment { comment: CommentView },
-    CommentEdited { comment: CommentView },
-    CommentDeleted { id: i64 },
+    Comment {
+        comment: CommentView,
+    },
+    CommentEdited {
+        comment: CommentView,
+    },
+    CommentDeleted {
+        id: i64,
+    },
     /// Hidden by moderation: open pages drop its text.
-    CommentHidden { id: i64 },
+    CommentHidden {
+        id: i64,
+    },
     /// Shown again after review.
-    CommentRestored { comment: CommentView },
+    CommentRestored {
+        comment: CommentView,
+    },
     /// The proposal itself was hidden by moderation.
     Hidden,
-    Supports { count: i64 },
-    Status { status: ProposalStatus },
+    Supports {
+        count: i64,
+    },
+    Status {
+        status: ProposalStatus,
+    },
     Withdrawn,
 }
 

@@ -252,10 +252,7 @@ pub fn NewProposalPage() -> impl IntoView {
     let error = use_form_error(CreateProposal::url());
     let values = use_typed_values("create_proposal", error);
     let categories = Resource::new(|| (), |_| get_forum_categories());
-    let restriction = Resource::new(
-        || (),
-        |_| crate::moderation::api::get_posting_restriction(),
-    );
+    let restriction = Resource::new(|| (), |_| crate::moderation::api::get_posting_restriction());
     view! {
         <PageTitle text=title_with_error(error, move || t_string!(i18n, forum.new_title).to_string()) />
         <div class="narrow">

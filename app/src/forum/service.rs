@@ -217,9 +217,14 @@ pub async fn edit_proposal(
     if now - proposal.created_at_ms > state.forum.proposal_edit_ms {
         return Err(AppError::field("body", "errors.edit_window_over"));
     }
-    repo::update_proposal(&mut tx, id, &prepared.row(user_id, form, proposal.moderation), now)
-        .await
-        .map_err(internal)?;
+    repo::update_proposal(
+        &mut tx,
+        id,
+        &prepared.row(user_id, form, proposal.moderation),
+        now,
+    )
+    .await
+    .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok(())
 }
@@ -299,7 +304,12 @@ pub async fn proposal_for(
         .await
         .map_err(internal)?
         .filter(|p| {
-            crate::moderation::reads::may_see(p.moderation, p.author_id, reader.user_id, reader.moderator)
+            crate::moderation::reads::may_see(
+                p.moderation,
+                p.author_id,
+                reader.user_id,
+                reader.moderator,
+            )
         })
         .ok_or(AppError::NotFound)
 }

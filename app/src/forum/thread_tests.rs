@@ -123,7 +123,9 @@ crate::db_test!(a_withdrawn_proposal_stays_readable_and_closed, |db| {
         answers::answer_proposal(&state, tom, id, &answer).await,
         Err(AppError::Closed)
     );
-    let thread = comments::page(&state, id, Reader::default(), 1).await.unwrap();
+    let thread = comments::page(&state, id, Reader::default(), 1)
+        .await
+        .unwrap();
     assert_eq!(thread.comments.len(), 1, "the thread stays readable");
 });
 
@@ -162,7 +164,17 @@ crate::db_test!(replies_nest_and_a_deleted_comment_keeps_its_replies, |db| {
     );
     assert_eq!(comment_count(&state, id).await, 4);
 
-    let thread = comments::page(&state, id, Reader { user_id: Some(tom), moderator: false }, 1).await.unwrap();
+    let thread = comments::page(
+        &state,
+        id,
+        Reader {
+            user_id: Some(tom),
+            moderator: false,
+        },
+        1,
+    )
+    .await
+    .unwrap();
     let order: Vec<(i64, u32)> = thread.comments.iter().map(|c| (c.id, c.depth)).collect();
     assert_eq!(order, [(root, 0), (reply, 1), (deeper, 2), (deepest, 3)]);
     assert!(thread.comments[0].editable && thread.comments[0].deletable);
@@ -188,7 +200,9 @@ crate::db_test!(replies_nest_and_a_deleted_comment_keeps_its_replies, |db| {
         Err(AppError::NotFound)
     );
     assert_eq!(comment_count(&state, id).await, 3);
-    let thread = comments::page(&state, id, Reader::default(), 1).await.unwrap();
+    let thread = comments::page(&state, id, Reader::default(), 1)
+        .await
+        .unwrap();
     assert_eq!(thread.comments.len(), 4, "replies stay");
     assert!(thread.comments[0].deleted && thread.comments[0].body_html.is_empty());
     assert!(thread.comments[0].author_name.is_none());
@@ -216,7 +230,17 @@ crate::db_test!(a_comment_is_edited_by_its_author_within_the_window, |db| {
     comments::edit_comment(&state, lea, c, &body("Version corrigée"))
         .await
         .unwrap();
-    let thread = comments::page(&state, id, Reader { user_id: Some(lea), moderator: false }, 1).await.unwrap();
+    let thread = comments::page(
+        &state,
+        id,
+        Reader {
+            user_id: Some(lea),
+            moderator: false,
+        },
+        1,
+    )
+    .await
+    .unwrap();
     assert!(thread.comments[0].edited);
     assert_eq!(
         thread.comments[0].source.as_deref(),
@@ -227,7 +251,17 @@ crate::db_test!(a_comment_is_edited_by_its_author_within_the_window, |db| {
         comments::edit_comment(&state, lea, c, &body("Trop tard")).await,
         Err(AppError::field("body", "errors.edit_window_over"))
     );
-    let thread = comments::page(&state, id, Reader { user_id: Some(lea), moderator: false }, 1).await.unwrap();
+    let thread = comments::page(
+        &state,
+        id,
+        Reader {
+            user_id: Some(lea),
+            moderator: false,
+        },
+        1,
+    )
+    .await
+    .unwrap();
     assert!(!thread.comments[0].editable && thread.comments[0].deletable);
     assert!(thread.comments[0].source.is_none());
 });
@@ -248,12 +282,18 @@ crate::db_test!(long_threads_come_in_pages_of_threads, |db| {
         .await
         .unwrap();
     assert_eq!(reply.1, 2, "a reply is on its thread's page");
-    let first = comments::page(&state, id, Reader::default(), 1).await.unwrap();
+    let first = comments::page(&state, id, Reader::default(), 1)
+        .await
+        .unwrap();
     assert_eq!((first.comments.len(), first.page_count), (20, 2));
-    let second = comments::page(&state, id, Reader::default(), 2).await.unwrap();
+    let second = comments::page(&state, id, Reader::default(), 2)
+        .await
+        .unwrap();
     assert_eq!(second.comments.len(), 2);
     assert_eq!(second.comments[1].parent_id, Some(last.0));
-    let beyond = comments::page(&state, id, Reader::default(), 99).await.unwrap();
+    let beyond = comments::page(&state, id, Reader::default(), 99)
+        .await
+        .unwrap();
     assert_eq!(beyond.page, 2);
 });
 

@@ -2,7 +2,9 @@
 //! moderator role reviews, decides, sanctions and settles appeals; the public log is
 //! open to all.
 
-use super::model::{ItemKind, LogPage, MyModeration, QueuePage, ReviewItem};
+#[cfg(feature = "ssr")]
+use super::model::ItemKind;
+use super::model::{LogPage, MyModeration, QueuePage, ReviewItem};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -40,14 +42,17 @@ pub struct FlagTarget {
 pub async fn get_flag_target(kind: String, id: i64) -> Result<FlagTarget, AppError> {
     crate::auth::require_user().await?;
     let state = crate::server::state::app_state()?;
-    read(async {
-        let (proposal_id, excerpt) = super::service::flaggable(&state, kind_of(&kind)?, id).await?;
-        Ok(FlagTarget {
-            proposal_id,
-            excerpt,
-        })
-    }
-    .await)
+    read(
+        async {
+            let (proposal_id, excerpt) =
+                super::service::flaggable(&state, kind_of(&kind)?, id).await?;
+            Ok(FlagTarget {
+                proposal_id,
+                excerpt,
+            })
+        }
+        .await,
+    )
 }
 
 /// Flags a proposal or a comment, then goes back to it.
@@ -66,13 +71,20 @@ pub async fn flag_item(
         super::service::flag(&state, user.id, kind, id, &form).await
     }
     .await;
-    let proposal = finish(result, "flag_item", &[("reason", &reason), ("detail", &detail)]).await?;
+    let proposal = finish(
+        result,
+        "flag_item",
+        &[("reason", &reason), ("detail", &detail)],
+    )
+    .await?;
     let anchor = if kind == "comment" {
         format!("#commentaire-{id}")
     } else {
         String::new()
     };
-    leptos_axum::redirect(&format!("/forum/propositions/{proposal}?signalement=merci{anchor}"));
+    leptos_axum::redirect(&format!(
+        "/forum/propositions/{proposal}?signalement=merci{anchor}"
+    ));
     Ok(())
 }
 
@@ -169,7 +181,12 @@ pub async fn moderate_many(
         Ok(())
     }
     .await;
-    finish(result, "moderate_many", &[("action", &action), ("reason", &reason)]).await?;
+    finish(
+        result,
+        "moderate_many",
+        &[("action", &action), ("reason", &reason)],
+    )
+    .await?;
     leptos_axum::redirect("/moderation?decision=ok");
     Ok(())
 }
@@ -192,7 +209,12 @@ pub async fn settle_appeal(
         super::service::settle_appeal(&state, user.id, appeal_id, uphold, &note).await
     }
     .await;
-    finish(result, "settle_appeal", &[("outcome", &outcome), ("note", &note)]).await?;
+    finish(
+        result,
+        "settle_appeal",
+        &[("outcome", &outcome), ("note", &note)],
+    )
+    .await?;
     leptos_axum::redirect("/moderation?decision=ok");
     Ok(())
 }
@@ -211,8 +233,18 @@ pub async fn sanction(
     let state = crate::server::state::app_state()?;
     let result = async {
         let item_kind = kind_of(&kind)?;
-        let form = super::service::SanctionForm::parse(&sanction, &days, &sanction_reason, &sanction_note)?;
-        let mut conn = state.db.pool().acquire().await.map_err(crate::error::internal)?;
+        let form = super::service::SanctionForm::parse(
+            &sanction,
+            &days,
+            &sanction_reason,
+            &sanction_note,
+        )?;
+        let mut conn = state
+            .db
+            .pool()
+            .acquire()
+            .await
+            .map_err(crate::error::internal)?;
         let item = super::repo::item(&mut conn, item_kind, id)
             .await
             .map_err(crate::error::internal)?
@@ -295,7 +327,9 @@ pub async fn get_moderation_settings() -> Result<ModerationSettingsView, AppErro
     let pool = state.db.pool();
     let themes = super::repo::themes(pool).await.map_err(internal)?;
     let mut conn = pool.acquire().await.map_err(internal)?;
-    let words = super::repo::watched_words(&mut conn).await.map_err(internal)?;
+    let words = super::repo::watched_words(&mut conn)
+        .await
+        .map_err(internal)?;
     Ok(ModerationSettingsView {
         themes,
         watched_words: words.join("\n"),
@@ -320,7 +354,11 @@ pub async fn set_premoderation(theme: String, on: String) -> Result<(), AppError
         super::repo::audit(
             &mut conn,
             Some(user.id),
-            if on { "premoderation_on" } else { "premoderation_off" },
+            if on {
+                "premoderation_on"
+            } else {
+                "premoderation_off"
+            },
             None,
             &format!("theme:{theme}"),
             state.clock.now_ms(),

@@ -156,7 +156,8 @@ impl Action {
     }
 
     /// Decisions a moderator takes on a contribution from the review page.
-    pub const ON_CONTENT: [Action; 4] = [Action::Keep, Action::Hide, Action::Restore, Action::Approve];
+    pub const ON_CONTENT: [Action; 4] =
+        [Action::Keep, Action::Hide, Action::Restore, Action::Approve];
 }
 
 /// Why a contribution is in the review queue.

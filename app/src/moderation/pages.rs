@@ -188,7 +188,10 @@ pub fn DecisionLine(decision: DecisionView) -> impl IntoView {
 pub fn PublicLogPage() -> impl IntoView {
     let i18n = use_i18n();
     let page = query_value("page");
-    let log = Resource::new(move || page.get().parse::<u32>().unwrap_or(1).max(1), get_public_log);
+    let log = Resource::new(
+        move || page.get().parse::<u32>().unwrap_or(1).max(1),
+        get_public_log,
+    );
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, moderation.log_title).to_string()) />
         <h1>{t!(i18n, moderation.log_title)}</h1>
@@ -271,7 +274,10 @@ pub fn MyModerationPage() -> impl IntoView {
 }
 
 #[component]
-fn MyModerationBody(mine: MyModeration, error: Memo<Option<crate::error::AppError>>) -> impl IntoView {
+fn MyModerationBody(
+    mine: MyModeration,
+    error: Memo<Option<crate::error::AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let MyModeration {
         decisions,
@@ -325,7 +331,9 @@ fn MyDecisionItem(item: MyDecision, error: Memo<Option<crate::error::AppError>>)
     let date = format_utc(decision.created_at_ms);
     let id = decision.id;
     let link = match (decision.kind, proposal_id) {
-        (ItemKind::Comment, Some(p)) => Some(format!("/forum/propositions/{p}#commentaire-{item_id}")),
+        (ItemKind::Comment, Some(p)) => {
+            Some(format!("/forum/propositions/{p}#commentaire-{item_id}"))
+        }
         (ItemKind::Proposal, Some(p)) => Some(format!("/forum/propositions/{p}")),
         _ => None,
     };

@@ -4,12 +4,11 @@
 //! (`/moderation/:kind/:id`), and the settings (`/moderation/reglages`).
 
 use super::api::{
-    get_moderation_settings, get_queue, get_review, ModerateMany, Moderate, ModerationSettingsView,
-    SaveWatchedWords, SetPremoderation, SettleAppeal, Sanction,
+    get_moderation_settings, get_queue, get_review, Moderate, ModerateMany, ModerationSettingsView,
+    Sanction, SaveWatchedWords, SetPremoderation, SettleAppeal,
 };
 use super::model::{
-    Action, AgeFilter, Cause, ItemKind, QueueItem, QueuePage, ReviewItem, SanctionKind,
-    Visibility,
+    Action, AgeFilter, Cause, ItemKind, QueueItem, QueuePage, ReviewItem, SanctionKind, Visibility,
 };
 use super::pages::{action_label, kind_label, reason_label, reason_options, sanction_label};
 use crate::accounts::pages::AccessDenied;
@@ -76,7 +75,14 @@ pub fn QueuePage() -> impl IntoView {
         query_value("page"),
     );
     let queue = Resource::new(
-        move || (kind.get(), reason.get(), age.get(), page.get().parse::<u32>().unwrap_or(1).max(1)),
+        move || {
+            (
+                kind.get(),
+                reason.get(),
+                age.get(),
+                page.get().parse::<u32>().unwrap_or(1).max(1),
+            )
+        },
         |(kind, reason, age, page)| get_queue(kind, reason, age, page),
     );
     let bulk_error = use_form_error(ModerateMany::url());
@@ -112,8 +118,14 @@ fn QueueFilters() -> impl IntoView {
         ("comment".to_owned(), kind_label(ItemKind::Comment)),
     ];
     let ages = vec![
-        (AgeFilter::OverDay.as_param().to_owned(), t_string!(i18n, moderation.age_day).to_string()),
-        (AgeFilter::OverWeek.as_param().to_owned(), t_string!(i18n, moderation.age_week).to_string()),
+        (
+            AgeFilter::OverDay.as_param().to_owned(),
+            t_string!(i18n, moderation.age_day).to_string(),
+        ),
+        (
+            AgeFilter::OverWeek.as_param().to_owned(),
+            t_string!(i18n, moderation.age_week).to_string(),
+        ),
     ];
     view! {
         <form class="filters" method="get" action="/moderation" role="search"
@@ -173,7 +185,12 @@ fn QueueList(queue: QueuePage, bulk_error: Memo<Option<AppError>>) -> impl IntoV
     });
     let link = move |n: u32| {
         let q = |name| query_value(name).get_untracked();
-        format!("/moderation?type={}&motif={}&age={}&page={n}", q("type"), q("motif"), q("age"))
+        format!(
+            "/moderation?type={}&motif={}&age={}&page={n}",
+            q("type"),
+            q("motif"),
+            q("age")
+        )
     };
     view! {
         {appeal_list}
@@ -232,7 +249,8 @@ fn QueueEntry(n: usize, item: QueueItem) -> impl IntoView {
     } = item;
     let check_id = format!("choix-{}-{id}", kind.as_str());
     let date = format_utc(entered_at_ms);
-    let author = author_name.unwrap_or_else(|| t_string!(i18n, forum.former_participant).to_string());
+    let author =
+        author_name.unwrap_or_else(|| t_string!(i18n, forum.former_participant).to_string());
     view! {
         <article class="queue-item">
             <p class="queue-item__select">
@@ -452,7 +470,11 @@ fn DecisionForm(kind: ItemKind, id: i64) -> impl IntoView {
 }
 
 #[component]
-fn SanctionForm(kind: ItemKind, id: i64, current: Option<super::model::SanctionView>) -> impl IntoView {
+fn SanctionForm(
+    kind: ItemKind,
+    id: i64,
+    current: Option<super::model::SanctionView>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let error = use_form_error(Sanction::url());
     let values = use_typed_values("sanction", error);
@@ -502,8 +524,14 @@ fn AppealForm(appeal: super::model::AppealView) -> impl IntoView {
     let error = use_form_error(SettleAppeal::url());
     let date = format_utc(appeal.created_at_ms);
     let outcomes = vec![
-        ("overturn".to_owned(), t_string!(i18n, moderation.overturn).to_string()),
-        ("uphold".to_owned(), t_string!(i18n, moderation.uphold).to_string()),
+        (
+            "overturn".to_owned(),
+            t_string!(i18n, moderation.overturn).to_string(),
+        ),
+        (
+            "uphold".to_owned(),
+            t_string!(i18n, moderation.uphold).to_string(),
+        ),
     ];
     view! {
         <section class="appeal" aria-labelledby=format!("appel-titre-{}", appeal.id)>
@@ -559,7 +587,10 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn Settings(settings: ModerationSettingsView, words_error: Memo<Option<AppError>>) -> impl IntoView {
+fn Settings(
+    settings: ModerationSettingsView,
+    words_error: Memo<Option<AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let words = settings.watched_words.clone();

@@ -16,17 +16,25 @@ fn page_count(total: i64, size: u32) -> u32 {
 }
 
 /// A page of the queue and the open appeals, for moderator `viewer`.
-pub async fn queue(state: &AppState, viewer: i64, filter: &QueueFilter) -> Result<QueuePage, AppError> {
+pub async fn queue(
+    state: &AppState,
+    viewer: i64,
+    filter: &QueueFilter,
+) -> Result<QueuePage, AppError> {
     let pool = state.db.pool();
     let now = state.clock.now_ms();
-    let total = repo::queue_total(pool, filter, now).await.map_err(internal)?;
+    let total = repo::queue_total(pool, filter, now)
+        .await
+        .map_err(internal)?;
     let pages = page_count(total, QUEUE_PAGE_SIZE);
     let page = filter.page.clamp(1, pages);
     let size = i64::from(QUEUE_PAGE_SIZE);
     let items = repo::queue_page(pool, filter, now, size, i64::from(page - 1) * size)
         .await
         .map_err(internal)?;
-    let appeals = repo::open_appeals(pool, viewer, 50).await.map_err(internal)?;
+    let appeals = repo::open_appeals(pool, viewer, 50)
+        .await
+        .map_err(internal)?;
     Ok(QueuePage {
         items,
         total,
@@ -38,7 +46,12 @@ pub async fn queue(state: &AppState, viewer: i64, filter: &QueueFilter) -> Resul
 
 /// A contribution with its thread, flags, history and author's record, for moderator
 /// `viewer`.
-pub async fn review(state: &AppState, viewer: i64, kind: ItemKind, id: i64) -> Result<ReviewItem, AppError> {
+pub async fn review(
+    state: &AppState,
+    viewer: i64,
+    kind: ItemKind,
+    id: i64,
+) -> Result<ReviewItem, AppError> {
     let pool = state.db.pool();
     let mut conn = pool.acquire().await.map_err(internal)?;
     let item = repo::item(&mut conn, kind, id)
@@ -75,7 +88,11 @@ pub async fn review(state: &AppState, viewer: i64, kind: ItemKind, id: i64) -> R
                 replies,
             )
         }
-        _ => (proposal.try_get("body_html").map_err(internal)?, None, Vec::new()),
+        _ => (
+            proposal.try_get("body_html").map_err(internal)?,
+            None,
+            Vec::new(),
+        ),
     };
     let (author_name, author_is_admin) = match item.author_id {
         Some(author) => {
@@ -85,14 +102,19 @@ pub async fn review(state: &AppState, viewer: i64, kind: ItemKind, id: i64) -> R
                     .fetch_optional(&mut *conn)
                     .await
                     .map_err(internal)?;
-            let admin = repo::activity(&mut conn, author).await.map_err(internal)?.is_admin;
+            let admin = repo::activity(&mut conn, author)
+                .await
+                .map_err(internal)?
+                .is_admin;
             (name, admin)
         }
         None => (None, false),
     };
     let now = state.clock.now_ms();
     let author_sanction = match item.author_id {
-        Some(author) => repo::posting_block(&mut conn, author, now).await.map_err(internal)?,
+        Some(author) => repo::posting_block(&mut conn, author, now)
+            .await
+            .map_err(internal)?,
         None => None,
     };
     drop(conn);
@@ -159,17 +181,19 @@ pub async fn mine(state: &AppState, user_id: i64) -> Result<MyModeration, AppErr
         .await
         .map_err(internal)?
         .into_iter()
-        .map(|(decision, item_id, proposal_id, title, not_appealed, appeal)| {
-            let appealable = not_appealed && super::service::appealable(decision.action);
-            MyDecision {
-                decision,
-                item_id,
-                proposal_id,
-                proposal_title: title,
-                appealable,
-                appeal,
-            }
-        })
+        .map(
+            |(decision, item_id, proposal_id, title, not_appealed, appeal)| {
+                let appealable = not_appealed && super::service::appealable(decision.action);
+                MyDecision {
+                    decision,
+                    item_id,
+                    proposal_id,
+                    proposal_title: title,
+                    appealable,
+                    appeal,
+                }
+            },
+        )
         .collect();
     let sanctions = repo::sanctions_of(pool, user_id, now)
         .await
@@ -195,6 +219,11 @@ pub async fn restriction(
 }
 
 /// Whether `viewer` may see a contribution in state `visibility` written by `author`.
-pub fn may_see(visibility: Visibility, author: Option<i64>, viewer: Option<i64>, moderator: bool) -> bool {
+pub fn may_see(
+    visibility: Visibility,
+    author: Option<i64>,
+    viewer: Option<i64>,
+    moderator: bool,
+) -> bool {
     visibility == Visibility::Published || moderator || (viewer.is_some() && viewer == author)
 }

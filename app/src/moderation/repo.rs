@@ -2,8 +2,8 @@
 //! sanctions and watched words. Lists are one query per page.
 
 use super::model::{
-    Action, AppealSummary, Cause, DecisionView, FlagView, ItemKind, QueueFilter, QueueItem,
-    Reason, SanctionKind, SanctionView, Visibility,
+    Action, AppealSummary, Cause, DecisionView, FlagView, ItemKind, QueueFilter, QueueItem, Reason,
+    SanctionKind, SanctionView, Visibility,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
@@ -92,7 +92,11 @@ pub async fn set_visibility(
 }
 
 /// Changes a proposal's published comment count by `delta`.
-pub async fn count_comment(conn: &mut AnyConnection, proposal_id: i64, delta: i64) -> sqlx::Result<()> {
+pub async fn count_comment(
+    conn: &mut AnyConnection,
+    proposal_id: i64,
+    delta: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE proposals SET comment_count = CASE WHEN comment_count + $1 < 0 THEN 0 \
          ELSE comment_count + $1 END WHERE id = $2",
@@ -386,7 +390,11 @@ pub async fn queued_cause(pool: &AnyPool, kind: ItemKind, id: i64) -> sqlx::Resu
 }
 
 /// Appeals waiting for a decision, oldest first.
-pub async fn open_appeals(pool: &AnyPool, viewer: i64, limit: i64) -> sqlx::Result<Vec<AppealSummary>> {
+pub async fn open_appeals(
+    pool: &AnyPool,
+    viewer: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<AppealSummary>> {
     let rows = sqlx::query(
         "SELECT a.id, a.text, d.item_kind, d.item_id, d.action, d.reason, a.created_at, \
          d.moderator_id \
@@ -468,32 +476,56 @@ fn decision_from_row(row: &AnyRow, with_moderator: bool) -> sqlx::Result<Decisio
 }
 
 /// Decisions about one contribution or account, newest first (for moderators).
-pub async fn decisions_on(pool: &AnyPool, kind: ItemKind, id: i64) -> sqlx::Result<Vec<DecisionView>> {
+pub async fn decisions_on(
+    pool: &AnyPool,
+    kind: ItemKind,
+    id: i64,
+) -> sqlx::Result<Vec<DecisionView>> {
     let sql = format!(
         "SELECT {DECISION_COLUMNS} {DECISION_FROM} WHERE d.item_kind = $1 AND d.item_id = $2 \
          ORDER BY d.id DESC LIMIT 50"
     );
-    let rows = sqlx::query(&sql).bind(kind.as_str()).bind(id).fetch_all(pool).await?;
+    let rows = sqlx::query(&sql)
+        .bind(kind.as_str())
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
     rows.iter().map(|r| decision_from_row(r, true)).collect()
 }
 
 /// The latest decisions about an author's contributions and account (for moderators).
-pub async fn decisions_about(pool: &AnyPool, author_id: i64, limit: i64) -> sqlx::Result<Vec<DecisionView>> {
+pub async fn decisions_about(
+    pool: &AnyPool,
+    author_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<DecisionView>> {
     let sql = format!(
         "SELECT {DECISION_COLUMNS} {DECISION_FROM} WHERE d.author_id = $1 \
          ORDER BY d.id DESC LIMIT $2"
     );
-    let rows = sqlx::query(&sql).bind(author_id).bind(limit).fetch_all(pool).await?;
+    let rows = sqlx::query(&sql)
+        .bind(author_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
     rows.iter().map(|r| decision_from_row(r, true)).collect()
 }
 
 /// A page of the public log (no moderator, no text), newest first.
-pub async fn public_log(pool: &AnyPool, limit: i64, offset: i64) -> sqlx::Result<Vec<DecisionView>> {
+pub async fn public_log(
+    pool: &AnyPool,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<DecisionView>> {
     let sql = format!(
         "SELECT {DECISION_COLUMNS} {DECISION_FROM} ORDER BY d.created_at DESC, d.id DESC \
          LIMIT $1 OFFSET $2"
     );
-    let rows = sqlx::query(&sql).bind(limit).bind(offset).fetch_all(pool).await?;
+    let rows = sqlx::query(&sql)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await?;
     rows.iter()
         .map(|r| {
             decision_from_row(r, false).map(|mut d| {
@@ -505,7 +537,9 @@ pub async fn public_log(pool: &AnyPool, limit: i64, offset: i64) -> sqlx::Result
 }
 
 pub async fn log_total(pool: &AnyPool) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM moderation_decisions").fetch_one(pool).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM moderation_decisions")
+        .fetch_one(pool)
+        .await
 }
 
 /// A decision with what appealing it needs.
@@ -568,14 +602,18 @@ pub async fn insert_appeal(
 }
 
 /// An open appeal: its id, decision and text.
-pub async fn open_appeal(conn: &mut AnyConnection, appeal_id: i64) -> sqlx::Result<Option<(i64, String)>> {
+pub async fn open_appeal(
+    conn: &mut AnyConnection,
+    appeal_id: i64,
+) -> sqlx::Result<Option<(i64, String)>> {
     let row = sqlx::query(
         "SELECT decision_id, text FROM moderation_appeals WHERE id = $1 AND decided_at IS NULL",
     )
     .bind(appeal_id)
     .fetch_optional(conn)
     .await?;
-    row.map(|r| Ok((r.try_get("decision_id")?, r.try_get("text")?))).transpose()
+    row.map(|r| Ok((r.try_get("decision_id")?, r.try_get("text")?)))
+        .transpose()
 }
 
 /// The open appeal against the latest decisions about a contribution, if any.
@@ -632,14 +670,27 @@ pub async fn decisions_for_author(
     pool: &AnyPool,
     author_id: i64,
     limit: i64,
-) -> sqlx::Result<Vec<(DecisionView, i64, Option<i64>, Option<String>, bool, Option<Option<bool>>)>> {
+) -> sqlx::Result<
+    Vec<(
+        DecisionView,
+        i64,
+        Option<i64>,
+        Option<String>,
+        bool,
+        Option<Option<bool>>,
+    )>,
+> {
     let sql = format!(
         "SELECT {DECISION_COLUMNS}, p.title, a.id AS appeal, a.decided_at, a.upheld {DECISION_FROM} \
          LEFT JOIN proposals p ON p.id = d.proposal_id \
          LEFT JOIN moderation_appeals a ON a.decision_id = d.id \
          WHERE d.author_id = $1 AND d.action <> 'auto_hide' ORDER BY d.id DESC LIMIT $2"
     );
-    let rows = sqlx::query(&sql).bind(author_id).bind(limit).fetch_all(pool).await?;
+    let rows = sqlx::query(&sql)
+        .bind(author_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
     rows.iter()
         .map(|row| {
             let decision = decision_from_row(row, false)?;
@@ -689,12 +740,20 @@ pub async fn posting_block(
          AND (ends_at IS NULL OR ends_at > $2) \
          ORDER BY CASE WHEN ends_at IS NULL THEN 0 ELSE 1 END, ends_at DESC LIMIT 1"
     );
-    let row = sqlx::query(&sql).bind(user_id).bind(now_ms).fetch_optional(conn).await?;
+    let row = sqlx::query(&sql)
+        .bind(user_id)
+        .bind(now_ms)
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(sanction_from_row).transpose()
 }
 
 /// Every sanction of `user_id`, newest first, with whether it is in force.
-pub async fn sanctions_of(pool: &AnyPool, user_id: i64, now_ms: i64) -> sqlx::Result<Vec<(SanctionView, bool)>> {
+pub async fn sanctions_of(
+    pool: &AnyPool,
+    user_id: i64,
+    now_ms: i64,
+) -> sqlx::Result<Vec<(SanctionView, bool)>> {
     let sql = format!(
         "SELECT {SANCTION_COLUMNS} FROM moderation_sanctions WHERE user_id = $1 \
          ORDER BY id DESC LIMIT 50"
@@ -735,7 +794,11 @@ pub async fn insert_sanction(
 }
 
 /// Lifts the sanction a decision imposed.
-pub async fn lift_sanction(conn: &mut AnyConnection, decision_id: i64, now_ms: i64) -> sqlx::Result<()> {
+pub async fn lift_sanction(
+    conn: &mut AnyConnection,
+    decision_id: i64,
+    now_ms: i64,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE moderation_sanctions SET lifted_at = $1 WHERE decision_id = $2 AND lifted_at IS NULL")
         .bind(now_ms)
         .bind(decision_id)
@@ -833,8 +896,14 @@ pub async fn watched_words(conn: &mut AnyConnection) -> sqlx::Result<Vec<String>
 }
 
 /// Replaces the list of watched words.
-pub async fn replace_watched_words(conn: &mut AnyConnection, words: &[String], now_ms: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM moderation_watched_words").execute(&mut *conn).await?;
+pub async fn replace_watched_words(
+    conn: &mut AnyConnection,
+    words: &[String],
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM moderation_watched_words")
+        .execute(&mut *conn)
+        .await?;
     for word in words {
         sqlx::query(
             "INSERT INTO moderation_watched_words (word, created_at) VALUES ($1, $2) \

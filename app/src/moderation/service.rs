@@ -5,8 +5,8 @@
 //! contribution's flags and writes the public log and the audit log in one transaction.
 
 use super::model::{
-    Action, Cause, ItemKind, Reason, SanctionKind, SanctionView, Visibility,
-    FLAG_DETAIL_MAX_CHARS, NOTE_MAX_CHARS, RULE_MAX_CHARS,
+    Action, Cause, ItemKind, Reason, SanctionKind, SanctionView, Visibility, FLAG_DETAIL_MAX_CHARS,
+    NOTE_MAX_CHARS, RULE_MAX_CHARS,
 };
 use super::repo::{self, Item, NewDecision};
 use crate::error::{add_field_error, internal, AppError, FieldErrors};
@@ -121,7 +121,7 @@ pub fn contains_watched_word(text: &str, words: &[String]) -> bool {
     let haystack = folded_words(text);
     words.iter().any(|w| {
         let needle = folded_words(w);
-        needle.trim().len() > 0 && haystack.contains(&needle)
+        !needle.trim().is_empty() && haystack.contains(&needle)
     })
 }
 
@@ -216,7 +216,11 @@ async fn public_item(conn: &mut AnyConnection, kind: ItemKind, id: i64) -> Resul
 
 /// The proposal a flag of `kind`/`id` leads back to, and the text flagged (for the flag
 /// form). Only published contributions can be flagged.
-pub async fn flaggable(state: &AppState, kind: ItemKind, id: i64) -> Result<(i64, String), AppError> {
+pub async fn flaggable(
+    state: &AppState,
+    kind: ItemKind,
+    id: i64,
+) -> Result<(i64, String), AppError> {
     let mut conn = state.db.pool().acquire().await.map_err(internal)?;
     let item = public_item(&mut conn, kind, id).await?;
     Ok((item.proposal_id, repo::excerpt(&item.snapshot(), 500)))
@@ -246,7 +250,9 @@ pub async fn flag(
     repo::enqueue(&mut tx, &item, Cause::Flags, Some(form.reason), now)
         .await
         .map_err(internal)?;
-    let open = repo::open_flags(&mut tx, kind, id).await.map_err(internal)?;
+    let open = repo::open_flags(&mut tx, kind, id)
+        .await
+        .map_err(internal)?;
     if open >= state.moderation.auto_hide_flags {
         change_visibility(&mut tx, &item, Visibility::Hidden, now).await?;
         let decision = NewDecision {
@@ -418,7 +424,11 @@ async fn check_may_act_on(
     if author == moderator_id {
         return Err(AppError::Forbidden);
     }
-    if repo::activity(conn, author).await.map_err(internal)?.is_admin {
+    if repo::activity(conn, author)
+        .await
+        .map_err(internal)?
+        .is_admin
+    {
         return Err(AppError::Forbidden);
     }
     Ok(())
@@ -468,7 +478,9 @@ pub async fn decide(
         author_id: item.author_id,
         moderator_id: Some(moderator_id),
         action: form.action,
-        reason: form.reason.filter(|_| form.action != Action::Keep && form.action != Action::Approve),
+        reason: form
+            .reason
+            .filter(|_| form.action != Action::Keep && form.action != Action::Approve),
         rule: &form.rule,
         note: &form.note,
         previous_text: previous_text.as_deref(),
@@ -508,9 +520,10 @@ async fn redact(conn: &mut AnyConnection, item: &Item, passage: &str) -> Result<
     }
     let body = item.body.replace(passage, "[…]");
     let html = crate::forum::service::render_markdown(&body);
-    let search = item.title.as_ref().map(|title| {
-        crate::server::text::search_words(&format!("{title}\n{body}")).join(" ")
-    });
+    let search = item
+        .title
+        .as_ref()
+        .map(|title| crate::server::text::search_words(&format!("{title}\n{body}")).join(" "));
     repo::replace_text(conn, item.kind, item.id, &body, &html, search.as_deref())
         .await
         .map_err(internal)?;
@@ -597,7 +610,10 @@ pub async fn settle_appeal(
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
     if decision.moderator_id == Some(moderator_id) {
-        return Err(AppError::field("outcome", "errors.appeal_needs_other_moderator"));
+        return Err(AppError::field(
+            "outcome",
+            "errors.appeal_needs_other_moderator",
+        ));
     }
     check_may_act_on(&mut tx, moderator_id, decision.author_id).await?;
     if !repo::settle_appeal(&mut tx, appeal_id, moderator_id, uphold, now)
@@ -682,7 +698,12 @@ pub struct SanctionForm {
 
 impl SanctionForm {
     /// A suspension lasts 1 to 365 days; every sanction has a reason.
-    pub fn parse(kind: &str, days: &str, reason: &str, note: &str) -> Result<SanctionForm, AppError> {
+    pub fn parse(
+        kind: &str,
+        days: &str,
+        reason: &str,
+        note: &str,
+    ) -> Result<SanctionForm, AppError> {
         let mut errors = FieldErrors::new();
         let kind = SanctionKind::parse(kind);
         let reason = Reason::parse(reason);
@@ -818,10 +839,16 @@ mod tests {
 
     #[test]
     fn a_decision_applies_only_where_it_makes_sense() {
-        assert_eq!(outcome(Action::Approve, Visibility::Held), Ok(Visibility::Published));
+        assert_eq!(
+            outcome(Action::Approve, Visibility::Held),
+            Ok(Visibility::Published)
+        );
         assert!(outcome(Action::Approve, Visibility::Published).is_err());
         assert!(outcome(Action::Restore, Visibility::Published).is_err());
-        assert_eq!(outcome(Action::Hide, Visibility::Held), Ok(Visibility::Hidden));
+        assert_eq!(
+            outcome(Action::Hide, Visibility::Held),
+            Ok(Visibility::Hidden)
+        );
         assert!(outcome(Action::Redact, Visibility::Held).is_err());
     }
 
@@ -830,10 +857,12 @@ mod tests {
         assert!(SanctionForm::parse("suspension", "0", "spam", "").is_err());
         assert!(SanctionForm::parse("suspension", "366", "spam", "").is_err());
         assert_eq!(
-            SanctionForm::parse("suspension", "7", "abuse", "")
-                .map(|f| f.days),
+            SanctionForm::parse("suspension", "7", "abuse", "").map(|f| f.days),
             Ok(Some(7))
         );
-        assert_eq!(SanctionForm::parse("ban", "", "abuse", "").map(|f| f.days), Ok(None));
+        assert_eq!(
+            SanctionForm::parse("ban", "", "abuse", "").map(|f| f.days),
+            Ok(None)
+        );
     }
 }

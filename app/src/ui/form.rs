@@ -98,11 +98,15 @@ pub fn error_text(key: &str) -> String {
         "errors.already_flagged" => t_string!(i18n, errors.already_flagged).to_string(),
         "errors.choose_decision" => t_string!(i18n, errors.choose_decision).to_string(),
         "errors.choose_items" => t_string!(i18n, errors.choose_items).to_string(),
-        "errors.decision_not_applicable" => t_string!(i18n, errors.decision_not_applicable).to_string(),
+        "errors.decision_not_applicable" => {
+            t_string!(i18n, errors.decision_not_applicable).to_string()
+        }
         "errors.passage_not_found" => t_string!(i18n, errors.passage_not_found).to_string(),
         "errors.not_appealable" => t_string!(i18n, errors.not_appealable).to_string(),
         "errors.already_appealed" => t_string!(i18n, errors.already_appealed).to_string(),
-        "errors.appeal_needs_other_moderator" => t_string!(i18n, errors.appeal_needs_other_moderator).to_string(),
+        "errors.appeal_needs_other_moderator" => {
+            t_string!(i18n, errors.appeal_needs_other_moderator).to_string()
+        }
         "errors.choose_sanction" => t_string!(i18n, errors.choose_sanction).to_string(),
         "errors.suspension_days" => t_string!(i18n, errors.suspension_days).to_string(),
         _ => t_string!(i18n, errors.invalid).to_string(),

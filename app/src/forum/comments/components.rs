@@ -218,7 +218,8 @@ fn CommentItem(comment: CommentView, ctx: ThreadContext) -> impl IntoView {
         if deleted {
             view! { <p class="comment__deleted">{t!(i18n, forum.comment_deleted)}</p> }.into_any()
         } else if masked {
-            view! { <p class="comment__deleted">{t!(i18n, moderation.comment_hidden)}</p> }.into_any()
+            view! { <p class="comment__deleted">{t!(i18n, moderation.comment_hidden)}</p> }
+                .into_any()
         } else if editable && ctx.editing.get() == Some(id) {
             let typed_body = typed(ctx.edit_values, "body");
             let source = source.clone();

@@ -143,8 +143,8 @@ pub async fn mark_deleted(
     )
     .bind(proposal_id)
     .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    .execute(&mut *conn)
+    .await?;
     Ok(true)
 }
 

@@ -209,7 +209,16 @@ pub async fn add_comment(
         .map_err(internal)?
         .ok_or(AppError::Internal)?;
     if let Some(cause) = admission.cause {
-        hold(&mut tx, ItemKind::Comment, id, proposal_id, author_id, cause, now).await?;
+        hold(
+            &mut tx,
+            ItemKind::Comment,
+            id,
+            proposal_id,
+            author_id,
+            cause,
+            now,
+        )
+        .await?;
     } else {
         // Everyone else sees it without the author's buttons.
         let comment = view_of(&record, None, false, now, 0);
@@ -298,7 +307,14 @@ pub async fn edit_comment(
     }
     tx.commit().await.map_err(internal)?;
     state.live_changed();
-    let page = page_of(state, record.proposal_id, id, record.root_id, author(user_id)).await?;
+    let page = page_of(
+        state,
+        record.proposal_id,
+        id,
+        record.root_id,
+        author(user_id),
+    )
+    .await?;
     Ok((record.proposal_id, page))
 }
 
@@ -328,7 +344,14 @@ pub async fn delete_comment(
     }
     tx.commit().await.map_err(internal)?;
     state.live_changed();
-    let page = page_of(state, record.proposal_id, id, record.root_id, author(user_id)).await?;
+    let page = page_of(
+        state,
+        record.proposal_id,
+        id,
+        record.root_id,
+        author(user_id),
+    )
+    .await?;
     Ok((record.proposal_id, page))
 }
 
