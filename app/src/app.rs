@@ -1,5 +1,6 @@
 //! The HTML shell, the root component and the route table.
 
+use crate::accounts::audit::AuditPage;
 use crate::accounts::pages::{ConfirmEmailChangePage, PeoplePage, ProfilePage};
 use crate::auth::pages::{
     CheckMailPage, ConfirmEmailPage, ForgotPasswordPage, MagicLinkPage, NewPasswordPage,
@@ -112,6 +113,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/mon-compte") view=ProfilePage ssr=SsrMode::Async />
                         <Route path=path!("/confirmer-adresse") view=ConfirmEmailChangePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/personnes") view=PeoplePage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/journal") view=AuditPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <SiteFooter />

@@ -152,6 +152,15 @@ app::db_test!(only_moderators_review_decide_sanction_and_configure, |db| {
         scalar(&db, "SELECT COUNT(*) FROM moderation_appeals").await,
         0
     );
+    // The audit log names the moderator, for administrators only.
+    for who in [&camille, &moderator] {
+        let response = send(router.clone(), form_post("/api/audit_log", "area=moderation&page=1", Some(who), false)).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+    let response = send(router.clone(), form_post("/api/audit_log", "area=moderation&page=1", Some(&admin), false)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let audit = body_text(response).await;
+    assert!(audit.contains("moderation_hide") && audit.contains("Malik Perrin"), "{audit}");
     // Hidden: the comment's text is on nobody else's page.
     let page = body_text(send(router.clone(), get_req("/forum/propositions/1")).await).await;
     assert!(!page.contains("Un avis"), "hidden text served");

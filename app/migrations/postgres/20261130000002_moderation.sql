@@ -116,3 +116,8 @@ ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check
     CHECK (kind IN ('answer', 'comments', 'moderation'));
 ALTER TABLE notifications ADD COLUMN decision_id BIGINT
     REFERENCES moderation_decisions (id) ON DELETE CASCADE;
+
+-- The comment a live event carries, so that hiding or redacting a comment also removes
+-- the events holding its text (a reconnecting browser replays events).
+ALTER TABLE forum_events ADD COLUMN item_id BIGINT;
+CREATE INDEX forum_events_item ON forum_events (proposal_id, item_id);

@@ -130,3 +130,8 @@ DROP TABLE notifications;
 ALTER TABLE notifications_next RENAME TO notifications;
 CREATE INDEX notifications_user ON notifications (user_id, read_at, updated_at);
 CREATE INDEX notifications_proposal ON notifications (proposal_id, kind);
+
+-- The comment a live event carries, so that hiding or redacting a comment also removes
+-- the events holding its text (a reconnecting browser replays events).
+ALTER TABLE forum_events ADD COLUMN item_id BIGINT;
+CREATE INDEX forum_events_item ON forum_events (proposal_id, item_id);

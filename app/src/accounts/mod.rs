@@ -3,6 +3,7 @@
 //! to find people and grant roles. Signing in is the `auth` feature.
 
 pub mod api;
+pub mod audit;
 pub mod model;
 pub mod pages;
 

@@ -35,17 +35,47 @@ pub async fn record(
     let payload = serde_json::to_string(event).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let kind = payload_kind(event);
     sqlx::query(
-        "INSERT INTO forum_events (proposal_id, seq, kind, payload, created_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO forum_events (proposal_id, seq, kind, payload, created_at, item_id) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(proposal_id)
     .bind(seq)
     .bind(kind)
     .bind(payload)
     .bind(now_ms)
+    .bind(item_of(event))
     .execute(&mut *conn)
     .await?;
     Ok(seq)
+}
+
+/// The comment an event is about, if any.
+fn item_of(event: &LiveEvent) -> Option<i64> {
+    match event {
+        LiveEvent::Comment { comment }
+        | LiveEvent::CommentEdited { comment }
+        | LiveEvent::CommentRestored { comment } => Some(comment.id),
+        LiveEvent::CommentDeleted { id } | LiveEvent::CommentHidden { id } => Some(*id),
+        LiveEvent::Supports { .. }
+        | LiveEvent::Status { .. }
+        | LiveEvent::Withdrawn
+        | LiveEvent::Hidden => None,
+    }
+}
+
+/// Removes the recorded events about comment `comment_id` (they may hold a text that
+/// moderation hid or redacted): browsers replaying events never receive it again.
+pub async fn forget_comment(
+    conn: &mut AnyConnection,
+    proposal_id: i64,
+    comment_id: i64,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM forum_events WHERE proposal_id = $1 AND item_id = $2")
+        .bind(proposal_id)
+        .bind(comment_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 fn payload_kind(event: &LiveEvent) -> &'static str {

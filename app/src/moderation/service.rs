@@ -338,6 +338,9 @@ async fn change_visibility(
                     Some(LiveEvent::CommentRestored { comment })
                 }
             } else if from == Visibility::Published {
+                events::forget_comment(conn, item.proposal_id, item.id)
+                    .await
+                    .map_err(internal)?;
                 Some(LiveEvent::CommentHidden { id: item.id })
             } else {
                 None
@@ -469,6 +472,7 @@ pub async fn decide(
     let mut previous_text = None;
     if form.action == Action::Redact {
         previous_text = Some(redact(&mut tx, &item, &form.passage).await?);
+        show_new_text(&mut tx, &item, now).await?;
     }
     change_visibility(&mut tx, &item, to, now).await?;
     let decision = NewDecision {
@@ -528,6 +532,26 @@ async fn redact(conn: &mut AnyConnection, item: &Item, passage: &str) -> Result<
         .await
         .map_err(internal)?;
     Ok(item.body.clone())
+}
+
+/// Tells open pages a published comment's new text after a redaction (or its undoing),
+/// forgetting the events that carried the text before.
+async fn show_new_text(conn: &mut AnyConnection, item: &Item, now_ms: i64) -> Result<(), AppError> {
+    if item.kind != ItemKind::Comment || item.visibility != Visibility::Published || item.deleted {
+        return Ok(());
+    }
+    events::forget_comment(conn, item.proposal_id, item.id)
+        .await
+        .map_err(internal)?;
+    let record = comments::find(conn, item.id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let comment = view_of(&record, None, false, now_ms, 0);
+    events::record(conn, item.proposal_id, &LiveEvent::CommentEdited { comment }, now_ms)
+        .await
+        .map_err(internal)?;
+    Ok(())
 }
 
 /// Decisions an author may contest.
@@ -642,6 +666,7 @@ pub async fn settle_appeal(
                 repo::replace_text(&mut tx, item.kind, item.id, text, &html, search.as_deref())
                     .await
                     .map_err(internal)?;
+                show_new_text(&mut tx, &item, now).await?;
             }
             change_visibility(&mut tx, &item, Visibility::Published, now).await?;
             Action::Restore

@@ -78,6 +78,7 @@ pub fn AccountMenu() -> impl IntoView {
                                 {admin.then(|| view! {
                                     <A href="/admin/personnes">{t!(i18n, nav.admin)}</A>
                                     <A href="/admin/forum">{t!(i18n, nav.forum_admin)}</A>
+                                    <A href="/admin/journal">{t!(i18n, audit.nav)}</A>
                                 })}
                                 <form method="post" action=SignOut::url()>
                                     <button type="submit" class="button button--small">{t!(i18n, auth.sign_out)}</button>

@@ -43,7 +43,7 @@ async function flagAsSpam(page: Page, path: string, text: string) {
   await page.goto(path);
   await comment(page, text).getByRole('link', { name: /^Signaler/ }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Signaler une contribution' })).toBeVisible();
-  await page.getByLabel('Motif').selectOption({ label: 'Spam ou publicité' });
+  await page.getByLabel('Motif', { exact: true }).selectOption({ label: 'Spam ou publicité' });
   await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'votre signalement a été transmis' })).toBeVisible();
 }
@@ -55,11 +55,24 @@ test('flags hide a comment, a moderator confirms, the author appeals, another mo
   await freshResident(author, 'Auteur pressé');
   const id = await postComment(author, path, text);
 
-  for (const who of ['camille', 'yanis', 'agent'] as const) {
+  // The moderator flags it too (anyone signed in may); "Other" needs a few words.
+  await signInDemo(page, 'moderator');
+  await gotoPage(path);
+  await comment(page, text).getByRole('link', { name: /^Signaler/ }).click();
+  await page.getByLabel('Motif', { exact: true }).selectOption({ label: 'Autre' });
+  await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
+  await expect(page).toHaveTitle(/^Erreur/);
+  await expect(page.getByLabel(/Précisions/)).toHaveAccessibleDescription(/précisez en quelques mots/);
+  await expect(page.getByLabel('Motif', { exact: true })).toHaveValue('other');
+  await page.getByLabel(/Précisions/).fill('Publicité pour des montres.');
+  await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'votre signalement a été transmis' })).toBeVisible();
+
+  for (const who of ['camille', 'yanis'] as const) {
     const flagger = await newTab(browser, baseURL, testInfo);
     await signInDemo(flagger, who);
     await flagAsSpam(flagger, path, text);
-    if (who === 'agent') {
+    if (who === 'yanis') {
       // The third flag hides it pending review: its place stays, without its text.
       await expect(flagger.getByText(text)).toHaveCount(0);
       await expect(flagger.locator(`#commentaire-${id}`)).toContainText('Commentaire masqué par la modération.');
@@ -68,19 +81,18 @@ test('flags hide a comment, a moderator confirms, the author appeals, another mo
   }
 
   // The moderator finds it in the queue, reads the flags, and hides it with a reason.
-  await signInDemo(page, 'moderator');
   await gotoPage('/moderation?type=comment');
   const entry = page.locator('.queue-item', { hasText: text });
   await expect(entry).toContainText('3 signalement(s)');
   await entry.getByRole('link', { name: 'Examiner' }).click();
   await expect(page).toHaveURL(new RegExp(`/moderation/comment/${id}$`));
   await expect(page.getByRole('heading', { name: 'Signalements' })).toBeVisible();
-  await page.getByLabel('Décision', { exact: true }).selectOption({ label: 'Masquée' });
+  await page.getByRole('combobox', { name: 'Décision', exact: true }).selectOption({ label: 'Masquée' });
   await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
   await expect(page).toHaveTitle(/^Erreur/);
-  await expect(page.getByLabel('Motif')).toHaveAccessibleDescription(/Choisissez un motif/);
-  await page.getByLabel('Décision', { exact: true }).selectOption({ label: 'Masquée' });
-  await page.getByLabel('Motif').selectOption({ label: 'Spam ou publicité' });
+  await expect(page.getByLabel('Motif', { exact: true })).toHaveAccessibleDescription(/Choisissez un motif/);
+  await page.getByRole('combobox', { name: 'Décision', exact: true }).selectOption({ label: 'Masquée' });
+  await page.getByLabel('Motif', { exact: true }).selectOption({ label: 'Spam ou publicité' });
   await page.getByLabel(/Règle de la charte/).fill('Article 4 – pas de publicité');
   await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
   await expect(page).toHaveURL(/\/moderation\?decision=ok$/);
@@ -124,7 +136,7 @@ test('flags hide a comment, a moderator confirms, the author appeals, another mo
   // The public log lists the decisions without any name.
   await gotoPage('/moderation/journal');
   await expect(page.getByRole('cell', { name: 'Rétablie (sur recours)' }).first()).toBeVisible();
-  await expect(page.getByText('Malik Perrin')).toHaveCount(0);
+  await expect(page.getByRole('table')).not.toContainText('Perrin');
 });
 
 /** A theme no other test uses, one per project (they run in parallel). */
@@ -163,7 +175,7 @@ test('a pre-moderated theme holds a proposal until a moderator approves it', asy
     await gotoPage('/moderation?type=proposal');
     await page.locator('.queue-item', { hasText: title }).getByRole('link', { name: 'Examiner' }).click();
     await expect(page.getByText('Thème pré-modéré')).toBeVisible();
-    await page.getByLabel('Décision', { exact: true }).selectOption({ label: 'Publiée après vérification' });
+    await page.getByRole('combobox', { name: 'Décision', exact: true }).selectOption({ label: 'Publiée après vérification' });
     await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
     await expect(page.getByRole('status')).toContainText('Décision enregistrée.');
 
@@ -182,17 +194,6 @@ test('a pre-moderated theme holds a proposal until a moderator approves it', asy
 test('a suspended resident cannot post and sees why', async ({ page, gotoPage, browser, baseURL }, testInfo) => {
   const text = unique('Vous êtes tous des incapables', testInfo);
   await freshResident(page, 'Résident fâché');
-  // Flagging asks for details when the reason is "Other".
-  await gotoPage('/signaler/proposal/3');
-  await page.getByLabel('Motif').selectOption({ label: 'Autre' });
-  await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
-  await expect(page).toHaveTitle(/^Erreur/);
-  await expect(page.getByLabel(/Précisions/)).toHaveAccessibleDescription(/précisez en quelques mots/);
-  await expect(page.getByLabel('Motif')).toHaveValue('other');
-  await page.getByLabel(/Précisions/).fill('Doublon d’une autre proposition.');
-  await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'votre signalement a été transmis' })).toBeVisible();
-
   const id = await postComment(page, '/forum/propositions/3', text);
   const moderator = await newTab(browser, baseURL, testInfo);
   await signInDemo(moderator, 'moderator');
