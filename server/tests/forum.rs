@@ -5,20 +5,10 @@
 
 mod common;
 
-use app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
 use axum::http::{header, StatusCode};
-use common::{body_text, form_post, get_req, send, sign_in, state};
+use common::{body_text, demo_session, form_post, get_req, send, state};
 
 /// The demo account with this e-mail prefix, signed in; its session cookie.
-async fn demo_session(router: &axum::Router, prefix: &str) -> String {
-    let email = DEMO_ACCOUNTS
-        .iter()
-        .find(|(email, _, _)| email.starts_with(prefix))
-        .map(|(email, _, _)| *email)
-        .expect("demo account");
-    sign_in(router, email, DEMO_PASSWORD).await
-}
-
 async fn scalar(db: &app::server::db::Db, sql: &str, id: i64) -> String {
     sqlx::query_scalar::<_, String>(sql)
         .bind(id)

@@ -6,18 +6,8 @@
 
 mod common;
 
-use app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
 use axum::http::StatusCode;
-use common::{body_text, form_post, get_req, send, sign_in, state};
-
-async fn demo_session(router: &axum::Router, prefix: &str) -> String {
-    let email = DEMO_ACCOUNTS
-        .iter()
-        .find(|(email, _, _)| email.starts_with(prefix))
-        .map(|(email, _, _)| *email)
-        .expect("demo account");
-    sign_in(router, email, DEMO_PASSWORD).await
-}
+use common::{body_text, demo_session, form_post, get_req, send, state};
 
 async fn scalar(db: &app::server::db::Db, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap()
@@ -154,13 +144,29 @@ app::db_test!(only_moderators_review_decide_sanction_and_configure, |db| {
     );
     // The audit log names the moderator, for administrators only.
     for who in [&camille, &moderator] {
-        let response = send(router.clone(), form_post("/api/audit_log", "area=moderation&page=1", Some(who), false)).await;
+        let response = send(
+            router.clone(),
+            form_post("/api/audit_log", "area=moderation&page=1", Some(who), false),
+        )
+        .await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
     }
-    let response = send(router.clone(), form_post("/api/audit_log", "area=moderation&page=1", Some(&admin), false)).await;
+    let response = send(
+        router.clone(),
+        form_post(
+            "/api/audit_log",
+            "area=moderation&page=1",
+            Some(&admin),
+            false,
+        ),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::OK);
     let audit = body_text(response).await;
-    assert!(audit.contains("moderation_hide") && audit.contains("Malik Perrin"), "{audit}");
+    assert!(
+        audit.contains("moderation_hide") && audit.contains("Malik Perrin"),
+        "{audit}"
+    );
     // Hidden: the comment's text is on nobody else's page.
     let page = body_text(send(router.clone(), get_req("/forum/propositions/1")).await).await;
     assert!(!page.contains("Un avis"), "hidden text served");

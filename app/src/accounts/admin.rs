@@ -79,20 +79,19 @@ pub async fn set_role(
     };
     let changed = done.map_err(internal)?.rows_affected() == 1;
     if changed {
-        sqlx::query(
-            "INSERT INTO audit_log (actor_user_id, action, target_user_id, detail, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(actor.id)
-        .bind(if grant {
+        let action = if grant {
             "role_granted"
         } else {
             "role_revoked"
-        })
-        .bind(target)
-        .bind(role.as_str())
-        .bind(now)
-        .execute(&mut *tx)
+        };
+        crate::auth::repo::audit(
+            &mut *tx,
+            Some(actor.id),
+            action,
+            Some(target),
+            role.as_str(),
+            now,
+        )
         .await
         .map_err(internal)?;
     }

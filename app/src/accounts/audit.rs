@@ -39,8 +39,10 @@ fn area_condition(area: &str) -> &'static str {
             "(a.action LIKE 'moderation%' OR a.action LIKE 'premoderation%' \
              OR a.action = 'watched_words_changed')"
         }
-        "comptes" => "a.action IN ('role_granted', 'role_revoked', 'password_reset', \
-             'password_changed', 'email_changed')",
+        "comptes" => {
+            "a.action IN ('role_granted', 'role_revoked', 'password_reset', \
+             'password_changed', 'email_changed')"
+        }
         _ => "1 = 1",
     }
 }
@@ -54,10 +56,12 @@ pub async fn get_audit_log(area: String, page: u32) -> Result<AuditPage, AppErro
     let state = crate::server::state::app_state()?;
     let pool = state.db.pool();
     let condition = area_condition(&area);
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_log a WHERE {condition}"))
-        .fetch_one(pool)
-        .await
-        .map_err(internal)?;
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM audit_log a WHERE {condition}"
+    ))
+    .fetch_one(pool)
+    .await
+    .map_err(internal)?;
     let size = i64::from(AUDIT_PAGE_SIZE);
     let page_count = u32::try_from(((total + size - 1) / size).max(1)).unwrap_or(u32::MAX);
     let page = page.clamp(1, page_count);
@@ -110,8 +114,14 @@ pub fn AuditPage() -> impl IntoView {
         |(area, page)| get_audit_log(area, page),
     );
     let areas = vec![
-        ("moderation".to_owned(), t_string!(i18n, audit.area_moderation).to_string()),
-        ("comptes".to_owned(), t_string!(i18n, audit.area_accounts).to_string()),
+        (
+            "moderation".to_owned(),
+            t_string!(i18n, audit.area_moderation).to_string(),
+        ),
+        (
+            "comptes".to_owned(),
+            t_string!(i18n, audit.area_accounts).to_string(),
+        ),
     ];
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, audit.title).to_string()) />

@@ -86,9 +86,9 @@ pub async fn delete_sessions_of(
     Ok(done.rows_affected())
 }
 
-/// Appends to the audit log.
-pub async fn audit(
-    pool: &AnyPool,
+/// Appends to the audit log, on the pool or inside the transaction making the change.
+pub async fn audit<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
     actor: Option<i64>,
     action: &str,
     target: Option<i64>,
@@ -104,7 +104,7 @@ pub async fn audit(
     .bind(target)
     .bind(detail)
     .bind(now_ms)
-    .execute(pool)
+    .execute(executor)
     .await?;
     Ok(())
 }

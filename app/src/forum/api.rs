@@ -154,10 +154,7 @@ pub async fn get_editable_proposal(id: i64) -> Result<ProposalDetail, AppError> 
     let user = crate::auth::require_user().await?;
     let state = crate::server::state::app_state()?;
     let result = async {
-        let reader = super::comments::repo::Reader {
-            user_id: Some(user.id),
-            moderator: false,
-        };
+        let reader = super::comments::repo::Reader::resident(user.id);
         let detail = super::service::proposal_for(&state, id, reader).await?;
         if detail.author_id != Some(user.id) {
             return Err(AppError::Forbidden);

@@ -164,17 +164,9 @@ crate::db_test!(replies_nest_and_a_deleted_comment_keeps_its_replies, |db| {
     );
     assert_eq!(comment_count(&state, id).await, 4);
 
-    let thread = comments::page(
-        &state,
-        id,
-        Reader {
-            user_id: Some(tom),
-            moderator: false,
-        },
-        1,
-    )
-    .await
-    .unwrap();
+    let thread = comments::page(&state, id, Reader::resident(tom), 1)
+        .await
+        .unwrap();
     let order: Vec<(i64, u32)> = thread.comments.iter().map(|c| (c.id, c.depth)).collect();
     assert_eq!(order, [(root, 0), (reply, 1), (deeper, 2), (deepest, 3)]);
     assert!(thread.comments[0].editable && thread.comments[0].deletable);
@@ -230,17 +222,9 @@ crate::db_test!(a_comment_is_edited_by_its_author_within_the_window, |db| {
     comments::edit_comment(&state, lea, c, &body("Version corrigée"))
         .await
         .unwrap();
-    let thread = comments::page(
-        &state,
-        id,
-        Reader {
-            user_id: Some(lea),
-            moderator: false,
-        },
-        1,
-    )
-    .await
-    .unwrap();
+    let thread = comments::page(&state, id, Reader::resident(lea), 1)
+        .await
+        .unwrap();
     assert!(thread.comments[0].edited);
     assert_eq!(
         thread.comments[0].source.as_deref(),
@@ -251,17 +235,9 @@ crate::db_test!(a_comment_is_edited_by_its_author_within_the_window, |db| {
         comments::edit_comment(&state, lea, c, &body("Trop tard")).await,
         Err(AppError::field("body", "errors.edit_window_over"))
     );
-    let thread = comments::page(
-        &state,
-        id,
-        Reader {
-            user_id: Some(lea),
-            moderator: false,
-        },
-        1,
-    )
-    .await
-    .unwrap();
+    let thread = comments::page(&state, id, Reader::resident(lea), 1)
+        .await
+        .unwrap();
     assert!(!thread.comments[0].editable && thread.comments[0].deletable);
     assert!(thread.comments[0].source.is_none());
 });

@@ -351,8 +351,8 @@ pub async fn set_premoderation(theme: String, on: String) -> Result<(), AppError
             return Err(AppError::NotFound);
         }
         let mut conn = pool.acquire().await.map_err(crate::error::internal)?;
-        super::repo::audit(
-            &mut conn,
+        crate::auth::repo::audit(
+            &mut *conn,
             Some(user.id),
             if on {
                 "premoderation_on"
@@ -385,8 +385,8 @@ pub async fn save_watched_words(#[server(default)] words: String) -> Result<(), 
         super::repo::replace_watched_words(&mut tx, &list, now)
             .await
             .map_err(internal)?;
-        super::repo::audit(
-            &mut tx,
+        crate::auth::repo::audit(
+            &mut *tx,
             Some(user.id),
             "watched_words_changed",
             None,

@@ -164,23 +164,48 @@ pub fn FlagPage() -> impl IntoView {
     }
 }
 
-/// One entry of the public log or of a history: date, content type, action, reason.
+/// Decisions as a table: date, content type, decision, reason, and for moderators who
+/// took it.
 #[component]
-pub fn DecisionLine(decision: DecisionView) -> impl IntoView {
+pub fn DecisionTable(
+    decisions: Vec<DecisionView>,
+    caption: String,
+    with_moderator: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let date = format_utc(decision.created_at_ms);
-    let reason = decision.reason.map(reason_label);
     view! {
-        <tr>
-            <td>{date}</td>
-            <td>{kind_label(decision.kind)}</td>
-            <td>
-                {action_label(decision.action)}
-                {decision.on_appeal.then(|| view! { " "{t!(i18n, moderation.on_appeal)} })}
-            </td>
-            <td>{reason.unwrap_or_else(|| "—".to_owned())}</td>
-        </tr>
+        <div class="table-wrap">
+            <table class="table">
+                <caption class="visually-hidden">{caption}</caption>
+                <thead><tr>
+                    <th scope="col">{t!(i18n, moderation.col_date)}</th>
+                    <th scope="col">{t!(i18n, moderation.col_content)}</th>
+                    <th scope="col">{t!(i18n, moderation.col_action)}</th>
+                    <th scope="col">{t!(i18n, moderation.col_reason)}</th>
+                    {with_moderator.then(|| view! { <th scope="col">{t!(i18n, moderation.col_moderator)}</th> })}
+                </tr></thead>
+                <tbody>
+                    {decisions.into_iter().map(|d| {
+                        let reason = d.reason.map(reason_label).unwrap_or_else(|| "—".to_owned());
+                        let who = d.moderator.clone().unwrap_or_else(|| "—".to_owned());
+                        view! {
+                            <tr>
+                                <td>{format_utc(d.created_at_ms)}</td>
+                                <td>{kind_label(d.kind)}</td>
+                                <td>
+                                    {action_label(d.action)}
+                                    {d.on_appeal.then(|| view! { " "{t!(i18n, moderation.on_appeal)} })}
+                                </td>
+                                <td>{reason}</td>
+                                {with_moderator.then(|| view! { <td>{who}</td> })}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
+    .into_any()
 }
 
 /// `/moderation/journal`: every decision, without names or texts.
@@ -220,20 +245,7 @@ fn LogTable(log: LogPage) -> impl IntoView {
     }
     let link = |n: u32| format!("/moderation/journal?page={n}");
     view! {
-        <div class="table-wrap">
-            <table class="table">
-                <caption class="visually-hidden">{t!(i18n, moderation.log_title)}</caption>
-                <thead><tr>
-                    <th scope="col">{t!(i18n, moderation.col_date)}</th>
-                    <th scope="col">{t!(i18n, moderation.col_content)}</th>
-                    <th scope="col">{t!(i18n, moderation.col_action)}</th>
-                    <th scope="col">{t!(i18n, moderation.col_reason)}</th>
-                </tr></thead>
-                <tbody>
-                    {entries.into_iter().map(|decision| view! { <DecisionLine decision /> }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DecisionTable decisions=entries caption=t_string!(i18n, moderation.log_title).to_string() with_moderator=false />
         {(page_count > 1).then(|| view! {
             <nav class="pagination" aria-label=t_string!(i18n, moderation.log_pages).to_string()>
                 {(page > 1).then(|| view! { <a href=link(page - 1)>{t!(i18n, forum.previous)}</a> })}

@@ -10,7 +10,9 @@ use super::api::{
 use super::model::{
     Action, AgeFilter, Cause, ItemKind, QueueItem, QueuePage, ReviewItem, SanctionKind, Visibility,
 };
-use super::pages::{action_label, kind_label, reason_label, reason_options, sanction_label};
+use super::pages::{
+    action_label, kind_label, reason_label, reason_options, sanction_label, DecisionTable,
+};
 use crate::accounts::pages::AccessDenied;
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n, Locale};
@@ -391,39 +393,13 @@ fn FlagsSection(item: ReviewItem) -> impl IntoView {
 
 #[component]
 fn HistorySection(title: String, decisions: Vec<super::model::DecisionView>) -> impl IntoView {
-    let i18n = use_i18n();
     if decisions.is_empty() {
         return ().into_any();
     }
     view! {
         <section>
             <h2>{title.clone()}</h2>
-            <div class="table-wrap">
-                <table class="table">
-                    <caption class="visually-hidden">{title}</caption>
-                    <thead><tr>
-                        <th scope="col">{t!(i18n, moderation.col_date)}</th>
-                        <th scope="col">{t!(i18n, moderation.col_content)}</th>
-                        <th scope="col">{t!(i18n, moderation.col_action)}</th>
-                        <th scope="col">{t!(i18n, moderation.col_reason)}</th>
-                        <th scope="col">{t!(i18n, moderation.col_moderator)}</th>
-                    </tr></thead>
-                    <tbody>
-                        {decisions.into_iter().map(|d| {
-                            let who = d.moderator.clone().unwrap_or_else(|| "—".to_owned());
-                            view! {
-                                <tr>
-                                    <td>{format_utc(d.created_at_ms)}</td>
-                                    <td>{kind_label(d.kind)}</td>
-                                    <td>{action_label(d.action)}</td>
-                                    <td>{d.reason.map(reason_label).unwrap_or_else(|| "—".to_owned())}</td>
-                                    <td>{who}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <DecisionTable decisions caption=title with_moderator=true />
         </section>
     }
     .into_any()

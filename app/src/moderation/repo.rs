@@ -238,29 +238,6 @@ pub async fn insert_decision(
     Ok(id)
 }
 
-/// Appends to the audit log inside a transaction.
-pub async fn audit(
-    conn: &mut AnyConnection,
-    actor: Option<i64>,
-    action: &str,
-    target: Option<i64>,
-    detail: &str,
-    now_ms: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (actor_user_id, action, target_user_id, detail, created_at) \
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(actor)
-    .bind(action)
-    .bind(target)
-    .bind(detail)
-    .bind(now_ms)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 /// Tells the author about a decision (in-app).
 pub async fn notify_author(
     conn: &mut AnyConnection,

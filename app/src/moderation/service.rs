@@ -271,8 +271,8 @@ pub async fn flag(
         let decision_id = repo::insert_decision(&mut tx, &decision, now)
             .await
             .map_err(internal)?;
-        repo::audit(
-            &mut tx,
+        crate::auth::repo::audit(
+            &mut *tx,
             None,
             "moderation_auto_hide",
             item.author_id,
@@ -493,8 +493,8 @@ pub async fn decide(
     let decision_id = repo::insert_decision(&mut tx, &decision, now)
         .await
         .map_err(internal)?;
-    repo::audit(
-        &mut tx,
+    crate::auth::repo::audit(
+        &mut *tx,
         Some(moderator_id),
         &format!("moderation_{}", form.action.as_str()),
         item.author_id,
@@ -548,9 +548,14 @@ async fn show_new_text(conn: &mut AnyConnection, item: &Item, now_ms: i64) -> Re
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
     let comment = view_of(&record, None, false, now_ms, 0);
-    events::record(conn, item.proposal_id, &LiveEvent::CommentEdited { comment }, now_ms)
-        .await
-        .map_err(internal)?;
+    events::record(
+        conn,
+        item.proposal_id,
+        &LiveEvent::CommentEdited { comment },
+        now_ms,
+    )
+    .await
+    .map_err(internal)?;
     Ok(())
 }
 
@@ -597,8 +602,8 @@ pub async fn appeal(
     {
         return Err(AppError::field("text", "errors.already_appealed"));
     }
-    repo::audit(
-        &mut tx,
+    crate::auth::repo::audit(
+        &mut *tx,
         Some(user_id),
         "moderation_appeal",
         Some(user_id),
@@ -688,8 +693,8 @@ pub async fn settle_appeal(
             .await
             .map_err(internal)?;
     }
-    repo::audit(
-        &mut tx,
+    crate::auth::repo::audit(
+        &mut *tx,
         Some(moderator_id),
         if uphold {
             "moderation_appeal_upheld"
@@ -808,8 +813,8 @@ pub async fn sanction(
     repo::insert_sanction(&mut tx, user_id, &view, decision_id)
         .await
         .map_err(internal)?;
-    repo::audit(
-        &mut tx,
+    crate::auth::repo::audit(
+        &mut *tx,
         Some(moderator_id),
         &format!("moderation_{}", action.as_str()),
         Some(user_id),

@@ -163,10 +163,10 @@ crate::db_test!(
             .unwrap();
         let last: LiveEvent = serde_json::from_str(&events.last().unwrap().payload).unwrap();
         assert_eq!(last, LiveEvent::CommentHidden { id: c });
-        assert!(!events
-            .iter()
-            .any(|e| e.payload.contains("montres")),
-            "a replayed event would show the hidden text");
+        assert!(
+            !events.iter().any(|e| e.payload.contains("montres")),
+            "a replayed event would show the hidden text"
+        );
         // A fourth resident cannot flag what they cannot read any more.
         let late = resident(&state, "d@example.org").await;
         assert_eq!(
@@ -668,7 +668,9 @@ crate::db_test!(
             .unwrap();
         let text = shown_text(&state, p, Reader::default(), c).await.unwrap();
         assert!(!text.contains("06 12") && text.contains("[…]"), "{text}");
-        let events = crate::forum::events::since(db.pool(), p, 0, 100).await.unwrap();
+        let events = crate::forum::events::since(db.pool(), p, 0, 100)
+            .await
+            .unwrap();
         assert!(!events.iter().any(|e| e.payload.contains("06 12")));
         assert!(
             events.last().unwrap().payload.contains("[…]"),

@@ -9,8 +9,8 @@ const ZONE_30 = 'Une zone 30 rue de la République';
 test('a visitor browses, searches and filters the proposals', async ({ page, gotoPage }) => {
   await gotoPage('/forum');
   await expect(page.getByRole('heading', { level: 1, name: 'Forum des propositions' })).toBeVisible();
-  await expect(page.getByRole('link', { name: SCHOOL })).toBeVisible();
-  await expect(page.getByRole('link', { name: ZONE_30 })).toBeVisible();
+  // Other journeys publish proposals at the same time: the demo ones may be past the
+  // first page, so they are found through the search and the filters below.
   await expect(page.getByRole('link', { name: 'télécharger au format CSV' })).toHaveAttribute('href', '/forum/export.csv');
 
   // French search: the plural finds the singular.

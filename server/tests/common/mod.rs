@@ -91,3 +91,13 @@ pub async fn sign_in(router: &Router, email: &str, password: &str) -> String {
     );
     session_cookie(&response).expect("session").0
 }
+
+/// The demo account whose e-mail starts with `prefix`, signed in; its session cookie.
+pub async fn demo_session(router: &Router, prefix: &str) -> String {
+    let email = app::demo::DEMO_ACCOUNTS
+        .iter()
+        .find(|(email, _, _)| email.starts_with(prefix))
+        .map(|(email, _, _)| *email)
+        .expect("demo account");
+    sign_in(router, email, app::demo::DEMO_PASSWORD).await
+}

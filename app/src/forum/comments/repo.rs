@@ -156,6 +156,16 @@ pub struct Reader {
     pub moderator: bool,
 }
 
+impl Reader {
+    /// A signed-in resident who does not moderate.
+    pub fn resident(user_id: i64) -> Reader {
+        Reader {
+            user_id: Some(user_id),
+            moderator: false,
+        }
+    }
+}
+
 /// The condition keeping held comments from other readers (`$n`: user, `$n+1`: moderator).
 fn shown_to(n: usize, alias: &str) -> String {
     format!(

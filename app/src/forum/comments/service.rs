@@ -234,10 +234,7 @@ pub async fn add_comment(
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     state.live_changed();
-    let reader = Reader {
-        user_id: Some(author_id),
-        moderator: false,
-    };
+    let reader = Reader::resident(author_id);
     let page = page_of(state, proposal_id, id, record.root_id, reader).await?;
     Ok((id, page))
 }
@@ -312,7 +309,7 @@ pub async fn edit_comment(
         record.proposal_id,
         id,
         record.root_id,
-        author(user_id),
+        Reader::resident(user_id),
     )
     .await?;
     Ok((record.proposal_id, page))
@@ -349,18 +346,10 @@ pub async fn delete_comment(
         record.proposal_id,
         id,
         record.root_id,
-        author(user_id),
+        Reader::resident(user_id),
     )
     .await?;
     Ok((record.proposal_id, page))
-}
-
-/// The author of a comment, reading their own page of threads.
-fn author(user_id: i64) -> Reader {
-    Reader {
-        user_id: Some(user_id),
-        moderator: false,
-    }
 }
 
 #[cfg(test)]
