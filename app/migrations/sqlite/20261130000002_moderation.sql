@@ -135,3 +135,15 @@ CREATE INDEX notifications_proposal ON notifications (proposal_id, kind);
 -- the events holding its text (a reconnecting browser replays events).
 ALTER TABLE forum_events ADD COLUMN item_id BIGINT;
 CREATE INDEX forum_events_item ON forum_events (proposal_id, item_id);
+
+-- Lists, counts and searches read published proposals only: their orders are partial
+-- indexes of the published rows, so a page is read in order and counting reads one of
+-- these indexes, not every row of the table.
+DROP INDEX proposals_newest;
+DROP INDEX proposals_supported;
+DROP INDEX proposals_discussed;
+DROP INDEX proposals_answered;
+CREATE INDEX proposals_newest ON proposals (created_at DESC, id DESC) WHERE moderation = 'published';
+CREATE INDEX proposals_supported ON proposals (support_count DESC, id DESC) WHERE moderation = 'published';
+CREATE INDEX proposals_discussed ON proposals (comment_count DESC, id DESC) WHERE moderation = 'published';
+CREATE INDEX proposals_answered ON proposals (answered_at DESC, id DESC) WHERE moderation = 'published';
