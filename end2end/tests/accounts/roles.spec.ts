@@ -24,6 +24,20 @@ test('an administrator grants the agent role, which is logged', async ({ page, b
   await expect(updated.getByRole('cell').nth(1)).toHaveText('agent');
   await expect(updated.getByRole('button', { name: /Retirer le rôle agent/ })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Journal des changements de rôle' })).toContainText(`${ADMIN} — a accordé le rôle « agent » — ${email}`);
+
+  // The audit log has it too, with the administrator's identity; filtered by area.
+  await page.getByRole('banner').getByRole('link', { name: 'Journal d’audit' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Journal d’audit' })).toBeVisible();
+  const granted = page.getByRole('row').filter({ hasText: email }).filter({ hasText: 'role_granted' });
+  await expect(granted.first()).toContainText(ADMIN);
+  await page.getByLabel('Domaine').selectOption({ label: 'Comptes et rôles' });
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await expect(page).toHaveURL(/domaine=comptes/);
+  await expect(page.getByRole('row').filter({ hasText: email }).first()).toBeVisible();
+  await page.getByLabel('Domaine').selectOption({ label: 'Modération' });
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await expect(page).toHaveURL(/domaine=moderation/);
+  await expect(page.getByRole('row').filter({ hasText: 'role_granted' })).toHaveCount(0);
 });
 
 test('a resident cannot open the administration pages', async ({ page }) => {
@@ -32,5 +46,7 @@ test('a resident cannot open the administration pages', async ({ page }) => {
   await expect(page.getByRole('banner').getByRole('link', { name: 'Administration' })).toHaveCount(0);
   const response = await page.goto('/admin/personnes');
   expect(response?.status()).toBe(403);
+  const audit = await page.goto('/admin/journal');
+  expect(audit?.status()).toBe(403);
   await expect(page.getByRole('alert')).toContainText('Vous n’avez pas accès à ce contenu');
 });
