@@ -102,10 +102,7 @@ pub async fn review(
                     .fetch_optional(&mut *conn)
                     .await
                     .map_err(internal)?;
-            let admin = repo::activity(&mut conn, author)
-                .await
-                .map_err(internal)?
-                .is_admin;
+            let admin = repo::is_admin(&mut conn, author).await.map_err(internal)?;
             (name, admin)
         }
         None => (None, false),

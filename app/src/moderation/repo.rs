@@ -792,7 +792,16 @@ pub struct AuthorActivity {
     pub proposals: i64,
     pub comments: i64,
     pub last_post_ms: Option<i64>,
-    pub is_admin: bool,
+}
+
+/// Whether `user_id` holds the administrator role (moderators may not act on them).
+pub async fn is_admin(conn: &mut AnyConnection, user_id: i64) -> sqlx::Result<bool> {
+    let found: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM user_roles WHERE user_id = $1 AND role = 'admin'")
+            .bind(user_id)
+            .fetch_one(conn)
+            .await?;
+    Ok(found > 0)
 }
 
 pub async fn activity(conn: &mut AnyConnection, user_id: i64) -> sqlx::Result<AuthorActivity> {
@@ -801,8 +810,7 @@ pub async fn activity(conn: &mut AnyConnection, user_id: i64) -> sqlx::Result<Au
          (SELECT COUNT(*) FROM proposals WHERE author_id = u.id) AS proposals, \
          (SELECT COUNT(*) FROM proposal_comments WHERE author_id = u.id) AS comments, \
          (SELECT MAX(created_at) FROM proposals WHERE author_id = u.id) AS last_proposal, \
-         (SELECT MAX(created_at) FROM proposal_comments WHERE author_id = u.id) AS last_comment, \
-         (SELECT COUNT(*) FROM user_roles WHERE user_id = u.id AND role = 'admin') AS admin \
+         (SELECT MAX(created_at) FROM proposal_comments WHERE author_id = u.id) AS last_comment \
          FROM users u WHERE u.id = $1",
     )
     .bind(user_id)
@@ -815,7 +823,6 @@ pub async fn activity(conn: &mut AnyConnection, user_id: i64) -> sqlx::Result<Au
         proposals: row.try_get("proposals")?,
         comments: row.try_get("comments")?,
         last_post_ms: last_proposal.max(last_comment),
-        is_admin: row.try_get::<i64, _>("admin")? > 0,
     })
 }
 

@@ -427,11 +427,7 @@ async fn check_may_act_on(
     if author == moderator_id {
         return Err(AppError::Forbidden);
     }
-    if repo::activity(conn, author)
-        .await
-        .map_err(internal)?
-        .is_admin
-    {
+    if repo::is_admin(conn, author).await.map_err(internal)? {
         return Err(AppError::Forbidden);
     }
     Ok(())
