@@ -16,9 +16,12 @@ use crate::moderation::queue_pages::{QueuePage, ReviewPage, SettingsPage};
 use crate::notifications::pages::NotificationsPage;
 use crate::site::pages::{
     AccessibilityPage, DpoPage, HomePage, LegalNoticePage, MySpacePage, NotFoundPage, PrivacyPage,
-    ServicesPage, SurveysPage,
+    ServicesPage,
 };
 use crate::site::{locale, SiteInfoResource};
+use crate::surveys::builder_pages::{BuilderPage, PreviewPage, QuestionEditPage, SurveyAdminPage};
+use crate::surveys::pages::{AnswerSurveyPage, SurveyPage, SurveysPage, ThanksPage};
+use crate::surveys::results_page::{ResultsPage, ReviewTextsPage};
 use crate::ui::layout::{SiteFooter, SiteHeader, SkipLink};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags};
@@ -98,6 +101,15 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/moderation/:kind/:id") view=ReviewPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/forum") view=ForumAdminPage ssr=SsrMode::Async />
                         <Route path=path!("/consultations") view=SurveysPage ssr=SsrMode::Async />
+                        <Route path=path!("/consultations/gestion") view=SurveyAdminPage ssr=SsrMode::Async />
+                        <Route path=path!("/consultations/gestion/:id") view=BuilderPage ssr=SsrMode::Async />
+                        <Route path=path!("/consultations/gestion/:id/apercu") view=PreviewPage ssr=SsrMode::Async />
+                        <Route path=path!("/consultations/gestion/:id/questions/:qid") view=QuestionEditPage ssr=SsrMode::Async />
+                        <Route path=path!("/consultations/:id") view=SurveyPage ssr=SsrMode::Async />
+                        <Route path=path!("/consultations/:id/repondre") view=AnswerSurveyPage ssr=SsrMode::Async />
+                        <Route path=path!("/consultations/:id/merci") view=ThanksPage ssr=SsrMode::Async />
+                        <Route path=path!("/consultations/:id/resultats") view=ResultsPage ssr=SsrMode::Async />
+                        <Route path=path!("/consultations/:id/relecture") view=ReviewTextsPage ssr=SsrMode::Async />
                         <Route path=path!("/mentions-legales") view=LegalNoticePage ssr=SsrMode::Async />
                         <Route path=path!("/accessibilite") view=AccessibilityPage ssr=SsrMode::Async />
                         <Route path=path!("/donnees-personnelles") view=PrivacyPage ssr=SsrMode::Async />

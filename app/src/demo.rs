@@ -47,6 +47,7 @@ pub struct DemoReport {
     pub created_accounts: usize,
     pub existing_accounts: usize,
     pub created_proposals: usize,
+    pub created_surveys: usize,
 }
 
 /// Forum themes: slug, French and English names.
@@ -154,6 +155,20 @@ pub async fn load(db: &Db, clock: &Clock) -> anyhow::Result<DemoReport> {
         }
     }
     load_forum(db, clock, &mut report).await?;
+    let agent = crate::accounts::repo::find_by_email(
+        db.pool(),
+        &Email::parse(DEMO_ACCOUNTS[1].0).map_err(|key| anyhow::anyhow!("demo e-mail: {key}"))?,
+    )
+    .await?
+    .context("demo agent")?;
+    let state = crate::server::state::AppState::detached(
+        db.clone(),
+        url::Url::parse("http://localhost/")?,
+        clock.clone(),
+    );
+    if crate::surveys::demo_data::load(&state, agent.id).await? {
+        report.created_surveys += 1;
+    }
     Ok(report)
 }
 
@@ -273,6 +288,7 @@ mod tests {
                 created_accounts: 0,
                 existing_accounts: DEMO_ACCOUNTS.len(),
                 created_proposals: 0,
+                created_surveys: 0,
             }
         );
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")

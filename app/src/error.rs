@@ -71,6 +71,11 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Transport,
+            // A form whose fields do not decode (edited by hand, or by a script): refused
+            // as invalid input, not reported as a server failure.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => AppError::field("form", "errors.invalid"),
             _ => AppError::Internal,
         }
     }
@@ -98,6 +103,12 @@ mod tests {
             panic!("expected a validation error");
         };
         assert_eq!(map["email"], vec!["errors.email_invalid".to_owned()]);
+    }
+
+    #[test]
+    fn a_form_that_does_not_decode_is_invalid_input() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("m[1][x]".into()));
+        assert_eq!(err.status(), 422);
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod mail;
 pub mod moderation;
 pub mod notifications;
 pub mod site;
+pub mod surveys;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

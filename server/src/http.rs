@@ -42,6 +42,11 @@ pub fn router(state: AppState) -> Router {
         .route("/forum/export.csv", get(export_csv))
         .route("/forum/export.json", get(export_json))
         .route("/forum/propositions/{id}/evenements", get(proposal_events))
+        .route("/consultations/{id}/reponses.csv", get(survey_answers_csv))
+        .route(
+            "/consultations/{id}/resultats.json",
+            get(survey_results_json),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -149,6 +154,86 @@ async fn export_json(State(state): State<AppState>) -> Response {
         .await
         .and_then(|rows| serde_json::to_string_pretty(&rows).map_err(app::error::internal));
     download(body, "application/json", "propositions.json")
+}
+
+/// The account signed in on this session, if any.
+async fn session_user(session: &tower_sessions::Session) -> Option<i64> {
+    session
+        .get::<i64>(app::server::sessions::keys::USER_ID)
+        .await
+        .ok()
+        .flatten()
+}
+
+/// An error of a download as its HTTP status.
+fn download_error(err: &app::error::AppError) -> Response {
+    StatusCode::from_u16(err.status())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        .into_response()
+}
+
+/// `GET /consultations/:id/reponses.csv`: every response of a survey (agents only),
+/// never cached, always downloaded.
+async fn survey_answers_csv(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    session: tower_sessions::Session,
+) -> Response {
+    let result = async {
+        let viewer = app::surveys::export::viewer_of(&state, session_user(&session).await).await?;
+        app::surveys::export::answers_csv(&state, viewer, id).await
+    }
+    .await;
+    match result {
+        Ok(body) => {
+            let mut res = body.into_response();
+            let headers = res.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            if let Ok(value) =
+                HeaderValue::from_str(&format!("attachment; filename=\"consultation-{id}.csv\""))
+            {
+                headers.insert(header::CONTENT_DISPOSITION, value);
+            }
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+            res
+        }
+        Err(err) => download_error(&err),
+    }
+}
+
+/// `GET /consultations/:id/resultats.json`: public results as open data.
+async fn survey_results_json(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    session: tower_sessions::Session,
+) -> Response {
+    let result = async {
+        let viewer = app::surveys::export::viewer_of(&state, session_user(&session).await).await?;
+        app::surveys::export::results_json(&state, viewer, id).await
+    }
+    .await;
+    match result {
+        Ok(body) => {
+            let mut res = body.into_response();
+            let headers = res.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=60"),
+            );
+            res
+        }
+        Err(err) => download_error(&err),
+    }
 }
 
 /// `GET /forum/propositions/:id/evenements`: the live events of a proposal page

@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod db;
 pub mod jobs;
+pub mod paris;
 pub mod ratelimit;
 pub mod request;
 pub mod security;

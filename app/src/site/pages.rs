@@ -76,18 +76,6 @@ pub fn ServicesPage() -> impl IntoView {
     }
 }
 
-/// `/consultations`.
-#[component]
-pub fn SurveysPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <SectionPage
-            title=Signal::derive(move || t_string!(i18n, nav.surveys).to_string())
-            intro=Signal::derive(move || t_string!(i18n, section.surveys_intro).to_string())
-        />
-    }
-}
-
 /// Frame of a legal page: the commune's own text when its IT provided one, else ours.
 #[component]
 fn LegalPageFrame<F, V>(page: LegalPage, title: Signal<String>, default_body: F) -> impl IntoView

@@ -109,6 +109,44 @@ pub fn error_text(key: &str) -> String {
         }
         "errors.choose_sanction" => t_string!(i18n, errors.choose_sanction).to_string(),
         "errors.suspension_days" => t_string!(i18n, errors.suspension_days).to_string(),
+        "errors.survey_choice_twice" => t_string!(i18n, errors.survey_choice_twice).to_string(),
+        "errors.survey_closes_before_opening" => {
+            t_string!(i18n, errors.survey_closes_before_opening).to_string()
+        }
+        "errors.survey_condition_depends" => {
+            t_string!(i18n, errors.survey_condition_depends).to_string()
+        }
+        "errors.survey_condition_one_question" => {
+            t_string!(i18n, errors.survey_condition_one_question).to_string()
+        }
+        "errors.survey_condition_order" => {
+            t_string!(i18n, errors.survey_condition_order).to_string()
+        }
+        "errors.survey_date_invalid" => t_string!(i18n, errors.survey_date_invalid).to_string(),
+        "errors.survey_datetime_invalid" => {
+            t_string!(i18n, errors.survey_datetime_invalid).to_string()
+        }
+        "errors.survey_hidden_question" => {
+            t_string!(i18n, errors.survey_hidden_question).to_string()
+        }
+        "errors.survey_locked" => t_string!(i18n, errors.survey_locked).to_string(),
+        "errors.survey_no_question" => t_string!(i18n, errors.survey_no_question).to_string(),
+        "errors.survey_number_invalid" => t_string!(i18n, errors.survey_number_invalid).to_string(),
+        "errors.survey_other_empty" => t_string!(i18n, errors.survey_other_empty).to_string(),
+        "errors.survey_out_of_range" => t_string!(i18n, errors.survey_out_of_range).to_string(),
+        "errors.survey_ranking_invalid" => {
+            t_string!(i18n, errors.survey_ranking_invalid).to_string()
+        }
+        "errors.survey_tampered" => t_string!(i18n, errors.survey_tampered).to_string(),
+        "errors.survey_too_few" => t_string!(i18n, errors.survey_too_few).to_string(),
+        "errors.survey_too_many" => t_string!(i18n, errors.survey_too_many).to_string(),
+        "errors.survey_too_many_choices" => {
+            t_string!(i18n, errors.survey_too_many_choices).to_string()
+        }
+        "errors.survey_two_choices" => t_string!(i18n, errors.survey_two_choices).to_string(),
+        "errors.survey_already_answered" => {
+            t_string!(i18n, errors.survey_already_answered).to_string()
+        }
         _ => t_string!(i18n, errors.invalid).to_string(),
     }
 }
@@ -134,6 +172,7 @@ pub fn form_error_text(error: &AppError, fields: &[&str]) -> Option<String> {
         AppError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
         AppError::NotFound => t_string!(i18n, errors.not_found).to_string(),
         AppError::Closed => t_string!(i18n, errors.closed).to_string(),
+        AppError::Conflict(key) if key.starts_with("errors.") => error_text(key),
         AppError::Conflict(_) => t_string!(i18n, errors.conflict).to_string(),
         AppError::Transport => t_string!(i18n, errors.transport).to_string(),
         AppError::Internal => t_string!(i18n, errors.internal).to_string(),

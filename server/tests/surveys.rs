@@ -1,0 +1,255 @@
+//! Surveys over HTTP: only agents build and export, residents answer with plain form
+//! posts (no JavaScript), errors come back to the page, results are open data.
+
+// Test helpers fail by panicking.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::{body_text, demo_session, form_post, get_req, send, state};
+
+async fn scalar(db: &app::server::db::Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap()
+}
+
+fn get_with(uri: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::get(uri).header(header::HOST, "127.0.0.1:3000");
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::empty()).unwrap()
+}
+
+app::db_test!(only_agents_build_publish_and_export_surveys, |db| {
+    app::demo::load(&db, &app::server::clock::Clock::System)
+        .await
+        .unwrap();
+    let router = server::http::router(state(db.clone(), "http://127.0.0.1:3000"));
+    let camille = demo_session(&router, "camille").await;
+    let moderator = demo_session(&router, "moderation@").await;
+    let agent = demo_session(&router, "agent").await;
+    let survey = scalar(&db, "SELECT MIN(id) FROM surveys").await;
+    let page = scalar(&db, "SELECT MIN(id) FROM survey_pages").await;
+    let settings = "title=Essai&intro=&opens_at=2026-12-01T09:00&closes_at=2026-12-31T18:00\
+                    &audience=residents&results=live";
+    let actions = [
+        ("/api/all_surveys", "page=1".to_owned()),
+        ("/api/survey_builder", format!("id={survey}")),
+        ("/api/create_survey", settings.to_owned()),
+        (
+            "/api/update_survey",
+            format!("survey_id={survey}&{settings}"),
+        ),
+        (
+            "/api/add_survey_page",
+            format!("survey_id={survey}&page_title=Fin"),
+        ),
+        (
+            "/api/save_survey_question",
+            format!("survey_id={survey}&question_id=0&page_id={page}&kind=date&label=Quand"),
+        ),
+        (
+            "/api/delete_survey_item",
+            format!("survey_id={survey}&target=page:{page}"),
+        ),
+        ("/api/publish_survey", format!("survey_id={survey}")),
+        ("/api/duplicate_survey", format!("survey_id={survey}")),
+    ];
+    let surveys_before = scalar(&db, "SELECT COUNT(*) FROM surveys").await;
+    for (path, body) in &actions {
+        let response = send(router.clone(), form_post(path, body, None, false)).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "{path} signed out"
+        );
+        for (who, cookie) in [("resident", &camille), ("moderator", &moderator)] {
+            let response = send(router.clone(), form_post(path, body, Some(cookie), false)).await;
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path} as {who}");
+        }
+    }
+    assert_eq!(
+        scalar(&db, "SELECT COUNT(*) FROM surveys").await,
+        surveys_before
+    );
+    // An agent creates a survey from the plain form and lands on its builder.
+    let response = send(
+        router.clone(),
+        form_post("/api/create_survey", settings, Some(&agent), true),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let location = response.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        location.starts_with("/consultations/gestion/"),
+        "{location}"
+    );
+    assert_eq!(
+        scalar(&db, "SELECT COUNT(*) FROM surveys").await,
+        surveys_before + 1
+    );
+
+    // The answers' export: agents only, downloaded, never cached.
+    let csv = format!("/consultations/{survey}/reponses.csv");
+    let response = send(router.clone(), get_with(&csv, None)).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let response = send(router.clone(), get_with(&csv, Some(&camille))).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = send(router.clone(), get_with(&csv, Some(&agent))).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    assert_eq!(
+        response.headers()[header::CACHE_CONTROL],
+        "private, no-store"
+    );
+    let body = body_text(response).await;
+    assert!(body.starts_with("reponse,"), "{body}");
+
+    // Free-text review: moderators only.
+    let review = format!("survey_id={survey}&key=1:1:0&decision=approve");
+    let response = send(
+        router.clone(),
+        form_post("/api/review_survey_text", &review, Some(&agent), false),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+});
+
+app::db_test!(a_resident_answers_with_plain_forms_and_only_once, |db| {
+    app::demo::load(&db, &app::server::clock::Clock::System)
+        .await
+        .unwrap();
+    let router = server::http::router(state(db.clone(), "http://127.0.0.1:3000"));
+    let survey = scalar(&db, "SELECT MIN(id) FROM surveys").await;
+    let children = scalar(&db, "SELECT MIN(id) FROM survey_questions").await;
+    let yes = scalar(
+        &db,
+        &format!("SELECT MIN(id) FROM survey_choices WHERE question_id = {children}"),
+    )
+    .await;
+    let school = children + 1;
+    // Signed out: a survey for residents refuses answers.
+    let body = format!("survey_id={survey}&index=0&go=next&t[{children}]={yes}");
+    let response = send(
+        router.clone(),
+        form_post("/api/save_survey_answers", &body, None, false),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+
+    let camille = demo_session(&router, "camille").await;
+    // "Oui" but no school: the error comes back to the page, what was typed is kept.
+    let response = send(
+        router.clone(),
+        form_post("/api/save_survey_answers", &body, Some(&camille), true),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let location = response.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(location.contains("__err="), "{location}");
+    // A choice that does not exist is refused too.
+    let tampered = format!("survey_id={survey}&index=0&go=next&t[{children}]=999999");
+    let response = send(
+        router.clone(),
+        form_post("/api/save_survey_answers", &tampered, Some(&camille), false),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM survey_drafts").await, 0);
+
+    let school_choice = scalar(
+        &db,
+        &format!("SELECT MIN(id) FROM survey_choices WHERE question_id = {school}"),
+    )
+    .await;
+    let page1 = format!("{body}&t[{school}]={school_choice}");
+    let response = send(
+        router.clone(),
+        form_post("/api/save_survey_answers", &page1, Some(&camille), true),
+    )
+    .await;
+    assert_eq!(
+        response.headers()[header::LOCATION],
+        format!("/consultations/{survey}/repondre?page=2")
+    );
+    let week = school + 1;
+    let four = scalar(
+        &db,
+        &format!("SELECT MIN(id) FROM survey_choices WHERE question_id = {week}"),
+    )
+    .await;
+    let activities = week + 1;
+    let sport = scalar(
+        &db,
+        &format!("SELECT MIN(id) FROM survey_choices WHERE question_id = {activities}"),
+    )
+    .await;
+    let satisfaction = activities + 1;
+    let page2 = format!(
+        "survey_id={survey}&index=1&go=next&t[{week}]={four}&m[{activities}][{sport}]=1&m[{activities}][0]=1\
+         &o[{activities}]=Th%C3%A9%C3%A2tre&t[{satisfaction}]=4"
+    );
+    let response = send(
+        router.clone(),
+        form_post("/api/save_survey_answers", &page2, Some(&camille), true),
+    )
+    .await;
+    assert_eq!(
+        response.headers()[header::LOCATION],
+        format!("/consultations/{survey}/repondre?page=3")
+    );
+    let page3 = format!("survey_id={survey}&index=2&go=next");
+    let response = send(
+        router.clone(),
+        form_post("/api/save_survey_answers", &page3, Some(&camille), true),
+    )
+    .await;
+    assert_eq!(
+        response.headers()[header::LOCATION],
+        format!("/consultations/{survey}/merci")
+    );
+    assert_eq!(
+        scalar(&db, "SELECT COUNT(*) FROM survey_responses").await,
+        1
+    );
+    let response = send(
+        router.clone(),
+        form_post("/api/save_survey_answers", &page3, Some(&camille), false),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        scalar(&db, "SELECT COUNT(*) FROM survey_responses").await,
+        1
+    );
+
+    // Live public results, as a page and as open data.
+    let response = send(
+        router.clone(),
+        get_req(&format!("/consultations/{survey}/resultats.json")),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let json = body_text(response).await;
+    assert!(json.contains("\"respondents\": 1"), "{json}");
+    assert!(!json.contains("Théâtre"), "free text waits for review");
+    let response = send(
+        router.clone(),
+        get_req(&format!("/consultations/{survey}/resultats")),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = body_text(response).await;
+    assert!(html.contains("<svg"), "charts are drawn on the server");
+});
