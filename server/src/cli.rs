@@ -21,6 +21,9 @@ pub enum Command {
     DemoData,
     /// Load benchmark data on top of the demo commune (never on a real instance).
     BenchData(BenchDataArgs),
+    /// Load a survey with many answers and time concurrent sendings (never on a real
+    /// instance).
+    SurveyBenchData(SurveyBenchArgs),
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -65,4 +68,18 @@ pub struct BenchDataArgs {
     /// Comments on the proposal with a long discussion.
     #[arg(long, default_value_t = 500)]
     pub long_comments: usize,
+}
+
+/// `parvis survey-bench-data`.
+#[derive(Debug, Args)]
+pub struct SurveyBenchArgs {
+    /// Answers to load.
+    #[arg(long, default_value_t = 100_000)]
+    pub answers: usize,
+    /// Sendings to time after loading.
+    #[arg(long, default_value_t = 2_000)]
+    pub sendings: usize,
+    /// Sendings in flight at once.
+    #[arg(long, default_value_t = 32)]
+    pub concurrency: usize,
 }

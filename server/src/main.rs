@@ -78,6 +78,28 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
+        Command::SurveyBenchData(args) => {
+            let db = server::open_database(&config).await?;
+            let state = app::server::state::AppState::detached(
+                db.clone(),
+                config.public_url.clone(),
+                Clock::System,
+            );
+            let bench = app::surveys::bench_data::load(
+                &state,
+                args.answers,
+                args.sendings,
+                args.concurrency,
+            )
+            .await?;
+            // Read by `.ci/bench-surveys`.
+            println!(
+                "survey={} answers={} sendings={} sendings_per_second={:.0}",
+                bench.survey, bench.answers, bench.sendings, bench.sendings_per_second
+            );
+            db.close().await;
+            Ok(())
+        }
         Command::User {
             command: UserCommand::Add(add),
         } => {

@@ -224,7 +224,7 @@ pub fn complete(survey: &Survey, answers: &Answers) -> Result<Answers, (usize, F
     Ok(kept)
 }
 
-fn value<'a>(map: &'a BTreeMap<String, String>, question: i64) -> Option<&'a str> {
+fn value(map: &BTreeMap<String, String>, question: i64) -> Option<&str> {
     map.get(&question.to_string())
         .map(|v| v.trim())
         .filter(|v| !v.is_empty())

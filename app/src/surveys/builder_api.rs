@@ -1,4 +1,6 @@
 //! Server fns of the survey builder (agents) and of free-text review (moderators).
+// A server fn takes one argument per form field; the question form has many.
+#![allow(clippy::too_many_arguments)]
 
 use super::model::{Survey, SurveyList};
 #[cfg(feature = "ssr")]
@@ -74,7 +76,6 @@ fn settings_values<'a>(fields: &'a [(&'static str, &'a str); 7]) -> &'a [(&'stat
 
 /// Creates a survey, then opens its builder.
 #[server(prefix = "/api", endpoint = "create_survey")]
-#[allow(clippy::too_many_arguments)]
 pub async fn create_survey(
     title: String,
     intro: String,
@@ -109,7 +110,6 @@ pub async fn create_survey(
 
 /// Changes a survey's settings, then shows its builder.
 #[server(prefix = "/api", endpoint = "update_survey")]
-#[allow(clippy::too_many_arguments)]
 pub async fn update_survey(
     survey_id: i64,
     title: String,
@@ -165,7 +165,6 @@ pub async fn add_survey_page(
 
 /// Adds (`question_id` 0) or changes a question, then shows the builder at it.
 #[server(prefix = "/api", endpoint = "save_survey_question")]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_survey_question(
     survey_id: i64,
     question_id: i64,

@@ -375,7 +375,7 @@ fn Builder(
                 <Field name="page_title" required=false
                     label=Signal::derive(move || t_string!(i18n, surveys.field_page_title).to_string())
                     errors=Signal::stored(Vec::new()) />
-                <ConditionFields survey=survey.clone() before=None current=Vec::new() />
+                <ConditionFields survey=survey.clone() before=None current=Vec::new() id_prefix="condition-page" />
                 <button type="submit" class="button button--secondary">{t!(i18n, surveys.add_page)}</button>
             </form>
         })}
@@ -460,7 +460,13 @@ fn QuestionSummary(survey: Arc<Survey>, q: Question, locked: bool) -> impl IntoV
 /// Options of earlier single or multiple choice questions, as check boxes: the question
 /// or page is shown only when one of the ticked options was picked.
 #[component]
-fn ConditionFields(survey: Arc<Survey>, before: Option<i64>, current: Vec<i64>) -> impl IntoView {
+fn ConditionFields(
+    survey: Arc<Survey>,
+    before: Option<i64>,
+    current: Vec<i64>,
+    /// Makes the ids of these check boxes unique when two forms show them.
+    id_prefix: &'static str,
+) -> impl IntoView {
     let i18n = use_i18n();
     let candidates: Vec<Question> = survey
         .questions()
@@ -480,7 +486,7 @@ fn ConditionFields(survey: Arc<Survey>, before: Option<i64>, current: Vec<i64>) 
                     <fieldset class="condition-group">
                         <legend>{q.label.clone()}</legend>
                         {q.choices.iter().map(|c| {
-                            let id = format!("champ-condition-{}", c.id);
+                            let id = format!("{id_prefix}-{}", c.id);
                             let checked = current.contains(&c.id);
                             view! {
                                 <div class="choice">
@@ -636,7 +642,7 @@ fn QuestionFormFields(
             value=pick("min_label") errors=errors_of(error, "min_label") />
         <Field name="max_label" required=false label=label("max_label") hint=label("scale_hint")
             value=pick("max_label") errors=errors_of(error, "max_label") />
-        <ConditionFields survey before=current.as_ref().map(|q| q.id) current=condition />
+        <ConditionFields survey before=current.as_ref().map(|q| q.id) current=condition id_prefix="condition-question" />
     }
 }
 

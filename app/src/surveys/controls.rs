@@ -154,7 +154,7 @@ pub fn QuestionControl(
                 })
                 .collect_view();
             view! {
-                <fieldset class="question" aria-required=(required && !multiple).then_some("true")>
+                <fieldset class="question">
                     <legend>{label.clone()}</legend>
                     {hint}
                     {error_view}
@@ -243,7 +243,7 @@ pub fn QuestionControl(
         }
     };
     view! {
-        <div class="question-wrap" id=error_field(qid) hidden=move || !visible.get()>
+        <div class="question-wrap" id=error_field(qid) tabindex="-1" hidden=move || !visible.get()>
             {body}
         </div>
     }

@@ -13,6 +13,8 @@ pub mod results_model;
 pub mod results_page;
 
 #[cfg(feature = "ssr")]
+pub mod bench_data;
+#[cfg(feature = "ssr")]
 pub mod build_repo;
 #[cfg(feature = "ssr")]
 pub mod builder;

@@ -9,7 +9,8 @@ use crate::accounts::pages::AccessDenied;
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{
-    field_errors, query_value, title_with_error, use_form_error, use_typed_values, FormAlert,
+    error_text, field_errors, form_error_text, query_value, title_with_error, use_form_error,
+    use_typed_values,
 };
 use crate::ui::PageTitle;
 use leptos::prelude::*;
@@ -74,10 +75,21 @@ pub fn SurveysPage() -> impl IntoView {
         },
     );
     let closed = move || section.get() == "closes";
+    let user = use_context::<crate::auth::CurrentUserResource>();
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, nav.surveys).to_string()) />
         <h1>{t!(i18n, nav.surveys)}</h1>
         <p>{t!(i18n, section.surveys_intro)}</p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let agent = crate::auth::signed_in(user)
+                    .await
+                    .is_some_and(|u| u.has_role(crate::accounts::model::Role::Agent));
+                agent.then(|| view! {
+                    <p><A href="/consultations/gestion">{t!(i18n, surveys.admin_title)}</A></p>
+                })
+            })}
+        </Suspense>
         <nav class="tabs" aria-label=move || t_string!(i18n, surveys.sections).to_string()>
             <a href="/consultations" aria-current=move || (!closed()).then_some("page")>{t!(i18n, surveys.current)}</a>
             <a href="/consultations?section=closes" aria-current=move || closed().then_some("page")>{t!(i18n, surveys.closed)}</a>
@@ -289,6 +301,10 @@ fn AnswerForm(
     }
     let picked = RwSignal::new(initial);
     let all_questions: Vec<super::model::Question> = page.page.questions.clone();
+    let summary_questions: Vec<(i64, String)> = all_questions
+        .iter()
+        .map(|q| (q.id, q.label.clone()))
+        .collect();
     let title = info.title.clone();
     let (step, steps) = (page.step, page.steps);
     let heading = if page.page.title.is_empty() {
@@ -345,7 +361,7 @@ fn AnswerForm(
             {missing.then(|| view! {
                 <div class="alert alert--error" role="alert"><p>{t!(i18n, surveys.missing_answers)}</p></div>
             })}
-            <FormAlert error fields=&[] />
+            <ErrorSummary error questions=summary_questions />
             <form class="form survey-form" method="post" action=SaveAnswers::url() novalidate>
                 <input type="hidden" name="survey_id" value=info.id />
                 <input type="hidden" name="index" value=page.index />
@@ -362,6 +378,43 @@ fn AnswerForm(
             </form>
             <Guarantees info />
         </div>
+    }
+}
+
+/// Above the form after a failed post: what went wrong, with a link to each question
+/// to correct (announced; the links move the focus to the question).
+#[component]
+fn ErrorSummary(error: Memo<Option<AppError>>, questions: Vec<(i64, String)>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let err = error.get()?;
+        let AppError::Validation(map) = &err else {
+            let text = form_error_text(&err, &[]).unwrap_or_default();
+            return Some(
+                view! { <div class="alert alert--error" role="alert"><p>{text}</p></div> }
+                    .into_any(),
+            );
+        };
+        let general: Vec<String> = map
+            .get("form")
+            .map(|keys| keys.iter().map(|k| error_text(k)).collect())
+            .unwrap_or_default();
+        let links: Vec<(String, String)> = questions
+            .iter()
+            .filter(|(id, _)| map.contains_key(&error_field(*id)))
+            .map(|(id, label)| (format!("#{}", error_field(*id)), label.clone()))
+            .collect();
+        Some(view! {
+            <div class="alert alert--error" role="alert">
+                {general.into_iter().map(|text| view! { <p>{text}</p> }).collect_view()}
+                {(!links.is_empty()).then(|| view! {
+                    <p>{t!(i18n, surveys.fix_answers)}</p>
+                    <ul>
+                        {links.into_iter().map(|(href, label)| view! { <li><a href=href>{label}</a></li> }).collect_view()}
+                    </ul>
+                })}
+            </div>
+        }.into_any())
     }
 }
 

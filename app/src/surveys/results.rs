@@ -25,6 +25,9 @@ fn filter_sql(filter: Option<(i64, i64)>, first_param: usize) -> String {
     }
 }
 
+/// (question, option, value) of a group of answer rows.
+type GroupKey = (i64, Option<i64>, Option<i64>);
+
 #[derive(Default)]
 struct Group {
     n: i64,
@@ -55,7 +58,7 @@ pub async fn results(
 
     let mut questions = Vec::new();
     for q in survey.questions() {
-        let of_q: Vec<(&(i64, Option<i64>, Option<i64>), &Group)> = groups
+        let of_q: Vec<(&GroupKey, &Group)> = groups
             .iter()
             .filter(|((qid, _, _), _)| *qid == q.id)
             .collect();
@@ -205,7 +208,7 @@ async fn grouped(
     pool: &AnyPool,
     survey: i64,
     filter: Option<(i64, i64)>,
-) -> sqlx::Result<BTreeMap<(i64, Option<i64>, Option<i64>), Group>> {
+) -> sqlx::Result<BTreeMap<GroupKey, Group>> {
     let sql = format!(
         "SELECT question_id, choice_id, number_value, COUNT(*) AS n, \
          CAST(SUM(COALESCE(rank, 0)) AS BIGINT) AS rank_sum, \

@@ -178,9 +178,9 @@ fn QuestionResultView(q: QuestionResult, agent: bool) -> impl IntoView {
 fn BarChart(bars: Vec<Bar>, total: i64, id: i64) -> impl IntoView {
     let i18n = use_i18n();
     const ROW: i64 = 32;
-    const LABEL: i64 = 220;
+    const LABEL: i64 = 270;
     const WIDTH: i64 = 640;
-    let bar_space = WIDTH - LABEL - 70;
+    let bar_space = WIDTH - LABEL - 60;
     let height = ROW * bars.len() as i64 + 8;
     let top = bars
         .iter()
@@ -208,8 +208,9 @@ fn BarChart(bars: Vec<Bar>, total: i64, id: i64) -> impl IntoView {
             let y = i as i64 * ROW + 4;
             let pct = percent(bar.count, total);
             let w = (bar_space * pct / 100).max(if bar.count > 0 { 2 } else { 0 });
-            let label: String = if bar.label.chars().count() > 30 {
-                format!("{}…", bar.label.chars().take(29).collect::<String>())
+            // Long options are cut in the drawing; the table below gives them whole.
+            let label: String = if bar.label.chars().count() > 32 {
+                format!("{}…", bar.label.chars().take(31).collect::<String>())
             } else {
                 bar.label.clone()
             };

@@ -214,6 +214,7 @@ pub async fn save_page(
             None => match answering::complete(survey, &answers) {
                 Ok(kept) => {
                     drop(conn);
+                    check_address_limit(state, survey.info.id, who).await?;
                     send(state, survey, who, &kept).await?;
                     return Ok(After::Sent);
                 }
@@ -239,6 +240,26 @@ pub async fn save_page(
     Ok(after)
 }
 
+/// Visitors without an account send at most [`ANSWERS_PER_ADDRESS`] answers a day to
+/// one survey from one network address.
+async fn check_address_limit(
+    state: &AppState,
+    survey: i64,
+    who: &Participant,
+) -> Result<(), AppError> {
+    if let Participant::Browser(_) = who {
+        let bucket = format!("survey:{survey}:{}", crate::server::request::client_ip());
+        let now = state.clock.now_ms();
+        if !ratelimit::allow(&state.db, &bucket, ANSWERS_PER_ADDRESS, now)
+            .await
+            .map_err(internal)?
+        {
+            return Err(AppError::RateLimited);
+        }
+    }
+    Ok(())
+}
+
 /// Records one participation and its response, in one transaction. A second sending by
 /// the same participant, even at the same instant, is refused by the database.
 pub async fn send(
@@ -249,15 +270,6 @@ pub async fn send(
 ) -> Result<(), AppError> {
     let now = state.clock.now_ms();
     let id = survey.info.id;
-    if let Participant::Browser(_) = who {
-        let bucket = format!("survey:{id}:{}", crate::server::request::client_ip());
-        if !ratelimit::allow(&state.db, &bucket, ANSWERS_PER_ADDRESS, now)
-            .await
-            .map_err(internal)?
-        {
-            return Err(AppError::RateLimited);
-        }
-    }
     let mut tx = state.db.begin_write().await.map_err(internal)?;
     let info = repo::info(&mut tx, id, now)
         .await

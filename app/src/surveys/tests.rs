@@ -562,3 +562,37 @@ crate::db_test!(
         );
     }
 );
+
+crate::db_test!(drafts_left_for_a_month_are_deleted, |db| {
+    let state = state(&db);
+    let s = survey(&state, false).await;
+    let me = Participant::Account(resident(&state, "p@p.example").await);
+    let come = ids(&s).0;
+    service::save_page(
+        &state,
+        &s,
+        &me,
+        0,
+        Move::SaveForLater,
+        &raw(&[(&format!("t[{come}]"), "")]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(count(&state, "survey_drafts").await, 1);
+    let pool = state.db.pool();
+    let now = state.clock.now_ms();
+    assert_eq!(
+        crate::surveys::repo::purge_drafts(pool, now - service::DRAFT_LIFETIME_MS)
+            .await
+            .unwrap(),
+        0
+    );
+    state.clock.advance_ms(service::DRAFT_LIFETIME_MS + 1);
+    let now = state.clock.now_ms();
+    assert_eq!(
+        crate::surveys::repo::purge_drafts(pool, now - service::DRAFT_LIFETIME_MS)
+            .await
+            .unwrap(),
+        1
+    );
+});
