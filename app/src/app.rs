@@ -19,7 +19,9 @@ use crate::site::pages::{
     ServicesPage,
 };
 use crate::site::{locale, SiteInfoResource};
-use crate::surveys::builder_pages::{BuilderPage, PreviewPage, QuestionEditPage, SurveyAdminPage};
+use crate::surveys::builder_pages::{
+    BuilderPage, ParticipantsPage, PreviewPage, QuestionEditPage, SurveyAdminPage,
+};
 use crate::surveys::pages::{AnswerSurveyPage, SurveyPage, SurveysPage, ThanksPage};
 use crate::surveys::results_page::{ResultsPage, ReviewTextsPage};
 use crate::ui::layout::{SiteFooter, SiteHeader, SkipLink};
@@ -104,6 +106,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/consultations/gestion") view=SurveyAdminPage ssr=SsrMode::Async />
                         <Route path=path!("/consultations/gestion/:id") view=BuilderPage ssr=SsrMode::Async />
                         <Route path=path!("/consultations/gestion/:id/apercu") view=PreviewPage ssr=SsrMode::Async />
+                        <Route path=path!("/consultations/gestion/:id/participants") view=ParticipantsPage ssr=SsrMode::Async />
                         <Route path=path!("/consultations/gestion/:id/questions/:qid") view=QuestionEditPage ssr=SsrMode::Async />
                         <Route path=path!("/consultations/:id") view=SurveyPage ssr=SsrMode::Async />
                         <Route path=path!("/consultations/:id/repondre") view=AnswerSurveyPage ssr=SsrMode::Async />

@@ -165,11 +165,30 @@ async fn session_user(session: &tower_sessions::Session) -> Option<i64> {
         .flatten()
 }
 
-/// An error of a download as its HTTP status.
-fn download_error(err: &app::error::AppError) -> Response {
-    StatusCode::from_u16(err.status())
-        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-        .into_response()
+/// A survey download: the body with its type, disposition and caching, or the status of
+/// the error (401, 403, 404…).
+fn survey_download(
+    result: Result<String, app::error::AppError>,
+    content_type: &'static str,
+    disposition: Option<String>,
+    cache: &'static str,
+) -> Response {
+    let body = match result {
+        Ok(body) => body,
+        Err(err) => {
+            return StatusCode::from_u16(err.status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+                .into_response()
+        }
+    };
+    let mut res = body.into_response();
+    let headers = res.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Some(value) = disposition.and_then(|d| HeaderValue::from_str(&d).ok()) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    res
 }
 
 /// `GET /consultations/:id/reponses.csv`: every response of a survey (agents only),
@@ -184,27 +203,13 @@ async fn survey_answers_csv(
         app::surveys::export::answers_csv(&state, viewer, id).await
     }
     .await;
-    match result {
-        Ok(body) => {
-            let mut res = body.into_response();
-            let headers = res.headers_mut();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            );
-            if let Ok(value) =
-                HeaderValue::from_str(&format!("attachment; filename=\"consultation-{id}.csv\""))
-            {
-                headers.insert(header::CONTENT_DISPOSITION, value);
-            }
-            headers.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            );
-            res
-        }
-        Err(err) => download_error(&err),
-    }
+    let disposition = format!("attachment; filename=\"consultation-{id}.csv\"");
+    survey_download(
+        result,
+        "text/csv; charset=utf-8",
+        Some(disposition),
+        "private, no-store",
+    )
 }
 
 /// `GET /consultations/:id/resultats.json`: public results as open data.
@@ -218,22 +223,7 @@ async fn survey_results_json(
         app::surveys::export::results_json(&state, viewer, id).await
     }
     .await;
-    match result {
-        Ok(body) => {
-            let mut res = body.into_response();
-            let headers = res.headers_mut();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            headers.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=60"),
-            );
-            res
-        }
-        Err(err) => download_error(&err),
-    }
+    survey_download(result, "application/json", None, "public, max-age=60")
 }
 
 /// `GET /forum/propositions/:id/evenements`: the live events of a proposal page

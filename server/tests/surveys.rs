@@ -37,6 +37,10 @@ app::db_test!(only_agents_build_publish_and_export_surveys, |db| {
     let actions = [
         ("/api/all_surveys", "page=1".to_owned()),
         ("/api/survey_builder", format!("id={survey}")),
+        (
+            "/api/survey_participants",
+            format!("survey_id={survey}&page=1"),
+        ),
         ("/api/create_survey", settings.to_owned()),
         (
             "/api/update_survey",

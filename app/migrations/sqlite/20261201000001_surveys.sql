@@ -118,6 +118,11 @@ CREATE TABLE survey_answers (
 CREATE INDEX survey_answers_counts
     ON survey_answers (survey_id, question_id, choice_id, number_value, item, rank);
 CREATE INDEX survey_answers_filter ON survey_answers (question_id, choice_id, response_id);
+-- Free text and dates (a small share of the rows): their counts, first texts and date
+-- spans are read from this index alone.
+CREATE INDEX survey_answers_texts
+    ON survey_answers (survey_id, question_id, text_status, response_id, item, text_value)
+    WHERE text_value IS NOT NULL;
 
 -- Answers in progress, resumed later. respondent: 'u:<account>' or 'b:<browser key>'.
 -- Deleted in the transaction that records the response.

@@ -41,6 +41,9 @@ pub struct AppState {
     pub live_wakeup: Arc<tokio::sync::Notify>,
     /// Live-update streams this process may hold open at once.
     pub live_slots: Arc<tokio::sync::Semaphore>,
+    /// Survey results computed in the last few seconds.
+    #[from_ref(skip)]
+    pub survey_results: Arc<crate::surveys::cache::ResultsCache>,
 }
 
 impl AppState {
@@ -61,6 +64,7 @@ impl AppState {
             moderation: crate::moderation::model::ModerationSettings::default(),
             live_wakeup: Arc::new(tokio::sync::Notify::new()),
             live_slots: Arc::new(tokio::sync::Semaphore::new(LIVE_STREAMS)),
+            survey_results: Arc::default(),
         }
     }
 }

@@ -381,6 +381,35 @@ pub fn is_iso_date(raw: &str) -> bool {
     (1..=days).contains(&d)
 }
 
+/// A page as posted, from (name, value) pairs named as in the form (`t[12]`, `m[12][40]`).
+#[cfg(test)]
+pub(crate) fn raw_page(fields: &[(&str, &str)]) -> RawPage {
+    let mut raw = RawPage::default();
+    for (name, v) in fields {
+        let parts: Vec<&str> = name.split(['[', ']']).filter(|s| !s.is_empty()).collect();
+        let (v, q) = (
+            (*v).to_owned(),
+            parts.get(1).map(|q| (*q).to_owned()).unwrap_or_default(),
+        );
+        match parts.as_slice() {
+            ["t", _] => {
+                raw.t.insert(q, v);
+            }
+            ["o", _] => {
+                raw.o.insert(q, v);
+            }
+            ["m", _, c] => {
+                raw.m.entry(q).or_default().insert((*c).to_owned(), v);
+            }
+            ["r", _, c] => {
+                raw.r.entry(q).or_default().insert((*c).to_owned(), v);
+            }
+            _ => panic!("not a survey field: {name}"),
+        }
+    }
+    raw
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,37 +476,14 @@ mod tests {
         }
     }
 
-    fn raw(fields: &[(&str, &str)]) -> RawPage {
-        let mut raw = RawPage::default();
-        for (name, v) in fields {
-            let parts: Vec<&str> = name.split(['[', ']']).filter(|s| !s.is_empty()).collect();
-            match parts.as_slice() {
-                ["t", q] => {
-                    raw.t.insert((*q).into(), (*v).into());
-                }
-                ["o", q] => {
-                    raw.o.insert((*q).into(), (*v).into());
-                }
-                ["m", q, c] => {
-                    raw.m
-                        .entry((*q).into())
-                        .or_default()
-                        .insert((*c).into(), (*v).into());
-                }
-                ["r", q, c] => {
-                    raw.r
-                        .entry((*q).into())
-                        .or_default()
-                        .insert((*c).into(), (*v).into());
-                }
-                _ => panic!("bad field {name}"),
-            }
-        }
-        raw
-    }
-
     fn read(s: &Survey, fields: &[(&str, &str)]) -> Result<Answers, FieldErrors> {
-        read_page(s, 0, &Answers::new(), &raw(fields), Completeness::Required)
+        read_page(
+            s,
+            0,
+            &Answers::new(),
+            &raw_page(fields),
+            Completeness::Required,
+        )
     }
 
     fn error_of(result: Result<Answers, FieldErrors>, field: &str) -> String {
@@ -489,7 +495,13 @@ mod tests {
     fn a_missing_required_answer_is_reported_next_to_its_question() {
         let s = survey(vec![with_choices(q(1, QuestionKind::Single), &[10, 11])]);
         assert_eq!(error_of(read(&s, &[]), "q1"), "errors.required");
-        let partial = read_page(&s, 0, &Answers::new(), &raw(&[]), Completeness::Partial);
+        let partial = read_page(
+            &s,
+            0,
+            &Answers::new(),
+            &raw_page(&[]),
+            Completeness::Partial,
+        );
         assert_eq!(partial, Ok(Answers::new()));
     }
 

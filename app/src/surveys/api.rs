@@ -87,14 +87,7 @@ pub async fn list_surveys(section: String, page: u32) -> Result<SurveyList, AppE
     )
     .await
     .map_err(crate::error::internal)?;
-    Ok(SurveyList {
-        surveys,
-        page,
-        page_count: u32::try_from(total.max(0))
-            .unwrap_or(u32::MAX)
-            .div_ceil(PER_PAGE)
-            .max(1),
-    })
+    Ok(SurveyList::new(surveys, total, page, PER_PAGE))
 }
 
 /// A survey's front page.
@@ -249,7 +242,7 @@ pub async fn get_results(id: i64, filter: String) -> Result<(Results, bool), App
         let filter = filter
             .split_once(':')
             .and_then(|(q, c)| Some((q.parse().ok()?, c.parse().ok()?)));
-        let results = super::results::results(&state, &survey, viewer.agent, filter).await?;
+        let results = super::results::cached(&state, &survey, viewer.agent, filter).await?;
         Ok((results, viewer.agent))
     }
     .await;

@@ -339,6 +339,7 @@ pub async fn update(state: &AppState, id: i64, form: &SurveyForm) -> Result<(), 
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
+    state.survey_results.forget(id);
     Ok(())
 }
 
@@ -364,6 +365,7 @@ pub async fn add_page(
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
+    state.survey_results.forget(survey_id);
     Ok(page)
 }
 
@@ -438,6 +440,7 @@ pub async fn save_question(
             .map_err(internal)?;
     }
     tx.commit().await.map_err(internal)?;
+    state.survey_results.forget(survey_id);
     Ok(id)
 }
 
@@ -457,6 +460,7 @@ pub async fn delete(state: &AppState, survey_id: i64, target: Target) -> Result<
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
+    state.survey_results.forget(survey_id);
     Ok(())
 }
 
@@ -515,6 +519,7 @@ pub async fn move_question(
     .await
     .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
+    state.survey_results.forget(survey_id);
     Ok(())
 }
 
@@ -543,6 +548,7 @@ pub async fn publish(state: &AppState, agent: i64, survey_id: i64) -> Result<(),
     .await
     .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
+    state.survey_results.forget(survey_id);
     Ok(())
 }
 

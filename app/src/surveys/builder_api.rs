@@ -30,14 +30,7 @@ pub async fn list_all_surveys(page: u32) -> Result<SurveyList, AppError> {
     )
     .await
     .map_err(crate::error::internal)?;
-    Ok(SurveyList {
-        surveys,
-        page,
-        page_count: u32::try_from(total.max(0))
-            .unwrap_or(u32::MAX)
-            .div_ceil(per_page)
-            .max(1),
-    })
+    Ok(SurveyList::new(surveys, total, page, per_page))
 }
 
 /// A survey as its builder shows it.
@@ -69,9 +62,26 @@ pub async fn get_builder(id: i64) -> Result<BuilderView, AppError> {
     })
 }
 
+/// The settings form's values, kept after a failed post.
 #[cfg(feature = "ssr")]
-fn settings_values<'a>(fields: &'a [(&'static str, &'a str); 7]) -> &'a [(&'static str, &'a str)] {
-    fields
+fn settings_values<'a>(
+    title: &'a str,
+    intro: &'a str,
+    opens_at: &'a str,
+    closes_at: &'a str,
+    audience: &'a str,
+    results: &'a str,
+    anonymous: &'a str,
+) -> [(&'static str, &'a str); 7] {
+    [
+        ("title", title),
+        ("intro", intro),
+        ("opens_at", opens_at),
+        ("closes_at", closes_at),
+        ("audience", audience),
+        ("results", results),
+        ("anonymous", anonymous),
+    ]
 }
 
 /// Creates a survey, then opens its builder.
@@ -94,16 +104,10 @@ pub async fn create_survey(
         super::builder::create(&state, agent.id, &form).await
     }
     .await;
-    let values = [
-        ("title", title.as_str()),
-        ("intro", intro.as_str()),
-        ("opens_at", opens_at.as_str()),
-        ("closes_at", closes_at.as_str()),
-        ("audience", audience.as_str()),
-        ("results", results.as_str()),
-        ("anonymous", anonymous.as_str()),
-    ];
-    let id = finish(result, "create_survey", settings_values(&values)).await?;
+    let values = settings_values(
+        &title, &intro, &opens_at, &closes_at, &audience, &results, &anonymous,
+    );
+    let id = finish(result, "create_survey", &values).await?;
     leptos_axum::redirect(&format!("/consultations/gestion/{id}"));
     Ok(())
 }
@@ -129,16 +133,10 @@ pub async fn update_survey(
         super::builder::update(&state, survey_id, &form).await
     }
     .await;
-    let values = [
-        ("title", title.as_str()),
-        ("intro", intro.as_str()),
-        ("opens_at", opens_at.as_str()),
-        ("closes_at", closes_at.as_str()),
-        ("audience", audience.as_str()),
-        ("results", results.as_str()),
-        ("anonymous", anonymous.as_str()),
-    ];
-    finish(result, "update_survey", settings_values(&values)).await?;
+    let values = settings_values(
+        &title, &intro, &opens_at, &closes_at, &audience, &results, &anonymous,
+    );
+    finish(result, "update_survey", &values).await?;
     leptos_axum::redirect(&format!("/consultations/gestion/{survey_id}?enregistre=1"));
     Ok(())
 }
@@ -315,4 +313,45 @@ pub async fn review_survey_text(
     finish(result, "review_survey_text", &[]).await?;
     leptos_axum::redirect(&format!("/consultations/{survey_id}/relecture"));
     Ok(())
+}
+
+/// Who took part in a survey (agents): names and days, never answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participants {
+    pub title: String,
+    /// (name, day `YYYY-MM-DD`).
+    pub people: Vec<(String, String)>,
+    pub accounts: i64,
+    /// Visitors without an account (surveys open to anyone with the link).
+    pub browsers: i64,
+    pub page: u32,
+    pub page_count: u32,
+}
+
+#[server(prefix = "/api", endpoint = "survey_participants")]
+pub async fn get_participants(survey_id: i64, page: u32) -> Result<Participants, AppError> {
+    let agent = crate::auth::require_role(Role::Agent).await?;
+    let state = crate::server::state::app_state()?;
+    let viewer = super::service::Viewer {
+        user_id: Some(agent.id),
+        agent: true,
+    };
+    let info = super::service::info_for(&state, survey_id, viewer).await?;
+    let page = page.max(1);
+    let per_page = 50;
+    let (people, accounts, browsers) =
+        super::repo::participants(state.db.pool(), survey_id, page, per_page)
+            .await
+            .map_err(crate::error::internal)?;
+    Ok(Participants {
+        title: info.title,
+        people,
+        accounts,
+        browsers,
+        page,
+        page_count: u32::try_from(accounts.max(0))
+            .unwrap_or(u32::MAX)
+            .div_ceil(per_page)
+            .max(1),
+    })
 }

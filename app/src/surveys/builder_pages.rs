@@ -333,6 +333,7 @@ fn Builder(
             <li><A href=format!("/consultations/{id}")>{t!(i18n, surveys.public_page)}</A></li>
             <li><A href=format!("/consultations/{id}/resultats")>{t!(i18n, surveys.results_title)}</A></li>
             <li><a href=format!("/consultations/{id}/reponses.csv")>{t!(i18n, surveys.export_csv)}</a></li>
+            <li><A href=format!("/consultations/gestion/{id}/participants")>{t!(i18n, surveys.participants_title)}</A></li>
         </ul>
         <div class="button-row">
             {(!info.published).then(|| view! {
@@ -742,6 +743,55 @@ pub fn PreviewPage() -> impl IntoView {
                                 </section>
                             }).collect_view()}
                             <p><A href=format!("/consultations/gestion/{id}")>{t!(i18n, surveys.back_to_builder)}</A></p>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <AccessDenied error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/consultations/gestion/:id/participants`: who took part (never who answered what).
+#[component]
+pub fn ParticipantsPage() -> impl IntoView {
+    use super::builder_api::get_participants;
+    let i18n = use_i18n();
+    let id = builder_id();
+    let page = query_value("page");
+    let data = Resource::new(
+        move || (id.get(), page.get().parse::<u32>().unwrap_or(1)),
+        |(id, page)| get_participants(id, page),
+    );
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, surveys.participants_title).to_string()) />
+        <h1>{t!(i18n, surveys.participants_title)}</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(p) => {
+                        let survey = id.get_untracked();
+                        let (accounts, browsers) = (p.accounts, p.browsers);
+                        view! {
+                            <p class="lead">{p.title.clone()}</p>
+                            <p>{t!(i18n, surveys.participants_counts, accounts = move || accounts, browsers = move || browsers)}</p>
+                            <p class="meta">{t!(i18n, surveys.participants_notice)}</p>
+                            {(!p.people.is_empty()).then(|| view! {
+                                <table class="table">
+                                    <caption>{t!(i18n, surveys.participants_title)}</caption>
+                                    <thead><tr>
+                                        <th scope="col">{t!(i18n, surveys.participant_name)}</th>
+                                        <th scope="col">{t!(i18n, surveys.participant_day)}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {p.people.iter().map(|(name, day)| view! {
+                                            <tr><td>{name.clone()}</td><td>{day.clone()}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            })}
+                            <Pages page=p.page count=p.page_count prefix=format!("/consultations/gestion/{survey}/participants?page=") />
+                            <p><A href=format!("/consultations/gestion/{survey}")>{t!(i18n, surveys.back_to_builder)}</A></p>
                         }.into_any()
                     }
                     Err(error) => view! { <AccessDenied error /> }.into_any(),

@@ -137,6 +137,6 @@ pub async fn results_json(
     if !may_see_results(&survey.info, public) {
         return Err(AppError::Forbidden);
     }
-    let results = super::results::results(state, &survey, false, None).await?;
+    let results = super::results::cached(state, &survey, false, None).await?;
     serde_json::to_string_pretty(&results).map_err(internal)
 }

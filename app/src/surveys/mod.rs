@@ -19,6 +19,8 @@ pub mod build_repo;
 #[cfg(feature = "ssr")]
 pub mod builder;
 #[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
 pub mod demo_data;
 #[cfg(feature = "ssr")]
 pub mod export;

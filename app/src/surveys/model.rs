@@ -319,6 +319,18 @@ pub struct SurveyList {
     pub page_count: u32,
 }
 
+impl SurveyList {
+    /// Page `page` of a list of `total` surveys, `per_page` a page.
+    pub fn new(surveys: Vec<SurveyInfo>, total: i64, page: u32, per_page: u32) -> Self {
+        let total = u32::try_from(total.max(0)).unwrap_or(u32::MAX);
+        SurveyList {
+            surveys,
+            page,
+            page_count: total.div_ceil(per_page.max(1)).max(1),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

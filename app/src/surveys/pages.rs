@@ -116,7 +116,7 @@ pub fn SurveysPage() -> impl IntoView {
 
 /// Links to the previous and next pages of a list.
 #[component]
-pub fn Pages(page: u32, count: u32, prefix: &'static str) -> impl IntoView {
+pub fn Pages(page: u32, count: u32, #[prop(into)] prefix: String) -> impl IntoView {
     let i18n = use_i18n();
     (count > 1).then(|| {
         view! {

@@ -480,3 +480,40 @@ pub async fn delete_draft(
         .await?;
     Ok(())
 }
+
+/// Who took part (never what they answered), a page of `per_page`, most recent day
+/// first: (name, day) of accounts, then the number of visitors without an account.
+pub async fn participants(
+    pool: &AnyPool,
+    survey: i64,
+    page: u32,
+    per_page: u32,
+) -> sqlx::Result<(Vec<(String, String)>, i64, i64)> {
+    let rows = sqlx::query(
+        "SELECT u.display_name, p.taken_on FROM survey_participations p \
+         JOIN users u ON u.id = p.user_id WHERE p.survey_id = $1 \
+         ORDER BY p.taken_on DESC, u.display_name, u.id LIMIT $2 OFFSET $3",
+    )
+    .bind(survey)
+    .bind(i64::from(per_page))
+    .bind(i64::from(page.saturating_sub(1) * per_page))
+    .fetch_all(pool)
+    .await?;
+    let accounts: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM survey_participations WHERE survey_id = $1 AND user_id IS NOT NULL",
+    )
+    .bind(survey)
+    .fetch_one(pool)
+    .await?;
+    let browsers: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM survey_participations WHERE survey_id = $1 AND user_id IS NULL",
+    )
+    .bind(survey)
+    .fetch_one(pool)
+    .await?;
+    let list = rows
+        .iter()
+        .map(|r| Ok((r.try_get("display_name")?, r.try_get("taken_on")?)))
+        .collect::<sqlx::Result<_>>()?;
+    Ok((list, accounts, browsers))
+}

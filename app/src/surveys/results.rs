@@ -36,6 +36,22 @@ struct Group {
     heads: i64,
 }
 
+/// [`results`], kept a few seconds (see [`super::cache`]).
+pub async fn cached(
+    state: &AppState,
+    survey: &Survey,
+    agent: bool,
+    filter: Option<(i64, i64)>,
+) -> Result<Results, AppError> {
+    let key = (survey.info.id, agent, filter);
+    state
+        .survey_results
+        .get_or_compute(key, state.clock.now_ms(), || {
+            results(state, survey, agent, filter)
+        })
+        .await
+}
+
 /// Results of `survey`, for an agent (`agent`: every free text, approved or not) or the
 /// public, among respondents who picked `filter` = (question, choice) if given.
 pub async fn results(

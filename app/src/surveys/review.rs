@@ -85,5 +85,6 @@ pub async fn review_text(
     .await
     .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
+    state.survey_results.forget(survey);
     Ok(())
 }

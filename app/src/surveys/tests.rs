@@ -113,23 +113,7 @@ async fn survey(state: &AppState, anonymous: bool) -> Survey {
 }
 
 fn raw(fields: &[(&str, &str)]) -> RawPage {
-    let mut raw = RawPage::default();
-    for (name, v) in fields {
-        let parts: Vec<&str> = name.split(['[', ']']).filter(|s| !s.is_empty()).collect();
-        match parts.as_slice() {
-            ["t", q] => {
-                raw.t.insert((*q).into(), (*v).into());
-            }
-            ["m", q, c] => {
-                raw.m
-                    .entry((*q).into())
-                    .or_default()
-                    .insert((*c).into(), (*v).into());
-            }
-            _ => panic!("bad field {name}"),
-        }
-    }
-    raw
+    super::answering::raw_page(fields)
 }
 
 fn ids(s: &Survey) -> (i64, i64, i64, i64, i64, i64, i64) {
@@ -595,4 +579,32 @@ crate::db_test!(drafts_left_for_a_month_are_deleted, |db| {
             .unwrap(),
         1
     );
+});
+
+crate::db_test!(results_are_kept_a_few_seconds_then_recomputed, |db| {
+    let state = state(&db);
+    let s = survey(&state, true).await;
+    let first = crate::surveys::results::cached(&state, &s, false, None)
+        .await
+        .unwrap();
+    assert_eq!(first.respondents, 0);
+    let who = Participant::Account(resident(&state, "q@p.example").await);
+    answer_all(&state, &s, &who).await.unwrap();
+    let soon = crate::surveys::results::cached(&state, &s, false, None)
+        .await
+        .unwrap();
+    assert_eq!(soon.respondents, 0, "served from memory within the delay");
+    state.clock.advance_ms(crate::surveys::cache::TTL_MS);
+    let later = crate::surveys::results::cached(&state, &s, false, None)
+        .await
+        .unwrap();
+    assert_eq!(later.respondents, 1);
+    // A moderator's decision shows at once.
+    let other = Participant::Account(resident(&state, "r@p.example").await);
+    answer_all(&state, &s, &other).await.unwrap();
+    state.survey_results.forget(s.info.id);
+    let now = crate::surveys::results::cached(&state, &s, false, None)
+        .await
+        .unwrap();
+    assert_eq!(now.respondents, 2);
 });

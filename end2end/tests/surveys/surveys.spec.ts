@@ -125,6 +125,11 @@ test('an agent builds a survey, a resident answers with a draft, results show ch
   await expect(resident.getByText('Vous avez déjà répondu à cette consultation')).toBeVisible();
   await resident.context().close();
 
+  // Agents see who took part, never what they answered.
+  await gotoPage(`${address.replace('/consultations/', '/consultations/gestion/')}/participants`);
+  await expect(page.getByRole('cell', { name: 'Nour Habitante' })).toBeVisible();
+  await expect(page.getByText('jamais ce que chacun a répondu')).toBeVisible();
+
   // Results: a chart with its summary, the equivalent table, the free answer held.
   await gotoPage(`${address}/resultats`);
   const scale = page.locator('section.result').filter({ has: page.getByRole('heading', { name: 'Votre note du parc' }) });
