@@ -1,8 +1,10 @@
 //! A few seconds of memory for results pages: a survey with 100,000 answers takes a
 //! few hundred milliseconds to aggregate, and a popular results page is asked for many
-//! times a second. Entries live `TTL_MS` (answers show up within that delay) and are
-//! dropped at once when moderation or the builder changes what results show. One
-//! computation at a time per process fills a missing entry; the others wait for it.
+//! times a second. Entries are fresh for `TTL_MS` (answers show up within that delay)
+//! and dropped at once when moderation or the builder changes what results show. One
+//! computation at a time per process: the first visitor of a survey waits for it; once
+//! an entry is stale, one request recomputes it while the others are served the stale
+//! one, so a busy page never stalls.
 
 use super::results_model::Results;
 use crate::error::AppError;
@@ -33,6 +35,11 @@ impl ResultsCache {
             .map(|(_, results)| results.clone())
     }
 
+    fn stale(&self, key: &Key) -> Option<Results> {
+        let entries = self.entries.lock().ok()?;
+        entries.get(key).map(|(_, results)| results.clone())
+    }
+
     /// The results for `key`, computed by `compute` when none fresh are kept.
     pub async fn get_or_compute<F, Fut>(
         &self,
@@ -47,7 +54,16 @@ impl ResultsCache {
         if let Some(results) = self.fresh(&key, now_ms) {
             return Ok(results);
         }
-        let _filling = self.filling.lock().await;
+        let _filling = match self.filling.try_lock() {
+            Ok(guard) => guard,
+            Err(_) => {
+                // Someone is computing: serve what we have, or wait for it.
+                if let Some(results) = self.stale(&key) {
+                    return Ok(results);
+                }
+                self.filling.lock().await
+            }
+        };
         if let Some(results) = self.fresh(&key, now_ms) {
             return Ok(results);
         }

@@ -317,7 +317,7 @@ async fn texts(
         "SELECT question_id, text_value FROM (\
            SELECT question_id, text_value, ROW_NUMBER() OVER \
              (PARTITION BY question_id ORDER BY response_id, item) AS rn \
-           FROM survey_answers WHERE survey_id = $1 AND {shown}{}\
+           FROM survey_answers WHERE survey_id = $1 AND text_value IS NOT NULL AND {shown}{}\
          ) t WHERE rn <= {TEXTS_SHOWN} ORDER BY question_id, rn",
         filter_sql(filter, 2)
     );
@@ -336,7 +336,8 @@ async fn texts(
         "SELECT question_id, \
          CAST(SUM(CASE WHEN {shown} THEN 1 ELSE 0 END) AS BIGINT) AS shown, \
          CAST(SUM(CASE WHEN text_status = 'pending' THEN 1 ELSE 0 END) AS BIGINT) AS pending \
-         FROM survey_answers WHERE survey_id = $1 AND text_status IS NOT NULL{} \
+         FROM survey_answers WHERE survey_id = $1 AND text_value IS NOT NULL \
+         AND text_status IS NOT NULL{} \
          GROUP BY question_id",
         filter_sql(filter, 2)
     );
