@@ -111,13 +111,12 @@ fn write_line(
         } else {
             " | "
         };
-        line.push(
-            values
-                .into_iter()
-                .map(|(_, v)| v)
-                .collect::<Vec<_>>()
-                .join(sep),
-        );
+        let cell = values
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect::<Vec<_>>()
+            .join(sep);
+        line.push(spreadsheet_safe(cell));
     }
     out.write_record(&line).map_err(internal)
 }
@@ -139,4 +138,32 @@ pub async fn results_json(
     }
     let results = super::results::cached(state, &survey, false, None).await?;
     serde_json::to_string_pretty(&results).map_err(internal)
+}
+
+/// A cell a spreadsheet will not run: text starting like a formula (`=`, `+`, `-`, `@`,
+/// tab, carriage return) gets a leading apostrophe (OWASP's advice on CSV injection).
+/// Negative numbers stay numbers.
+pub fn spreadsheet_safe(cell: String) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<i64>().is_err() {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn a_free_answer_cannot_become_a_spreadsheet_formula() {
+        assert_eq!(
+            spreadsheet_safe("=HYPERLINK(\"http://x\")".into()),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(spreadsheet_safe("@SUM(A1)".into()), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("-3".into()), "-3");
+        assert_eq!(spreadsheet_safe("Le marché".into()), "Le marché");
+    }
 }
