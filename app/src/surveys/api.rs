@@ -41,7 +41,6 @@ pub(super) async fn viewer() -> Result<(Viewer, Option<crate::auth::model::Curre
 /// the browser has none yet.
 #[cfg(feature = "ssr")]
 async fn participant(viewer: Viewer, create: bool) -> Result<Option<Participant>, AppError> {
-    use sha2::{Digest, Sha256};
     if let Some(id) = viewer.user_id {
         return Ok(Some(Participant::Account(id)));
     }
@@ -61,9 +60,8 @@ async fn participant(viewer: Viewer, create: bool) -> Result<Option<Participant>
         }
         None => return Ok(None),
     };
-    let hash = Sha256::digest(key.as_bytes());
     Ok(Some(Participant::Browser(
-        hash.iter().map(|b| format!("{b:02x}")).collect(),
+        crate::auth::service::token_hash(&key),
     )))
 }
 

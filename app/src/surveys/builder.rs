@@ -412,9 +412,6 @@ pub async fn save_question(
             .await
             .map_err(internal)?,
     };
-    let on_page = &survey.pages[page_index];
-    let first_on_page = on_page.questions.first().map(|q| q.position);
-    let _ = first_on_page;
     check_condition(&survey, &form.condition, page_index, Some(position))?;
     if let Some(q) = &existing {
         // A question that others depend on cannot stop offering their options.
