@@ -14,9 +14,14 @@ use crate::i18n::I18nContextProvider;
 use crate::moderation::pages::{FlagPage, MyModerationPage, PublicLogPage};
 use crate::moderation::queue_pages::{QueuePage, ReviewPage, SettingsPage};
 use crate::notifications::pages::NotificationsPage;
+use crate::services::admin_pages::{AdminCataloguePage, FieldEditPage, ServiceAdminPage};
+use crate::services::backoffice_pages::{
+    BackOfficePage, CounterPage, QueuePage as RequestQueuePage, StatsPage,
+};
+use crate::services::pages::{CataloguePage, MySpacePage, ServicePage};
+use crate::services::request_pages::{AgentRequestPage, RequestFormPage, RequestPage};
 use crate::site::pages::{
-    AccessibilityPage, DpoPage, HomePage, LegalNoticePage, MySpacePage, NotFoundPage, PrivacyPage,
-    ServicesPage,
+    AccessibilityPage, DpoPage, HomePage, LegalNoticePage, NotFoundPage, PrivacyPage,
 };
 use crate::site::{locale, SiteInfoResource};
 use crate::surveys::builder_pages::{
@@ -89,7 +94,19 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/mon-espace") view=MySpacePage ssr=SsrMode::Async />
-                        <Route path=path!("/demarches") view=ServicesPage ssr=SsrMode::Async />
+                        <Route path=path!("/mon-espace/demandes/:id") view=RequestPage ssr=SsrMode::Async />
+                        <Route path=path!("/mon-espace/demandes/:id/formulaire") view=RequestFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/demarches") view=CataloguePage ssr=SsrMode::Async />
+                        <Route path=path!("/demarches/:slug") view=ServicePage ssr=SsrMode::Async />
+                        <Route path=path!("/guichet") view=BackOfficePage ssr=SsrMode::Async />
+                        <Route path=path!("/guichet/demandes/:id") view=AgentRequestPage ssr=SsrMode::Async />
+                        <Route path=path!("/guichet/demandes/:id/formulaire") view=RequestFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/guichet/:service") view=RequestQueuePage ssr=SsrMode::Async />
+                        <Route path=path!("/guichet/:service/statistiques") view=StatsPage ssr=SsrMode::Async />
+                        <Route path=path!("/guichet/:service/nouvelle") view=CounterPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/demarches") view=AdminCataloguePage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/demarches/:id") view=ServiceAdminPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/demarches/:id/champs/:key") view=FieldEditPage ssr=SsrMode::Async />
                         <Route path=path!("/forum") view=ForumPage ssr=SsrMode::Async />
                         <Route path=path!("/forum/proposer") view=NewProposalPage ssr=SsrMode::Async />
                         <Route path=path!("/forum/propositions/:id") view=ProposalPage ssr=SsrMode::Async />

@@ -39,6 +39,11 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
         Role::Citizen,
     ),
     ("yanis.benali@example.org", "Yanis Benali", Role::Citizen),
+    (
+        "agent.enfance@saint-aubin-du-parvis.example",
+        "Julien Mercier (enfance)",
+        Role::Agent,
+    ),
 ];
 
 /// What a demo-data run did.
@@ -48,6 +53,7 @@ pub struct DemoReport {
     pub existing_accounts: usize,
     pub created_proposals: usize,
     pub created_surveys: usize,
+    pub created_services: usize,
 }
 
 /// Forum themes: slug, French and English names.
@@ -169,6 +175,18 @@ pub async fn load(db: &Db, clock: &Clock) -> anyhow::Result<DemoReport> {
     if crate::surveys::demo_data::load(&state, agent.id).await? {
         report.created_surveys += 1;
     }
+    let account = |email: &'static str| async move {
+        let email = Email::parse(email).map_err(|key| anyhow::anyhow!("demo e-mail: {key}"))?;
+        crate::accounts::repo::find_by_email(db.pool(), &email)
+            .await?
+            .map(|u| u.id)
+            .context("demo account")
+    };
+    let admin = account(DEMO_ACCOUNTS[0].0).await?;
+    let childhood = account("agent.enfance@saint-aubin-du-parvis.example").await?;
+    let resident = account("yanis.benali@example.org").await?;
+    report.created_services =
+        crate::services::demo_data::load(&state, admin, &[agent.id, childhood], resident).await?;
     Ok(report)
 }
 
@@ -289,6 +307,7 @@ mod tests {
                 existing_accounts: DEMO_ACCOUNTS.len(),
                 created_proposals: 0,
                 created_surveys: 0,
+                created_services: 0,
             }
         );
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")

@@ -22,6 +22,7 @@ pub mod loadtest;
 pub mod mail;
 pub mod moderation;
 pub mod notifications;
+pub mod services;
 pub mod site;
 pub mod surveys;
 pub mod ui;

@@ -52,6 +52,9 @@ pub struct Config {
     /// `PARVIS_MODERATION_*`: flag threshold, pre-moderation of first contributions,
     /// limits of new accounts.
     pub moderation: ModerationSettings,
+    /// `PARVIS_UPLOADS_DIR`, `PARVIS_UPLOAD_MAX_MB`: where requests' attachments are
+    /// stored and how large one may be (10 MB by default).
+    pub uploads: app::services::files::Uploads,
 }
 
 /// A variable with an unusable value.
@@ -324,6 +327,29 @@ impl Config {
             )? * 1_000,
         };
 
+        let uploads = app::services::files::Uploads {
+            dir: PathBuf::from(
+                lookup("PARVIS_UPLOADS_DIR").unwrap_or_else(|| "data/uploads".into()),
+            ),
+            max_bytes: match lookup("PARVIS_UPLOAD_MAX_MB") {
+                None => 10 * 1024 * 1024,
+                Some(raw) => raw
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=1024).contains(n))
+                    .map(|mb| mb * 1024 * 1024)
+                    .ok_or_else(|| {
+                        error(
+                            "PARVIS_UPLOAD_MAX_MB",
+                            format!(
+                                "expected a whole number of megabytes (1 to 1024), got {raw:?}"
+                            ),
+                        )
+                    })?,
+            },
+        };
+
         let oidc = oidc_settings(&lookup)?;
         let mut site = site;
         site.sign_in_provider = oidc.as_ref().map(|o| o.label.clone());
@@ -344,6 +370,7 @@ impl Config {
             oidc,
             forum,
             moderation,
+            uploads,
         })
     }
 }

@@ -47,6 +47,16 @@ pub fn router(state: AppState) -> Router {
             "/consultations/{id}/resultats.json",
             get(survey_results_json),
         )
+        .route(
+            "/mon-espace/demandes/{id}/formulaire",
+            axum::routing::post(request_form_post).layer(upload_limit(&state)),
+        )
+        .route(
+            "/mon-espace/demandes/{id}/messages",
+            axum::routing::post(request_message_post).layer(upload_limit(&state)),
+        )
+        .route("/pieces-jointes/{id}", get(attachment))
+        .route("/guichet/{service}/export.csv", get(queue_csv))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -224,6 +234,98 @@ async fn survey_results_json(
     }
     .await;
     survey_download(result, "application/json", None, "public, max-age=60")
+}
+
+/// Multipart posts may carry a few files of the configured size, and the form around them.
+fn upload_limit(state: &AppState) -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(state.uploads.max_bytes * 4 + 1024 * 1024)
+}
+
+/// `POST /mon-espace/demandes/:id/formulaire` (multipart): saves or submits a request's
+/// form, then redirects (303) to the next page or back to the form with its errors.
+async fn request_form_post(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    session: tower_sessions::Session,
+    multipart: axum::extract::Multipart,
+) -> Response {
+    let user = session_user(&session).await;
+    let location = app::services::upload::form_post(&state, user, id, multipart).await;
+    axum::response::Redirect::to(&location).into_response()
+}
+
+/// `POST /mon-espace/demandes/:id/messages` (multipart): a message with an optional file.
+async fn request_message_post(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    session: tower_sessions::Session,
+    multipart: axum::extract::Multipart,
+) -> Response {
+    let user = session_user(&session).await;
+    let location = app::services::upload::message_post(&state, user, id, multipart).await;
+    axum::response::Redirect::to(&location).into_response()
+}
+
+/// `GET /pieces-jointes/:id`: a request's file, for its resident and the agents of its
+/// service only; always downloaded (never shown inline), never sniffed, never cached.
+async fn attachment(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    session: tower_sessions::Session,
+) -> Response {
+    let user = session_user(&session).await;
+    match app::services::upload::download(&state, user, id).await {
+        Ok((name, content_type, bytes)) => {
+            let mut res = bytes.into_response();
+            let headers = res.headers_mut();
+            if let Ok(value) = HeaderValue::from_str(&content_type) {
+                headers.insert(header::CONTENT_TYPE, value);
+            }
+            let ascii: String = name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let disposition = format!(
+                "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+                app::ui::encode_query(&name)
+            );
+            if let Ok(value) = HeaderValue::from_str(&disposition) {
+                headers.insert(header::CONTENT_DISPOSITION, value);
+            }
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+            res
+        }
+        Err(err) => StatusCode::from_u16(err.status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            .into_response(),
+    }
+}
+
+/// `GET /guichet/:service/export.csv`: a service's queue (same filters as the page), for
+/// the agents of its team.
+async fn queue_csv(
+    State(state): State<AppState>,
+    axum::extract::Path(service): axum::extract::Path<i64>,
+    axum::extract::Query(filter): axum::extract::Query<app::services::views::QueueFilter>,
+    session: tower_sessions::Session,
+) -> Response {
+    let user = session_user(&session).await;
+    let result = app::services::upload::queue_csv(&state, user, service, &filter).await;
+    survey_download(
+        result,
+        "text/csv; charset=utf-8",
+        Some(format!("attachment; filename=\"demandes-{service}.csv\"")),
+        "private, no-store",
+    )
 }
 
 /// `GET /forum/propositions/:id/evenements`: the live events of a proposal page

@@ -68,6 +68,7 @@ pub fn app_state(
         oidc,
         forum: config.forum,
         moderation: config.moderation,
+        uploads: config.uploads.clone(),
         ..AppState::new(leptos_options, db, config.public_url.clone(), Clock::System)
     })
 }

@@ -177,6 +177,94 @@ pub fn answer_mail(lang: Lang, to: &str, mail: &AnswerMail<'_>) -> OutgoingMail 
     )
 }
 
+/// News of a request: its acknowledgement, a status change, an agent's message.
+pub struct RequestMail<'a> {
+    pub commune: &'a str,
+    pub reference: &'a str,
+    pub service: &'a str,
+    /// What happened, as [`RequestNews`].
+    pub news: RequestNews,
+    /// The agent's message, if any.
+    pub message: &'a str,
+    pub link: &'a str,
+}
+
+/// What a request mail announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestNews {
+    /// The request was received (acknowledgement).
+    Received,
+    /// Its status changed; the new status, as a status key.
+    Status(&'static str),
+    /// An agent wrote.
+    Message,
+}
+
+pub fn request_mail(lang: Lang, to: &str, mail: &RequestMail<'_>) -> OutgoingMail {
+    let locale = locale_of(lang);
+    let (reference, service) = (mail.reference, mail.service);
+    let intro = match mail.news {
+        RequestNews::Received => td_string!(
+            locale,
+            mail.request.received,
+            reference = reference,
+            service = service
+        )
+        .to_string(),
+        RequestNews::Message => td_string!(
+            locale,
+            mail.request.message,
+            reference = reference,
+            service = service
+        )
+        .to_string(),
+        RequestNews::Status(status) => {
+            let status = match status {
+                "in_progress" => td_string!(locale, requests.status_in_progress),
+                "info_requested" => td_string!(locale, requests.status_info_requested),
+                "accepted" => td_string!(locale, requests.status_accepted),
+                "refused" => td_string!(locale, requests.status_refused),
+                "closed" => td_string!(locale, requests.status_closed),
+                "cancelled" => td_string!(locale, requests.status_cancelled),
+                _ => td_string!(locale, requests.status_submitted),
+            };
+            td_string!(
+                locale,
+                mail.request.status,
+                reference = reference,
+                service = service,
+                status = status
+            )
+            .to_string()
+        }
+    };
+    let mut paragraphs = vec![intro];
+    if !mail.message.trim().is_empty() {
+        paragraphs.push(mail.message.trim().to_owned());
+    }
+    render(
+        to,
+        MailContent {
+            lang,
+            subject: td_string!(
+                locale,
+                mail.request.subject,
+                reference = reference,
+                commune = mail.commune
+            )
+            .to_string(),
+            paragraphs,
+            items: Vec::new(),
+            action: (
+                td_string!(locale, mail.request.action).to_string(),
+                mail.link,
+            ),
+            note: td_string!(locale, mail.request.note).to_string(),
+            signature: td_string!(locale, mail.signature, commune = mail.commune).to_string(),
+        },
+    )
+}
+
 /// The daily digest: new comments on the proposals `to` follows, as
 /// (title, number of new comments, link).
 pub fn digest_mail(

@@ -11,6 +11,8 @@ pub enum NotificationKind {
     Comments,
     /// A moderation decision about the person's contribution or account.
     Moderation,
+    /// News of one of the person's requests (a status change, an agent's message).
+    Request,
 }
 
 impl NotificationKind {
@@ -19,6 +21,7 @@ impl NotificationKind {
             NotificationKind::Answer => "answer",
             NotificationKind::Comments => "comments",
             NotificationKind::Moderation => "moderation",
+            NotificationKind::Request => "request",
         }
     }
 
@@ -27,6 +30,7 @@ impl NotificationKind {
             "answer" => Some(NotificationKind::Answer),
             "comments" => Some(NotificationKind::Comments),
             "moderation" => Some(NotificationKind::Moderation),
+            "request" => Some(NotificationKind::Request),
             _ => None,
         }
     }
@@ -37,8 +41,10 @@ impl NotificationKind {
 pub struct Notification {
     pub id: i64,
     pub kind: NotificationKind,
-    pub proposal_id: i64,
-    pub proposal_title: String,
+    /// The proposal, or for [`NotificationKind::Request`] the request, it is about.
+    pub subject_id: i64,
+    /// The proposal's title, or the request's tracking number.
+    pub subject_title: String,
     /// New comments gathered in it (1 for an answer).
     pub count: i64,
     pub updated_at_ms: i64,

@@ -73,17 +73,18 @@ fn NotificationItem(notification: Notification) -> impl IntoView {
     let i18n = use_i18n();
     let Notification {
         kind,
-        proposal_id,
-        proposal_title: title,
+        subject_id,
+        subject_title: title,
         count,
         updated_at_ms,
         read,
         ..
     } = notification;
     let href = match kind {
-        NotificationKind::Answer => format!("/forum/propositions/{proposal_id}#reponse"),
-        NotificationKind::Comments => format!("/forum/propositions/{proposal_id}#commentaires"),
+        NotificationKind::Answer => format!("/forum/propositions/{subject_id}#reponse"),
+        NotificationKind::Comments => format!("/forum/propositions/{subject_id}#commentaires"),
         NotificationKind::Moderation => "/mon-espace/moderation".to_owned(),
+        NotificationKind::Request => format!("/mon-espace/demandes/{subject_id}"),
     };
     let text = match kind {
         NotificationKind::Answer => {
@@ -95,6 +96,10 @@ fn NotificationItem(notification: Notification) -> impl IntoView {
         .into_any(),
         NotificationKind::Moderation => view! {
             {t!(i18n, notifications.moderation, title = move || title.clone())}
+        }
+        .into_any(),
+        NotificationKind::Request => view! {
+            {t!(i18n, notifications.request, reference = move || title.clone())}
         }
         .into_any(),
     };

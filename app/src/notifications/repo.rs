@@ -57,10 +57,11 @@ pub async fn notify_answer(
 
 /// The notifications a person sees: none about a proposal held or hidden by moderation,
 /// unless it is theirs or the notification is a moderation decision about their own
-/// contribution.
-const SHOWN: &str = "FROM notifications n JOIN proposals p ON p.id = n.proposal_id \
-     WHERE n.user_id = $1 AND (p.moderation = 'published' OR p.author_id = n.user_id \
-     OR n.kind = 'moderation')";
+/// contribution; every one about their requests.
+const SHOWN: &str = "FROM notifications n LEFT JOIN proposals p ON p.id = n.proposal_id \
+     LEFT JOIN service_requests r ON r.id = n.request_id \
+     WHERE n.user_id = $1 AND (n.kind = 'request' OR p.moderation = 'published' \
+     OR p.author_id = n.user_id OR n.kind = 'moderation')";
 
 pub async fn unread_count(pool: &AnyPool, user_id: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar(&format!("SELECT COUNT(*) {SHOWN} AND n.read_at IS NULL"))
@@ -84,7 +85,8 @@ pub async fn page(
     offset: i64,
 ) -> sqlx::Result<Vec<Notification>> {
     let rows = sqlx::query(&format!(
-        "SELECT n.id, n.kind, n.proposal_id, p.title, n.item_count, n.updated_at, n.read_at \
+        "SELECT n.id, n.kind, COALESCE(n.proposal_id, n.request_id) AS subject_id, \
+         COALESCE(p.title, r.reference, '') AS title, n.item_count, n.updated_at, n.read_at \
          {SHOWN} \
          ORDER BY CASE WHEN n.read_at IS NULL THEN 0 ELSE 1 END, n.updated_at DESC, n.id DESC \
          LIMIT $2 OFFSET $3"
@@ -100,8 +102,8 @@ pub async fn page(
             Ok(Notification {
                 id: row.try_get("id")?,
                 kind: NotificationKind::parse(&kind).unwrap_or(NotificationKind::Comments),
-                proposal_id: row.try_get("proposal_id")?,
-                proposal_title: row.try_get("title")?,
+                subject_id: row.try_get("subject_id")?,
+                subject_title: row.try_get("title")?,
                 count: row.try_get("item_count")?,
                 updated_at_ms: row.try_get("updated_at")?,
                 read: row.try_get::<Option<i64>, _>("read_at")?.is_some(),
@@ -148,5 +150,43 @@ pub async fn mark_proposal_read(
         .execute(pool)
         .await?;
     }
+    Ok(())
+}
+
+/// Tells a resident about news of their request `request_id`.
+pub async fn notify_request(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    request_id: i64,
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO notifications (user_id, kind, request_id, item_count, created_at, updated_at) \
+         VALUES ($1, 'request', $2, 1, $3, $3)",
+    )
+    .bind(user_id)
+    .bind(request_id)
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks read what `user_id` had unread about their request `request_id`.
+pub async fn mark_request_read(
+    pool: &AnyPool,
+    user_id: i64,
+    request_id: i64,
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND request_id = $3 \
+         AND read_at IS NULL",
+    )
+    .bind(now_ms)
+    .bind(user_id)
+    .bind(request_id)
+    .execute(pool)
+    .await?;
     Ok(())
 }

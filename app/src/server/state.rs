@@ -44,6 +44,9 @@ pub struct AppState {
     /// Survey results computed in the last few seconds.
     #[from_ref(skip)]
     pub survey_results: Arc<crate::surveys::cache::ResultsCache>,
+    /// Where requests' attachments are stored, and their size limit.
+    #[from_ref(skip)]
+    pub uploads: crate::services::files::Uploads,
 }
 
 impl AppState {
@@ -65,6 +68,7 @@ impl AppState {
             live_wakeup: Arc::new(tokio::sync::Notify::new()),
             live_slots: Arc::new(tokio::sync::Semaphore::new(LIVE_STREAMS)),
             survey_results: Arc::default(),
+            uploads: crate::services::files::Uploads::default(),
         }
     }
 }

@@ -40,42 +40,6 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// A section of the main navigation whose features land in later releases.
-#[component]
-fn SectionPage(title: Signal<String>, intro: Signal<String>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <PageTitle text=title />
-        <h1>{title}</h1>
-        <p class="lead">{intro}</p>
-        <p>{t!(i18n, section.opening_soon)}</p>
-    }
-}
-
-/// `/mon-espace`.
-#[component]
-pub fn MySpacePage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <SectionPage
-            title=Signal::derive(move || t_string!(i18n, nav.my_space).to_string())
-            intro=Signal::derive(move || t_string!(i18n, section.my_space_intro).to_string())
-        />
-    }
-}
-
-/// `/demarches`.
-#[component]
-pub fn ServicesPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <SectionPage
-            title=Signal::derive(move || t_string!(i18n, nav.services).to_string())
-            intro=Signal::derive(move || t_string!(i18n, section.services_intro).to_string())
-        />
-    }
-}
-
 /// Frame of a legal page: the commune's own text when its IT provided one, else ours.
 #[component]
 fn LegalPageFrame<F, V>(page: LegalPage, title: Signal<String>, default_body: F) -> impl IntoView

@@ -147,6 +147,33 @@ pub fn error_text(key: &str) -> String {
         "errors.survey_already_answered" => {
             t_string!(i18n, errors.survey_already_answered).to_string()
         }
+        "errors.address_invalid" => t_string!(i18n, errors.address_invalid).to_string(),
+        "errors.agent_unknown" => t_string!(i18n, errors.agent_unknown).to_string(),
+        "errors.condition_invalid" => t_string!(i18n, errors.condition_invalid).to_string(),
+        "errors.date_invalid" => t_string!(i18n, errors.date_invalid).to_string(),
+        "errors.field_condition_order" => t_string!(i18n, errors.field_condition_order).to_string(),
+        "errors.file_empty" => t_string!(i18n, errors.file_empty).to_string(),
+        "errors.file_too_large" => t_string!(i18n, errors.file_too_large).to_string(),
+        "errors.file_type" => t_string!(i18n, errors.file_type).to_string(),
+        "errors.number_invalid" => t_string!(i18n, errors.number_invalid).to_string(),
+        "errors.options_needed" => t_string!(i18n, errors.options_needed).to_string(),
+        "errors.phone_invalid" => t_string!(i18n, errors.phone_invalid).to_string(),
+        "errors.request_closed" => t_string!(i18n, errors.request_closed).to_string(),
+        "errors.request_contact_required" => {
+            t_string!(i18n, errors.request_contact_required).to_string()
+        }
+        "errors.request_hidden_field" => t_string!(i18n, errors.request_hidden_field).to_string(),
+        "errors.request_move_invalid" => t_string!(i18n, errors.request_move_invalid).to_string(),
+        "errors.request_not_cancellable" => {
+            t_string!(i18n, errors.request_not_cancellable).to_string()
+        }
+        "errors.request_not_editable" => t_string!(i18n, errors.request_not_editable).to_string(),
+        "errors.request_reason_required" => {
+            t_string!(i18n, errors.request_reason_required).to_string()
+        }
+        "errors.retention_invalid" => t_string!(i18n, errors.retention_invalid).to_string(),
+        "errors.slug_invalid" => t_string!(i18n, errors.slug_invalid).to_string(),
+        "errors.slug_taken" => t_string!(i18n, errors.slug_taken).to_string(),
         _ => t_string!(i18n, errors.invalid).to_string(),
     }
 }

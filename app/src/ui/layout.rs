@@ -59,6 +59,7 @@ pub fn AccountMenu() -> impl IntoView {
                     Some(user) => {
                         let admin = user.has_role(Role::Admin);
                         let moderator = user.has_role(Role::Moderator);
+                        let agent = user.has_role(Role::Agent);
                         let name = user.display_name;
                         let unread = user.unread_notifications;
                         view! {
@@ -74,9 +75,11 @@ pub fn AccountMenu() -> impl IntoView {
                                     })}
                                 </A>
                                 <A href="/mon-compte">{t!(i18n, nav.account)}</A>
+                                {agent.then(|| view! { <A href="/guichet">{t!(i18n, backoffice.title)}</A> })}
                                 {moderator.then(|| view! { <A href="/moderation">{t!(i18n, moderation.nav)}</A> })}
                                 {admin.then(|| view! {
                                     <A href="/admin/personnes">{t!(i18n, nav.admin)}</A>
+                                    <A href="/admin/demarches">{t!(i18n, services.admin_title)}</A>
                                     <A href="/admin/forum">{t!(i18n, nav.forum_admin)}</A>
                                     <A href="/admin/journal">{t!(i18n, audit.nav)}</A>
                                 })}

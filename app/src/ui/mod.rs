@@ -19,6 +19,34 @@ pub fn PageTitle(text: Signal<String>) -> impl IntoView {
     })
 }
 
+/// Previous / "page 2 of 5" / next links of a paginated list.
+#[component]
+pub fn Pagination<F>(
+    page: u32,
+    page_count: u32,
+    /// The accessible name of the navigation ("Pages des demandes").
+    #[prop(into)]
+    label: String,
+    /// The address of page `n`.
+    href: F,
+) -> impl IntoView
+where
+    F: Fn(u32) -> String + Send + Sync + 'static,
+{
+    use crate::i18n::{t, use_i18n};
+    use leptos_router::components::A;
+    let i18n = use_i18n();
+    (page_count > 1).then(|| {
+        view! {
+            <nav class="pagination" aria-label=label>
+                {(page > 1).then(|| view! { <A href=href(page - 1)>{t!(i18n, forum.previous)}</A> })}
+                <span>{t!(i18n, forum.page_of, page = move || page, pages = move || page_count)}</span>
+                {(page < page_count).then(|| view! { <A href=href(page + 1)>{t!(i18n, forum.next)}</A> })}
+            </nav>
+        }
+    })
+}
+
 /// `value` percent-encoded for a query string, identically on the server and in the
 /// browser (only ASCII letters, digits and `-._~/` are left as they are).
 pub fn encode_query(value: &str) -> String {
