@@ -77,8 +77,11 @@ app::db_test!(a_resident_files_a_canteen_request_with_plain_posts, |db| {
         .await
         .unwrap();
     let mut app_state = state(db.clone(), "http://127.0.0.1:3000");
-    app_state.uploads.dir =
-        std::env::temp_dir().join(format!("parvis-http-{:x}", rand::random::<u64>()));
+    app_state.uploads.dir = std::env::temp_dir().join(format!(
+        "parvis-http-{}-{}",
+        std::process::id(),
+        db.kind().name()
+    ));
     let router = server::http::router(app_state.clone());
     let camille = demo_session(&router, "camille").await;
     let yanis = demo_session(&router, "yanis").await;
@@ -195,7 +198,10 @@ app::db_test!(a_resident_files_a_canteen_request_with_plain_posts, |db| {
         .unwrap()
         .starts_with("attachment;"));
     assert_eq!(file.headers()["x-content-type-options"], "nosniff");
-    assert_eq!(body_text(file).await.as_bytes(), PDF);
+    let bytes = axum::body::to_bytes(file.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert_eq!(&bytes[..], PDF);
     let other = send(
         router.clone(),
         get_with(&format!("/pieces-jointes/{file_id}"), Some(&yanis)),

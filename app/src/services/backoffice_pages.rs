@@ -194,15 +194,20 @@ fn QueueView(queue: Queue, filter: QueueFilter) -> impl IntoView {
             </div>
         }
     };
-    let ages: Vec<(String, String)> = [2u32, 7, 30]
-        .into_iter()
-        .map(|d| {
-            (
-                d.to_string(),
-                t_string!(i18n, backoffice.older_than, days = d).to_string(),
-            )
-        })
-        .collect();
+    let ages: Vec<(String, String)> = vec![
+        (
+            "2".into(),
+            t_string!(i18n, backoffice.older_than_2).to_string(),
+        ),
+        (
+            "7".into(),
+            t_string!(i18n, backoffice.older_than_7).to_string(),
+        ),
+        (
+            "30".into(),
+            t_string!(i18n, backoffice.older_than_30).to_string(),
+        ),
+    ];
     let sorts = vec![(
         "newest".to_owned(),
         t_string!(i18n, backoffice.sort_newest).to_string(),
@@ -289,12 +294,12 @@ pub fn StatsPage() -> impl IntoView {
     }
 }
 
-fn hours_text(hours: Option<i64>) -> String {
+fn hours_text(hours: Option<i64>) -> AnyView {
     let i18n = use_i18n();
     match hours {
-        None => "–".to_owned(),
-        Some(h) if h < 48 => t_string!(i18n, backoffice.hours, count = h).to_string(),
-        Some(h) => t_string!(i18n, backoffice.days, count = h / 24).to_string(),
+        None => "–".into_any(),
+        Some(h) if h < 48 => view! { {t!(i18n, backoffice.hours, count = move || h)} }.into_any(),
+        Some(h) => view! { {t!(i18n, backoffice.days, count = move || h / 24)} }.into_any(),
     }
 }
 

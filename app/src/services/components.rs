@@ -135,27 +135,30 @@ pub fn Timeline(events: Vec<Event>) -> impl IntoView {
                 (false, Some(name)) => name,
                 (false, None) => t_string!(i18n, requests.former_account).to_string(),
             };
-            let (class, title) = match kind {
-                EventKind::Status => (
-                    "timeline__item timeline__item--status",
-                    status.map(status_text).unwrap_or_default(),
-                ),
-                EventKind::Message => (
-                    "timeline__item",
-                    t_string!(i18n, requests.message_from, who = who.clone()).to_string(),
-                ),
-                EventKind::Note => (
-                    "timeline__item timeline__item--note",
-                    t_string!(i18n, requests.note_by, who = who.clone()).to_string(),
-                ),
-                EventKind::Assigned if body.is_empty() => (
-                    "timeline__item timeline__item--note",
-                    t_string!(i18n, requests.unassigned).to_string(),
-                ),
-                EventKind::Assigned => (
-                    "timeline__item timeline__item--note",
-                    t_string!(i18n, requests.assigned_to, name = body.clone()).to_string(),
-                ),
+            let (class, title) = {
+                let (who, name) = (who.clone(), body.clone());
+                match kind {
+                    EventKind::Status => (
+                        "timeline__item timeline__item--status",
+                        status.map(status_text).unwrap_or_default().into_any(),
+                    ),
+                    EventKind::Message => (
+                        "timeline__item",
+                        view! { {t!(i18n, requests.message_from, who = move || who.clone())} }.into_any(),
+                    ),
+                    EventKind::Note => (
+                        "timeline__item timeline__item--note",
+                        view! { {t!(i18n, requests.note_by, who = move || who.clone())} }.into_any(),
+                    ),
+                    EventKind::Assigned if body.is_empty() => (
+                        "timeline__item timeline__item--note",
+                        view! { {t!(i18n, requests.unassigned)} }.into_any(),
+                    ),
+                    EventKind::Assigned => (
+                        "timeline__item timeline__item--note",
+                        view! { {t!(i18n, requests.assigned_to, name = move || name.clone())} }.into_any(),
+                    ),
+                }
             };
             let body = (kind != EventKind::Assigned && !body.is_empty()).then(|| {
                 view! { <p class="timeline__body">{body}</p> }
@@ -296,7 +299,7 @@ pub fn RequestFields(
 }
 
 /// "Answer only if you chose « Oui » at « … »", for a conditional field.
-fn condition_note(field: &FieldDef, all: &[FieldDef]) -> Option<String> {
+fn condition_note(field: &FieldDef, all: &[FieldDef]) -> Option<AnyView> {
     let i18n = use_i18n();
     let condition = field.condition.as_ref()?;
     let source = all.iter().find(|f| f.key == condition.field)?;
@@ -305,14 +308,10 @@ fn condition_note(field: &FieldDef, all: &[FieldDef]) -> Option<String> {
     } else {
         condition.value.clone()
     };
+    let label = source.label.clone();
     Some(
-        t_string!(
-            i18n,
-            requests.only_if,
-            value = value,
-            field = source.label.clone()
-        )
-        .to_string(),
+        view! { " "{t!(i18n, requests.only_if, value = move || value.clone(), field = move || label.clone())} }
+            .into_any(),
     )
 }
 
@@ -338,17 +337,10 @@ fn FieldControl(
         Signal::derive(move || error.with(|e| field_errors(e.as_ref(), &name)))
     };
     let invalid = move || (!errors.with(Vec::is_empty)).then_some("true");
-    let mut hints: Vec<String> = Vec::new();
-    if !field.help.is_empty() {
-        hints.push(field.help.clone());
-    }
-    if let Some(note) = condition_note(&field, &all) {
-        hints.push(note);
-    }
-    if field.kind == FieldKind::File {
-        hints.push(t_string!(i18n, requests.file_hint_size, mb = max_mb).to_string());
-    }
-    let has_hint = !hints.is_empty();
+    let help = field.help.clone();
+    let note = condition_note(&field, &all);
+    let is_file = field.kind == FieldKind::File;
+    let has_hint = !help.is_empty() || note.is_some() || is_file;
     let described = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         move || {
@@ -362,8 +354,15 @@ fn FieldControl(
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
-    let hint_view =
-        has_hint.then(|| view! { <p class="field__hint" id=hint_id.clone()>{hints.join(" ")}</p> });
+    let hint_view = has_hint.then(|| {
+        view! {
+            <p class="field__hint" id=hint_id.clone()>
+                {help}
+                {note}
+                {is_file.then(|| view! { " "{t!(i18n, requests.file_hint_size, mb = move || max_mb)} })}
+            </p>
+        }
+    });
     let error_view = view! { <ErrorText id=error_id.clone() errors /> };
     let required = field.required;
     let label = if required {

@@ -336,31 +336,16 @@ fn AgentRequest(view: RequestView) -> impl IntoView {
         .as_ref()
         .map(|a| a.id.to_string())
         .unwrap_or_default();
-    view! {
-        <PageTitle text=Signal::derive(move || page_title.clone()) />
-        <nav class="breadcrumb" aria-label=t_string!(i18n, services.breadcrumb).to_string()>
-            <A href="/guichet">{t!(i18n, backoffice.title)}</A>" › "
-            <A href=format!("/guichet/{service_id}")>{t!(i18n, backoffice.queue)}</A>
-        </nav>
-        <h1>{title}</h1>
-        <Flash />
-        <dl class="facts facts--inline">
-            <div><dt>{t!(i18n, requests.status)}</dt><dd><StatusBadge status /></dd></div>
-            <div><dt>{t!(i18n, backoffice.resident)}</dt><dd>{resident}" "<span class="meta">{contact}</span></dd></div>
-            <div><dt>{t!(i18n, backoffice.channel)}</dt><dd>{channel_text(channel)}</dd></div>
-            <div><dt>{t!(i18n, backoffice.submitted)}</dt><dd>{submitted_label}</dd></div>
-            <div><dt>{t!(i18n, backoffice.assignee)}</dt><dd>{assignee.map(|a| a.name).unwrap_or_else(|| t_string!(i18n, backoffice.nobody).to_string())}</dd></div>
-        </dl>
-        {(status == Status::Draft).then(|| view! {
-            <p><A href=format!("/guichet/demandes/{id}/formulaire") attr:class="button">{t!(i18n, backoffice.fill_form)}</A></p>
-        })}
-        <div class="columns">
+    let answers_column = view! {
             <section>
                 <h2>{t!(i18n, requests.answers)}</h2>
                 <AnswersList fields answers files=attachments />
                 <h2>{t!(i18n, requests.timeline)}</h2>
                 <Timeline events />
             </section>
+    }
+    .into_any();
+    let process_column = view! {
             <section>
                 {(!moves.is_empty()).then(|| view! {
                     <h2>{t!(i18n, backoffice.process)}</h2>
@@ -425,6 +410,29 @@ fn AgentRequest(view: RequestView) -> impl IntoView {
                     {accesses.into_iter().map(|(name, at)| view! { <li>{name}" – "{at}</li> }).collect_view()}
                 </ul>
             </section>
+    }
+    .into_any();
+    view! {
+        <PageTitle text=Signal::derive(move || page_title.clone()) />
+        <nav class="breadcrumb" aria-label=t_string!(i18n, services.breadcrumb).to_string()>
+            <A href="/guichet">{t!(i18n, backoffice.title)}</A>" › "
+            <A href=format!("/guichet/{service_id}")>{t!(i18n, backoffice.queue)}</A>
+        </nav>
+        <h1>{title}</h1>
+        <Flash />
+        <dl class="facts facts--inline">
+            <div><dt>{t!(i18n, requests.status)}</dt><dd><StatusBadge status /></dd></div>
+            <div><dt>{t!(i18n, backoffice.resident)}</dt><dd>{resident}" "<span class="meta">{contact}</span></dd></div>
+            <div><dt>{t!(i18n, backoffice.channel)}</dt><dd>{channel_text(channel)}</dd></div>
+            <div><dt>{t!(i18n, backoffice.submitted)}</dt><dd>{submitted_label}</dd></div>
+            <div><dt>{t!(i18n, backoffice.assignee)}</dt><dd>{assignee.map(|a| a.name).unwrap_or_else(|| t_string!(i18n, backoffice.nobody).to_string())}</dd></div>
+        </dl>
+        {(status == Status::Draft).then(|| view! {
+            <p><A href=format!("/guichet/demandes/{id}/formulaire") attr:class="button">{t!(i18n, backoffice.fill_form)}</A></p>
+        })}
+        <div class="columns">
+            {answers_column}
+            {process_column}
         </div>
     }
 }
