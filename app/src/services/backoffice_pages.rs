@@ -239,7 +239,7 @@ fn QueueView(queue: Queue, filter: QueueFilter) -> impl IntoView {
             <button type="submit" class="button">{t!(i18n, backoffice.filter)}</button>
         </form>
         <p role="status">{t!(i18n, backoffice.count, count = move || total)}</p>
-        <div class="table-scroll">
+        <div class="table-wrap">
             <table class="table">
                 <caption class="visually-hidden">{t!(i18n, backoffice.queue)}</caption>
                 <thead>
