@@ -221,7 +221,8 @@ fn ServiceAdminView(data: ServiceAdmin) -> impl IntoView {
     let page_title = title_with_error(error, move || title.clone());
     let slug = info.slug.clone();
     let count = fields.len();
-    view! {
+    let parts = [
+        view! {
         <PageTitle text=page_title />
         <nav class="breadcrumb" aria-label=t_string!(i18n, services.breadcrumb).to_string()>
             <A href="/admin/demarches">{t!(i18n, services.admin_title)}</A>
@@ -233,7 +234,9 @@ fn ServiceAdminView(data: ServiceAdmin) -> impl IntoView {
         <p><A href=format!("/demarches/{slug}")>{t!(i18n, services.see_public)}</A></p>
         <h2>{t!(i18n, services.description)}</h2>
         <ServiceForm info=Some(info) error />
-
+        }
+        .into_any(),
+        view! {
         <h2 id="formulaire">{t!(i18n, services.form)}</h2>
         <p class="field__hint">
             {t!(i18n, services.form_version, number = move || form_version)}" "
@@ -271,9 +274,14 @@ fn ServiceAdminView(data: ServiceAdmin) -> impl IntoView {
                 }
             }).collect_view()}
         </ol>
+        }
+        .into_any(),
+        view! {
         <h3>{t!(i18n, services.add_field)}</h3>
         <FieldForm service_id=id field=None before=fields.clone() />
-
+        }
+        .into_any(),
+        view! {
         <h2 id="equipe">{t!(i18n, services.team)}</h2>
         <ul>
             {team.into_iter().map(|p| view! {
@@ -295,7 +303,9 @@ fn ServiceAdminView(data: ServiceAdmin) -> impl IntoView {
                 value=typed(team_values, "email") errors=errors_of(team_error, "email") />
             <button type="submit" class="button">{t!(i18n, services.add_agent)}</button>
         </form>
-
+        }
+        .into_any(),
+        view! {
         <h2 id="modeles">{t!(i18n, services.templates)}</h2>
         <ul>
             {templates.into_iter().map(|tpl| view! {
@@ -318,7 +328,10 @@ fn ServiceAdminView(data: ServiceAdmin) -> impl IntoView {
                 value=typed(template_values, "template_body") errors=errors_of(template_error, "template_body") />
             <button type="submit" class="button">{t!(i18n, services.add_template)}</button>
         </form>
-    }
+        }
+        .into_any(),
+    ];
+    parts.into_iter().collect_view()
 }
 
 /// The form of one field: a new one (`field` `None`) or an existing one. `before`: the

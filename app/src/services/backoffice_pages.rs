@@ -212,7 +212,8 @@ fn QueueView(queue: Queue, filter: QueueFilter) -> impl IntoView {
         "newest".to_owned(),
         t_string!(i18n, backoffice.sort_newest).to_string(),
     )];
-    view! {
+    let parts = [
+        view! {
         <PageTitle text=Signal::derive(move || page_title.clone()) />
         <nav class="breadcrumb" aria-label=t_string!(i18n, services.breadcrumb).to_string()>
             <A href="/guichet">{t!(i18n, backoffice.title)}</A>
@@ -223,6 +224,9 @@ fn QueueView(queue: Queue, filter: QueueFilter) -> impl IntoView {
             <A href=format!("/guichet/{sid}/statistiques")>{t!(i18n, backoffice.stats)}</A>" · "
             <a href=csv download>{t!(i18n, backoffice.export)}</a>
         </p>
+        }
+        .into_any(),
+        view! {
         <form class="form filters" method="get" action=format!("/guichet/{sid}") role="search">
             {select("statut", "filtre-statut", t_string!(i18n, requests.status).to_string(), statuses,
                 filter.status.clone(), t_string!(i18n, backoffice.status_open).to_string())}
@@ -238,6 +242,9 @@ fn QueueView(queue: Queue, filter: QueueFilter) -> impl IntoView {
             </div>
             <button type="submit" class="button">{t!(i18n, backoffice.filter)}</button>
         </form>
+        }
+        .into_any(),
+        view! {
         <p role="status">{t!(i18n, backoffice.count, count = move || total)}</p>
         <div class="table-wrap">
             <table class="table">
@@ -268,7 +275,10 @@ fn QueueView(queue: Queue, filter: QueueFilter) -> impl IntoView {
         </div>
         <Pagination page page_count label=t_string!(i18n, requests.pages).to_string()
             href=move |n| format!("/guichet/{sid}?{link_query}&page={n}") />
-    }
+        }
+        .into_any(),
+    ];
+    parts.into_iter().collect_view()
 }
 
 /// `/guichet/:service/statistiques`.

@@ -67,48 +67,61 @@ pub fn AnswersList(
     files: Vec<Attachment>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let items = fields
-        .iter()
-        .filter(|f| is_shown(f, &answers))
-        .map(|field| {
-            if field.kind == FieldKind::Section {
-                return view! { <h3 class="answers__section">{field.label.clone()}</h3> }.into_any();
-            }
-            let shown = match field.kind {
-                FieldKind::File => {
-                    let mine: Vec<Attachment> = files
-                        .iter()
-                        .filter(|a| a.field_key.as_deref() == Some(field.key.as_str()))
-                        .cloned()
-                        .collect();
-                    if mine.is_empty() {
-                        view! { <em>{t!(i18n, requests.no_answer)}</em> }.into_any()
-                    } else {
-                        view! {
+    // One list per section, each after its heading (a list holds only terms and values).
+    let mut groups: Vec<(Option<String>, Vec<&FieldDef>)> = vec![(None, Vec::new())];
+    for field in fields.iter().filter(|f| is_shown(f, &answers)) {
+        if field.kind == FieldKind::Section {
+            groups.push((Some(field.label.clone()), Vec::new()));
+        } else if let Some((_, list)) = groups.last_mut() {
+            list.push(field);
+        }
+    }
+    let item = |field: &FieldDef| {
+        let shown = match field.kind {
+            FieldKind::File => {
+                let mine: Vec<Attachment> = files
+                    .iter()
+                    .filter(|a| a.field_key.as_deref() == Some(field.key.as_str()))
+                    .cloned()
+                    .collect();
+                if mine.is_empty() {
+                    view! { <em>{t!(i18n, requests.no_answer)}</em> }.into_any()
+                } else {
+                    view! {
                             <ul>{mine.into_iter().map(|file| view! { <li><FileLink file /></li> }).collect_view()}</ul>
                         }
                         .into_any()
-                    }
                 }
-                FieldKind::Checkbox => match answers.get(&field.key) {
-                    Some(_) => view! { {t!(i18n, requests.checked)} }.into_any(),
-                    None => view! { {t!(i18n, requests.not_checked)} }.into_any(),
-                },
-                _ => match answers.get(&field.key) {
-                    Some(value) => view! { <span class="answers__value">{value.display()}</span> }.into_any(),
-                    None => view! { <em>{t!(i18n, requests.no_answer)}</em> }.into_any(),
-                },
-            };
-            view! {
-                <div class="answers__item">
-                    <dt>{field.label.clone()}</dt>
-                    <dd>{shown}</dd>
-                </div>
             }
-            .into_any()
+            FieldKind::Checkbox => match answers.get(&field.key) {
+                Some(_) => view! { {t!(i18n, requests.checked)} }.into_any(),
+                None => view! { {t!(i18n, requests.not_checked)} }.into_any(),
+            },
+            _ => match answers.get(&field.key) {
+                Some(value) => {
+                    view! { <span class="answers__value">{value.display()}</span> }.into_any()
+                }
+                None => view! { <em>{t!(i18n, requests.no_answer)}</em> }.into_any(),
+            },
+        };
+        view! {
+            <div class="answers__item">
+                <dt>{field.label.clone()}</dt>
+                <dd>{shown}</dd>
+            </div>
+        }
+        .into_any()
+    };
+    groups
+        .into_iter()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(heading, list)| {
+            view! {
+                {heading.map(|h| view! { <h3 class="answers__section">{h}</h3> })}
+                <dl class="answers">{list.into_iter().map(item).collect_view()}</dl>
+            }
         })
-        .collect_view();
-    view! { <dl class="answers">{items}</dl> }
+        .collect_view()
 }
 
 /// The timeline: status changes and messages, oldest first (notes and assignments too

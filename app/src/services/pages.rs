@@ -275,8 +275,8 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </section>
-        })}
-        <section>
+        }.into_any())}
+        {view! { <section>
             <h2>{t!(i18n, requests.my_requests)}</h2>
             {requests.items.is_empty().then(|| view! { <p>{t!(i18n, requests.none)}</p> })}
             <ul class="cards" role="list">
@@ -287,7 +287,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
             </ul>
             <Pagination page page_count label=t_string!(i18n, requests.pages).to_string()
                 href=|n| format!("/mon-espace?page={n}") />
-        </section>
+        </section> }.into_any()}
         {(!drafts.is_empty()).then(|| view! {
             <section>
                 <h2>{t!(i18n, requests.my_drafts)}</h2>
@@ -298,8 +298,8 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </section>
-        })}
-        <section>
+        }.into_any())}
+        {view! { <section>
             <h2>{t!(i18n, requests.my_surveys)}</h2>
             {surveys.is_empty().then(|| view! { <p>{t!(i18n, requests.no_surveys)}</p> })}
             <ul role="list">
@@ -307,7 +307,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                     <li><A href=format!("/consultations/{id}")>{title}</A>" "<span class="meta">{day}</span></li>
                 }).collect_view()}
             </ul>
-        </section>
+        </section> }.into_any()}
         <section>
             <h2>{t!(i18n, requests.my_other)}</h2>
             <ul role="list">

@@ -116,7 +116,8 @@ fn ResidentRequest(view: RequestView) -> impl IntoView {
         submitted_label,
         ..
     } = view;
-    view! {
+    let parts = [
+        view! {
         <PageTitle text=Signal::derive(move || page_title.clone()) />
         <nav class="breadcrumb" aria-label=t_string!(i18n, services.breadcrumb).to_string()>
             <A href="/mon-espace">{t!(i18n, nav.my_space)}</A>
@@ -135,6 +136,9 @@ fn ResidentRequest(view: RequestView) -> impl IntoView {
                 <p><A href=format!("/mon-espace/demandes/{id}/formulaire") attr:class="button">{t!(i18n, requests.complete)}</A></p>
             </div>
         })}
+        }
+        .into_any(),
+        view! {
         <div class="columns">
             <section>
                 <h2>{t!(i18n, requests.timeline)}</h2>
@@ -157,7 +161,10 @@ fn ResidentRequest(view: RequestView) -> impl IntoView {
                 })}
             </section>
         </div>
-    }
+        }
+        .into_any(),
+    ];
+    parts.into_iter().collect_view()
 }
 
 /// `/mon-espace/demandes/:id/formulaire` and `/guichet/demandes/:id/formulaire`: the
@@ -218,7 +225,8 @@ fn RequestForm(view: RequestView) -> impl IntoView {
         })
     };
     let crumb = title.clone();
-    view! {
+    let parts = [
+        view! {
         <PageTitle text=page_title />
         <nav class="breadcrumb" aria-label=t_string!(i18n, services.breadcrumb).to_string()>
             <A href=back.clone()>{crumb}</A>
@@ -229,6 +237,9 @@ fn RequestForm(view: RequestView) -> impl IntoView {
             let channel = channel_text(channel);
             view! { <p class="meta">{t!(i18n, requests.filed_for, name = move || resident.clone(), channel = move || channel.clone())}</p> }
         })}
+        }
+        .into_any(),
+        view! {
         {summary}
         {if editable {
             view! {
@@ -257,7 +268,10 @@ fn RequestForm(view: RequestView) -> impl IntoView {
             }
             .into_any()
         }}
-    }
+        }
+        .into_any(),
+    ];
+    parts.into_iter().collect_view()
 }
 
 /// The fields with errors, in form order: (link to the control, its error).

@@ -509,6 +509,18 @@ pub async fn my_drafts(pool: &AnyPool, user_id: i64) -> sqlx::Result<Vec<Request
         .collect()
 }
 
+/// The resident's own draft for a service, if any (a second "start" reopens it).
+pub async fn own_draft(pool: &AnyPool, user_id: i64, service_id: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT id FROM service_requests WHERE user_id = $1 AND service_id = $2 \
+         AND status = 'draft' AND filed_by IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(service_id)
+    .fetch_optional(pool)
+    .await
+}
+
 /// Agents' messages not read yet, over all of a resident's requests.
 pub async fn unread_messages(pool: &AnyPool, user_id: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar(

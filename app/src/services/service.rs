@@ -74,11 +74,11 @@ pub async fn start(state: &AppState, actor: Actor, slug: &str) -> Result<i64, Ap
         .map_err(internal)?
         .filter(|s| s.published)
         .ok_or(AppError::NotFound)?;
-    let drafts = repo::my_drafts(state.db.pool(), actor.id)
+    if let Some(draft) = repo::own_draft(state.db.pool(), actor.id, service.id)
         .await
-        .map_err(internal)?;
-    if let Some(draft) = drafts.iter().find(|d| d.service_title == service.title) {
-        return Ok(draft.id);
+        .map_err(internal)?
+    {
+        return Ok(draft);
     }
     let mut tx = state.db.begin_write().await.map_err(internal)?;
     let (version, _, _) = catalogue::current_form(&mut tx, service.id)

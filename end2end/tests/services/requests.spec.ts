@@ -25,11 +25,16 @@ async function newTab(browser: Browser, baseURL: string | undefined, testInfo: T
 }
 
 test('a resident files a canteen registration, completes it on request, and follows it to acceptance', async ({ page, gotoPage, browser, baseURL }, testInfo) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const child = `Lou ${testInfo.project.name} ${Date.now()}`;
-  const email = await signUp(page, 'Sacha Parent');
-  await confirmEmail(page, email);
+  // A resident of the day (signed up in another tab, so that only the pages of this
+  // journey are audited).
+  const signup = await newTab(browser, baseURL, testInfo);
+  const email = await signUp(signup, 'Sacha Parent');
+  await confirmEmail(signup, email);
+  await signup.context().close();
   await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/mon-espace$/);
 
   // The catalogue, searched.
   await gotoPage('/demarches');
@@ -74,7 +79,7 @@ test('a resident files a canteen registration, completes it on request, and foll
 
   // Another resident cannot open it.
   const other = await newTab(browser, baseURL, testInfo);
-  await signInDemo(other, 'camille');
+  await signInDemo(other, 'yanis');
   await other.goto(requestPage);
   await expect(other.getByRole('alert')).toContainText('introuvable');
   await other.context().close();
