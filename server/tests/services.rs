@@ -9,21 +9,9 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{body_text, demo_session, form_post, send, state};
+use common::{body_text, demo_session, form_post, get_with, scalar, send, state};
 
 const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n";
-
-async fn scalar(db: &app::server::db::Db, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap()
-}
-
-fn get_with(uri: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut builder = Request::get(uri).header(header::HOST, "127.0.0.1:3000");
-    if let Some(cookie) = cookie {
-        builder = builder.header(header::COOKIE, cookie);
-    }
-    builder.body(Body::empty()).unwrap()
-}
 
 /// A browser's multipart post: text fields, then files (field, name, bytes).
 fn multipart(

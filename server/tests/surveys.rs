@@ -6,21 +6,8 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use common::{body_text, demo_session, form_post, get_req, send, state};
-
-async fn scalar(db: &app::server::db::Db, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap()
-}
-
-fn get_with(uri: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut builder = Request::get(uri).header(header::HOST, "127.0.0.1:3000");
-    if let Some(cookie) = cookie {
-        builder = builder.header(header::COOKIE, cookie);
-    }
-    builder.body(Body::empty()).unwrap()
-}
+use axum::http::{header, StatusCode};
+use common::{body_text, demo_session, form_post, get_req, get_with, scalar, send, state};
 
 app::db_test!(only_agents_build_publish_and_export_surveys, |db| {
     app::demo::load(&db, &app::server::clock::Clock::System)

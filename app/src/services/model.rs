@@ -426,27 +426,12 @@ fn check_value(field: &FieldDef, value: &Value) -> Result<Value, &'static str> {
     }
 }
 
-/// `YYYY-MM-DD` naming a real day.
+/// `YYYY-MM-DD` naming a real day between 1900 and 2200.
 pub fn valid_date(t: &str) -> bool {
-    let parts: Vec<&str> = t.split('-').collect();
-    let [y, m, d] = parts.as_slice() else {
-        return false;
-    };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return false;
-    }
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>()) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1900..=2200).contains(&y) && (1..=days).contains(&d)
+    crate::surveys::answering::is_iso_date(t)
+        && t.get(..4)
+            .and_then(|y| y.parse::<u32>().ok())
+            .is_some_and(|y| (1900..=2200).contains(&y))
 }
 
 /// Where a request stands.

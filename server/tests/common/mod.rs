@@ -105,3 +105,17 @@ pub async fn demo_session(router: &Router, prefix: &str) -> String {
         .expect("demo account");
     sign_in(router, email, app::demo::DEMO_PASSWORD).await
 }
+
+/// One number read from the database.
+pub async fn scalar(db: &Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap()
+}
+
+/// A GET from the site's own origin, with the session `cookie` if any.
+pub fn get_with(uri: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::get(uri).header(header::HOST, "127.0.0.1:3000");
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::empty()).unwrap()
+}
