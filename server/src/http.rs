@@ -168,11 +168,7 @@ async fn export_json(State(state): State<AppState>) -> Response {
 
 /// The account signed in on this session, if any.
 async fn session_user(session: &tower_sessions::Session) -> Option<i64> {
-    session
-        .get::<i64>(app::server::sessions::keys::USER_ID)
-        .await
-        .ok()
-        .flatten()
+    app::server::sessions::signed_in_user(session).await
 }
 
 /// A survey download: the body with its type, disposition and caching, or the status of
@@ -261,8 +257,7 @@ async fn request_message_post(
     session: tower_sessions::Session,
     multipart: axum::extract::Multipart,
 ) -> Response {
-    let user = session_user(&session).await;
-    let location = app::services::upload::message_post(&state, user, id, multipart).await;
+    let location = app::services::upload::message_post(&state, &session, id, multipart).await;
     axum::response::Redirect::to(&location).into_response()
 }
 

@@ -172,6 +172,25 @@ app::db_test!(a_resident_files_a_canteen_request_with_plain_posts, |db| {
     )
     .await;
     assert!(page.contains(&reference));
+    // A message with a file that is not a PDF: refused next to the file, the text kept.
+    let refused = send(
+        router.clone(),
+        multipart(
+            &format!("/mon-espace/demandes/{id}/messages"),
+            &camille,
+            &[("body", "Voici le projet d’accueil")],
+            &[("file", "pai.pdf", html)],
+        ),
+    )
+    .await;
+    let back = location(&refused);
+    assert!(back.contains("__err="), "{back}");
+    let page = body_text(send(router.clone(), get_with(&back, Some(&camille))).await).await;
+    assert!(page.contains("champ-message-file-erreur"));
+    assert!(
+        page.contains("Voici le projet d’accueil"),
+        "the message typed is shown again"
+    );
     // The file: to its resident as a download, to nobody else.
     let file_id = scalar(&db, "SELECT MIN(id) FROM request_attachments").await;
     let file = send(

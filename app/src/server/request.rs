@@ -86,15 +86,21 @@ pub async fn finish<T>(
     };
     if is_html_form() {
         if let Ok(session) = crate::auth::guard::session().await {
-            let values: BTreeMap<&str, &str> = typed.iter().copied().collect();
-            let _ = session
-                .insert(&format!("{FLASH_PREFIX}{form}"), values)
-                .await;
+            keep_typed(&session, form, typed).await;
         }
     } else {
         set_error_status(&err);
     }
     Err(err)
+}
+
+/// Keeps the values typed in `form` (never secrets) in the session, for its page to show
+/// them again after a failed post.
+pub async fn keep_typed(session: &tower_sessions::Session, form: &str, typed: &[(&str, &str)]) {
+    let values: BTreeMap<&str, &str> = typed.iter().copied().collect();
+    let _ = session
+        .insert(&format!("{FLASH_PREFIX}{form}"), values)
+        .await;
 }
 
 /// Gives a script client (not a plain form post, which is redirected back to its page)

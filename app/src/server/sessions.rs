@@ -165,6 +165,12 @@ pub fn parse_id(raw: &str) -> Option<Id> {
     Id::from_str(raw).ok()
 }
 
+/// The account signed in on `session`, if any (for plain HTTP handlers; server fns use
+/// `auth::current_user`).
+pub async fn signed_in_user(session: &tower_sessions::Session) -> Option<i64> {
+    session.get::<i64>(keys::USER_ID).await.ok().flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,10 +4,12 @@
 use super::model::{
     field_name, is_shown, Answers, Channel, FieldDef, FieldKind, Status, Value, CHECKED,
 };
-use super::views::{Attachment, Event, EventKind, MESSAGE_PATH};
+use super::views::{Attachment, Event, EventKind, MESSAGE_FORM, MESSAGE_PATH};
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::ui::form::{error_text, field_errors, use_form_error, FormAlert};
+use crate::ui::form::{
+    error_text, field_errors, typed, use_form_error, use_typed_values, FormAlert,
+};
 use leptos::prelude::*;
 
 /// The words of a status.
@@ -199,6 +201,8 @@ pub fn Timeline(events: Vec<Event>) -> impl IntoView {
 pub fn MessageForm(request_id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let error = use_form_error(MESSAGE_PATH);
+    let values = use_typed_values(MESSAGE_FORM, error);
+    let body_value = typed(values, "body");
     let body_errors = Signal::derive(move || error.with(|e| field_errors(e.as_ref(), "body")));
     let file_errors = Signal::derive(move || error.with(|e| field_errors(e.as_ref(), "file")));
     view! {
@@ -210,7 +214,7 @@ pub fn MessageForm(request_id: i64) -> impl IntoView {
                 <ErrorText id="champ-body-erreur" errors=body_errors />
                 <textarea id="champ-body" name="body" rows="5" maxlength="5000"
                     aria-invalid=move || (!body_errors.with(Vec::is_empty)).then_some("true")
-                    aria-describedby=move || (!body_errors.with(Vec::is_empty)).then_some("champ-body-erreur")></textarea>
+                    aria-describedby=move || (!body_errors.with(Vec::is_empty)).then_some("champ-body-erreur")>{move || body_value.get()}</textarea>
             </ErrorFrame>
             <ErrorFrame name="file" errors=file_errors>
                 <label for="champ-message-file">{t!(i18n, requests.message_file)}</label>

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::server::state::AppState;
 use leptos::server_fn::error::ServerFnUrlError;
 
-use super::views::{FORM_PATH, MESSAGE_PATH};
+use super::views::{FORM_PATH, MESSAGE_FORM, MESSAGE_PATH};
 
 /// Longest text field accepted in a multipart post.
 const TEXT_MAX: usize = 64 * 1024;
@@ -134,27 +134,34 @@ pub async fn form_post(
 /// Handles a message post (text and an optional file): where to send the browser next.
 pub async fn message_post(
     state: &AppState,
-    user_id: Option<i64>,
+    session: &tower_sessions::Session,
     id: i64,
     multipart: axum::extract::Multipart,
 ) -> String {
+    let user_id = crate::server::sessions::signed_in_user(session).await;
     let Some(actor) = actor_of(state, user_id).await else {
         return format!("/connexion?suite=/mon-espace/demandes/{id}");
     };
     let mut page = format!("/mon-espace/demandes/{id}");
+    let mut body = String::new();
     let result = async {
         let row = service::load(state, id).await?;
         if service::side_of(state, actor, &row).await? == service::Side::Agent {
             page = format!("/guichet/demandes/{id}");
         }
         let (raw, mut uploads) = read_multipart(multipart, state.uploads.max_bytes).await?;
+        body = first(&raw, "body");
         let upload = uploads.pop();
-        service::post_message(state, actor, id, &first(&raw, "body"), upload).await
+        service::post_message(state, actor, id, &body, upload).await
     }
     .await;
     match result {
         Ok(()) => format!("{page}?message=1#messages"),
-        Err(err) => error_location(state, &page, MESSAGE_PATH, err),
+        Err(err) => {
+            // The message typed stays on the page (a file is chosen again).
+            crate::server::request::keep_typed(session, MESSAGE_FORM, &[("body", &body)]).await;
+            error_location(state, &page, MESSAGE_PATH, err)
+        }
     }
 }
 

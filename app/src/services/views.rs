@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub const FORM_PATH: &str = "/mon-espace/demandes/formulaire";
 /// The `__path` of the message form's errors.
 pub const MESSAGE_PATH: &str = "/mon-espace/demandes/message";
+/// The name the message form's typed values are kept under after a failed post.
+pub const MESSAGE_FORM: &str = "request_message";
 
 /// A service as the catalogue lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -79,7 +79,7 @@ pub fn AccountMenu() -> impl IntoView {
                                 {moderator.then(|| view! { <A href="/moderation">{t!(i18n, moderation.nav)}</A> })}
                                 {admin.then(|| view! {
                                     <A href="/admin/personnes">{t!(i18n, nav.admin)}</A>
-                                    <A href="/admin/demarches">{t!(i18n, services.admin_title)}</A>
+                                    <A href="/admin/demarches">{t!(i18n, nav.services_admin)}</A>
                                     <A href="/admin/forum">{t!(i18n, nav.forum_admin)}</A>
                                     <A href="/admin/journal">{t!(i18n, audit.nav)}</A>
                                 })}
