@@ -20,26 +20,28 @@ pub async fn check_team(
     actor: Actor,
     service_id: i64,
 ) -> Result<ServiceSummary, AppError> {
-    let pool = state.db.pool();
-    if !actor.agent
-        || !catalogue::is_member(pool, service_id, actor.id)
-            .await
-            .map_err(internal)?
-    {
+    if !actor.agent {
         return Err(AppError::Forbidden);
     }
-    catalogue::services_of_agent(pool, actor.id)
+    // The agent's services are those whose team they are in: one query answers both
+    // "is this agent in the team?" and "what is this service?".
+    catalogue::services_of_agent(state.db.pool(), actor.id)
         .await
         .map_err(internal)?
         .into_iter()
         .find(|s| s.id == service_id)
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::Forbidden)
 }
 
-async fn check_agent_of(state: &AppState, actor: Actor, id: i64) -> Result<(), AppError> {
+/// The request, if `actor` is an agent of its service.
+async fn check_agent_of(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+) -> Result<super::requests_repo::RequestRow, AppError> {
     let row = load(state, id).await?;
     match side_of(state, actor, &row).await? {
-        Side::Agent => Ok(()),
+        Side::Agent => Ok(row),
         Side::Resident => Err(AppError::Forbidden),
     }
 }
@@ -139,8 +141,7 @@ pub async fn assign(
     id: i64,
     assignee: Option<i64>,
 ) -> Result<(), AppError> {
-    check_agent_of(state, actor, id).await?;
-    let row = load(state, id).await?;
+    let row = check_agent_of(state, actor, id).await?;
     let team = catalogue::team(state.db.pool(), row.service_id)
         .await
         .map_err(internal)?;
