@@ -90,8 +90,17 @@ pub async fn form_post(
     let Some(actor) = actor_of(state, user_id).await else {
         return format!("/connexion?suite=/mon-espace/demandes/{id}/formulaire");
     };
-    let agent_page = format!("/guichet/demandes/{id}");
-    let resident_page = format!("/mon-espace/demandes/{id}");
+    // Which page the form belongs to (the agents' for a request filed at the counter);
+    // `save_form` checks the actor's right to change it.
+    let side = match service::load(state, id).await {
+        Ok(row) => service::side_of(state, actor, &row).await.ok(),
+        Err(_) => None,
+    };
+    let page = if side == Some(service::Side::Agent) {
+        format!("/guichet/demandes/{id}")
+    } else {
+        format!("/mon-espace/demandes/{id}")
+    };
     let result = async {
         let (raw, uploads) = read_multipart(multipart, state.uploads.max_bytes).await?;
         let go = if first(&raw, "go") == "submit" {
@@ -99,35 +108,13 @@ pub async fn form_post(
         } else {
             Go::Save
         };
-        let row = service::load(state, id).await?;
-        let side = service::side_of(state, actor, &row).await?;
-        let saved = service::save_form(state, actor, id, &raw, uploads, go).await?;
-        Ok::<_, AppError>((side, saved))
+        service::save_form(state, actor, id, &raw, uploads, go).await
     }
     .await;
     match result {
-        Ok((side, saved)) => {
-            let page = match side {
-                service::Side::Agent => &agent_page,
-                service::Side::Resident => &resident_page,
-            };
-            match saved {
-                Saved::Submitted => format!("{page}?deposee=1"),
-                Saved::Draft => format!("{page}/formulaire?enregistre=1"),
-            }
-        }
-        Err(err) => {
-            let side = match service::load(state, id).await {
-                Ok(row) => service::side_of(state, actor, &row).await.ok(),
-                Err(_) => None,
-            };
-            let page = if side == Some(service::Side::Agent) {
-                agent_page
-            } else {
-                resident_page
-            };
-            error_location(state, &format!("{page}/formulaire"), FORM_PATH, err)
-        }
+        Ok(Saved::Submitted) => format!("{page}?deposee=1"),
+        Ok(Saved::Draft) => format!("{page}/formulaire?enregistre=1"),
+        Err(err) => error_location(state, &format!("{page}/formulaire"), FORM_PATH, err),
     }
 }
 
