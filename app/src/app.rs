@@ -1,6 +1,12 @@
 //! The HTML shell, the root component and the route table.
 
 use crate::accounts::audit::AuditPage;
+use crate::appointments::admin_pages::{
+    AdminAgendasPage, AdminFacilitiesPage, AgendaAdminPage, FacilityAdminPage,
+};
+use crate::appointments::desk_pages::AgentDayPage;
+use crate::appointments::facility_pages::{DirectoryPage, FacilityPage};
+use crate::appointments::pages::{AgendaDayPage, AgendaPage, AgendasPage, AppointmentPage};
 use crate::accounts::pages::{ConfirmEmailChangePage, PeoplePage, ProfilePage};
 use crate::auth::pages::{
     CheckMailPage, ConfirmEmailPage, ForgotPasswordPage, MagicLinkPage, NewPasswordPage,
@@ -107,6 +113,17 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/demarches") view=AdminCataloguePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/demarches/:id") view=ServiceAdminPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/demarches/:id/champs/:key") view=FieldEditPage ssr=SsrMode::Async />
+                        <Route path=path!("/rendez-vous") view=AgendasPage ssr=SsrMode::Async />
+                        <Route path=path!("/rendez-vous/:slug") view=AgendaPage ssr=SsrMode::Async />
+                        <Route path=path!("/rendez-vous/:slug/:day") view=AgendaDayPage ssr=SsrMode::Async />
+                        <Route path=path!("/mon-espace/rendez-vous/:id") view=AppointmentPage ssr=SsrMode::Async />
+                        <Route path=path!("/guichet/rendez-vous/:id") view=AgentDayPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/rendez-vous") view=AdminAgendasPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/rendez-vous/:id") view=AgendaAdminPage ssr=SsrMode::Async />
+                        <Route path=path!("/equipements") view=DirectoryPage ssr=SsrMode::Async />
+                        <Route path=path!("/equipements/:slug") view=FacilityPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/equipements") view=AdminFacilitiesPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/equipements/:id") view=FacilityAdminPage ssr=SsrMode::Async />
                         <Route path=path!("/forum") view=ForumPage ssr=SsrMode::Async />
                         <Route path=path!("/forum/proposer") view=NewProposalPage ssr=SsrMode::Async />
                         <Route path=path!("/forum/propositions/:id") view=ProposalPage ssr=SsrMode::Async />

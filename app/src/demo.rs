@@ -54,6 +54,8 @@ pub struct DemoReport {
     pub created_proposals: usize,
     pub created_surveys: usize,
     pub created_services: usize,
+    /// Agendas and facilities.
+    pub created_places: usize,
 }
 
 /// Forum themes: slug, French and English names.
@@ -187,6 +189,14 @@ pub async fn load(db: &Db, clock: &Clock) -> anyhow::Result<DemoReport> {
     let resident = account("yanis.benali@example.org").await?;
     report.created_services =
         crate::services::demo_data::load(&state, admin, &[agent.id, childhood], resident).await?;
+    let camille = account("camille.martin@example.org").await?;
+    report.created_places = crate::appointments::demo_data::load(
+        &state,
+        admin,
+        &[agent.id, childhood],
+        &[camille, resident],
+    )
+    .await?;
     Ok(report)
 }
 
@@ -308,6 +318,7 @@ mod tests {
                 created_proposals: 0,
                 created_surveys: 0,
                 created_services: 0,
+                created_places: 0,
             }
         );
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")

@@ -11,6 +11,7 @@ mod generated {
 pub use generated::i18n;
 
 pub mod accounts;
+pub mod appointments;
 pub mod app;
 pub mod auth;
 #[cfg(feature = "ssr")]

@@ -46,13 +46,14 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let db = server::open_database(&config).await?;
             let report = app::demo::load(&db, &Clock::System).await?;
             println!(
-                "Demo data of {}: {} account(s) created, {} already present; {} forum proposal(s) created; {} survey(s) created; {} service(s) created.",
+                "Demo data of {}: {} account(s) created, {} already present; {} forum proposal(s) created; {} survey(s) created; {} service(s) created; {} agenda(s) and facilities created.",
                 config.site.commune_name,
                 report.created_accounts,
                 report.existing_accounts,
                 report.created_proposals,
                 report.created_surveys,
-                report.created_services
+                report.created_services,
+                report.created_places
             );
             db.close().await;
             Ok(())

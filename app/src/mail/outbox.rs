@@ -10,6 +10,8 @@ pub struct OutgoingMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// An iCalendar text sent along as an `.ics` attachment.
+    pub calendar: Option<String>,
 }
 
 /// A queued mail with its delivery state.
@@ -22,6 +24,7 @@ pub struct QueuedMail {
     pub html_body: String,
     pub attempts: i32,
     pub next_attempt_at: i64,
+    pub calendar: Option<String>,
 }
 
 /// Queues a mail for the worker.
@@ -37,14 +40,15 @@ pub async fn enqueue_in(
     now_ms: i64,
 ) -> anyhow::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO mail_outbox (to_address, subject, text_body, html_body, created_at, next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        "INSERT INTO mail_outbox (to_address, subject, text_body, html_body, created_at, next_attempt_at, calendar) \
+         VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
     )
     .bind(&mail.to)
     .bind(&mail.subject)
     .bind(&mail.text)
     .bind(&mail.html)
     .bind(now_ms)
+    .bind(mail.calendar.as_deref())
     .fetch_one(conn)
     .await
     .context("queueing a mail")
@@ -53,7 +57,7 @@ pub async fn enqueue_in(
 /// Mails due for an attempt, oldest first.
 pub async fn due(db: &Db, now_ms: i64, limit: i64) -> anyhow::Result<Vec<QueuedMail>> {
     sqlx::query_as(
-        "SELECT id, to_address, subject, text_body, html_body, attempts, next_attempt_at \
+        "SELECT id, to_address, subject, text_body, html_body, attempts, next_attempt_at, calendar \
          FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 \
          ORDER BY next_attempt_at, id LIMIT $2",
     )

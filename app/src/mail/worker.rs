@@ -6,7 +6,7 @@ use super::outbox::{self, QueuedMail};
 use crate::server::clock::Clock;
 use crate::server::db::Db;
 use anyhow::Context;
-use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -71,23 +71,42 @@ impl Mailer {
 
     fn message(&self, mail: &QueuedMail) -> anyhow::Result<Message> {
         let to: Mailbox = mail.to_address.parse().context("recipient address")?;
+        let body = MultiPart::alternative()
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(mail.text_body.clone()),
+            )
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .body(mail.html_body.clone()),
+            );
+        let body = match &mail.calendar {
+            Some(calendar) => {
+                // The part's method must repeat the calendar's own.
+                let method = if calendar.contains("METHOD:CANCEL") {
+                    "CANCEL"
+                } else {
+                    "PUBLISH"
+                };
+                MultiPart::mixed().multipart(body).singlepart(
+                    Attachment::new("rendez-vous.ics".to_owned()).body(
+                        calendar.clone(),
+                        ContentType::parse(&format!(
+                            "text/calendar; charset=utf-8; method={method}"
+                        ))
+                        .context("calendar content type")?,
+                    ),
+                )
+            }
+            None => body,
+        };
         Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_PLAIN)
-                            .body(mail.text_body.clone()),
-                    )
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_HTML)
-                            .body(mail.html_body.clone()),
-                    ),
-            )
+            .multipart(body)
             .context("building a mail")
     }
 
@@ -204,6 +223,7 @@ mod tests {
             subject: "Bonjour".into(),
             text: "Texte".into(),
             html: "<p>Texte</p>".into(),
+            calendar: None,
         }
     }
 

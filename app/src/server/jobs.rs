@@ -52,8 +52,8 @@ const EVENTS_KEPT_MS: i64 = 24 * 60 * 60 * 1000;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The periodic work of a server process, every minute: the forum's daily digest (once a
-/// day across all processes), forgetting old live-update events and survey drafts left
-/// for more than a month.
+/// day across all processes), appointment reminders, forgetting old live-update events
+/// and survey drafts left for more than a month.
 pub async fn run(state: super::state::AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
@@ -82,6 +82,13 @@ pub async fn run(state: super::state::AppState) {
         }
         if let Err(err) = crate::forum::events::prune(state.db.pool(), now, EVENTS_KEPT_MS).await {
             tracing::warn!(error = %err, "pruning live events");
+        }
+        // Each reminder is claimed in the transaction that queues it: running this on
+        // every process at once sends each reminder once.
+        match crate::appointments::service::send_reminders(&state).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(mails = sent, "appointment reminders queued"),
+            Err(err) => tracing::warn!(error = ?err, "appointment reminders; retried later"),
         }
         let stale = now - crate::surveys::service::DRAFT_LIFETIME_MS;
         if let Err(err) = crate::surveys::repo::purge_drafts(state.db.pool(), stale).await {

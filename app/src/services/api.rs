@@ -14,13 +14,13 @@ use super::service::Actor;
 use crate::server::request::{finish, set_error_status};
 
 #[cfg(feature = "ssr")]
-pub(super) async fn actor() -> Result<Actor, AppError> {
+pub(crate) async fn actor() -> Result<Actor, AppError> {
     Ok(Actor::of(&crate::auth::require_user().await?))
 }
 
 /// Gives a page's data, or the HTTP status of its error.
 #[cfg(feature = "ssr")]
-pub(super) fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+pub(crate) fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(err) = &result {
         set_error_status(err);
     }

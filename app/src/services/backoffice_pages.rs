@@ -56,6 +56,7 @@ pub fn BackOfficePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <crate::appointments::desk_pages::DeskAgendas />
     }
 }
 

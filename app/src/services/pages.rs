@@ -153,6 +153,8 @@ fn ServiceDescription(
         ),
     ];
     let slug = info.slug.clone();
+    let service_id = info.id;
+    let booking = Resource::new(move || service_id, crate::appointments::api::service_agendas);
     let start = move || {
         let signed_in = user
             .and_then(|u| u.get())
@@ -189,7 +191,24 @@ fn ServiceDescription(
             }).collect_view()}
         </dl>
         <FormAlert error fields=&[] />
-        {start}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new({
+                let start = start.clone();
+                async move {
+                    let (agendas, has_form) = booking.await.unwrap_or((Vec::new(), true));
+                    view! {
+                        {(!agendas.is_empty()).then(|| view! {
+                            <ul class="actions-list" role="list">
+                                {agendas.into_iter().map(|a| view! {
+                                    <li><A href=format!("/rendez-vous/{}", a.slug) attr:class="button">{t!(i18n, appointments.book_new)}" – "{a.name}</A></li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                        {has_form.then(start)}
+                    }
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -240,7 +259,11 @@ pub fn MySpacePage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match dashboard.await {
-                    Ok(dashboard) => view! { <DashboardView dashboard /> }.into_any(),
+                    Ok(dashboard) => view! {
+                        <DashboardView dashboard />
+                        <crate::appointments::pages::MyAppointments />
+                    }
+                    .into_any(),
                     Err(error) => view! { <AccessDenied error /> }.into_any(),
                 }
             })}

@@ -182,6 +182,46 @@ pub struct CounterForm {
     pub phone: String,
 }
 
+/// Who an agent acts for at the counter: the account of `email` when there is one
+/// (its id), otherwise a name with a phone number or an e-mail address. Problems are
+/// added to `errors`; the e-mail comes back trimmed.
+pub async fn counter_resident(
+    state: &AppState,
+    email: &str,
+    name: &str,
+    phone: &str,
+    errors: &mut FieldErrors,
+) -> Result<(Option<i64>, String), AppError> {
+    let email = email.trim();
+    let account = if email.is_empty() {
+        None
+    } else {
+        match crate::accounts::model::Email::parse(email) {
+            Ok(parsed) => crate::accounts::repo::find_by_email(state.db.pool(), &parsed)
+                .await
+                .map_err(internal)?
+                .map(|u| u.id),
+            Err(_) => {
+                add_field_error(errors, "email", "errors.email_invalid");
+                None
+            }
+        }
+    };
+    let (name, phone) = (name.trim(), phone.trim());
+    if account.is_none() {
+        if name.is_empty() {
+            add_field_error(errors, "name", "errors.name_required");
+        }
+        if email.is_empty() && phone.is_empty() {
+            add_field_error(errors, "phone", "errors.request_contact_required");
+        }
+    }
+    if name.chars().count() > 120 || phone.chars().count() > 40 {
+        add_field_error(errors, "name", "errors.text_too_long");
+    }
+    Ok((account, email.to_owned()))
+}
+
 /// Starts a request on behalf of a resident: linked to their account when the e-mail
 /// is one, else to the contact details given. The agent then fills in the form.
 pub async fn start_for_resident(
@@ -196,32 +236,9 @@ pub async fn start_for_resident(
     if channel.is_none() {
         add_field_error(&mut errors, "channel", "errors.required");
     }
-    let email = form.email.trim();
-    let account = if email.is_empty() {
-        None
-    } else {
-        match crate::accounts::model::Email::parse(email) {
-            Ok(parsed) => crate::accounts::repo::find_by_email(state.db.pool(), &parsed)
-                .await
-                .map_err(internal)?,
-            Err(_) => {
-                add_field_error(&mut errors, "email", "errors.email_invalid");
-                None
-            }
-        }
-    };
+    let (account, email) =
+        counter_resident(state, &form.email, &form.name, &form.phone, &mut errors).await?;
     let (name, phone) = (form.name.trim(), form.phone.trim());
-    if account.is_none() {
-        if name.is_empty() {
-            add_field_error(&mut errors, "name", "errors.name_required");
-        }
-        if email.is_empty() && phone.is_empty() {
-            add_field_error(&mut errors, "phone", "errors.request_contact_required");
-        }
-    }
-    if name.chars().count() > 120 || phone.chars().count() > 40 {
-        add_field_error(&mut errors, "name", "errors.text_too_long");
-    }
     let Some(channel) = channel.filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(errors));
     };
@@ -233,11 +250,11 @@ pub async fn start_for_resident(
     let new = NewRequest {
         service_id,
         form_version_id: version,
-        user_id: account.as_ref().map(|a| a.id),
+        user_id: account,
         filed_by: Some(actor.id),
         channel,
         contact_name: if account.is_some() { "" } else { name }.to_owned(),
-        contact_email: if account.is_some() { "" } else { email }.to_owned(),
+        contact_email: if account.is_some() { String::new() } else { email },
         contact_phone: phone.to_owned(),
     };
     let id = repo::insert_draft(&mut tx, &new, state.clock.now_ms())

@@ -174,7 +174,8 @@ pub fn error_text(key: &str) -> String {
         "errors.retention_invalid" => t_string!(i18n, errors.retention_invalid).to_string(),
         "errors.slug_invalid" => t_string!(i18n, errors.slug_invalid).to_string(),
         "errors.slug_taken" => t_string!(i18n, errors.slug_taken).to_string(),
-        _ => t_string!(i18n, errors.invalid).to_string(),
+        other => crate::appointments::components::error_text(other)
+            .unwrap_or_else(|| t_string!(i18n, errors.invalid).to_string()),
     }
 }
 

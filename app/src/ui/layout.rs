@@ -38,8 +38,10 @@ pub fn SiteHeader() -> impl IntoView {
                 <ul role="list">
                     <li><A href="/mon-espace">{t!(i18n, nav.my_space)}</A></li>
                     <li><A href="/demarches">{t!(i18n, nav.services)}</A></li>
+                    <li><A href="/rendez-vous">{t!(i18n, nav.appointments)}</A></li>
                     <li><A href="/forum">{t!(i18n, nav.forum)}</A></li>
                     <li><A href="/consultations">{t!(i18n, nav.surveys)}</A></li>
+                    <li><A href="/equipements">{t!(i18n, nav.facilities)}</A></li>
                 </ul>
             </nav>
         </header>
@@ -80,6 +82,8 @@ pub fn AccountMenu() -> impl IntoView {
                                 {admin.then(|| view! {
                                     <A href="/admin/personnes">{t!(i18n, nav.admin)}</A>
                                     <A href="/admin/demarches">{t!(i18n, nav.services_admin)}</A>
+                                    <A href="/admin/rendez-vous">{t!(i18n, nav.agendas_admin)}</A>
+                                    <A href="/admin/equipements">{t!(i18n, nav.facilities_admin)}</A>
                                     <A href="/admin/forum">{t!(i18n, nav.forum_admin)}</A>
                                     <A href="/admin/journal">{t!(i18n, audit.nav)}</A>
                                 })}
