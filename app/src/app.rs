@@ -1,13 +1,13 @@
 //! The HTML shell, the root component and the route table.
 
 use crate::accounts::audit::AuditPage;
+use crate::accounts::pages::{ConfirmEmailChangePage, PeoplePage, ProfilePage};
 use crate::appointments::admin_pages::{
     AdminAgendasPage, AdminFacilitiesPage, AgendaAdminPage, FacilityAdminPage,
 };
 use crate::appointments::desk_pages::AgentDayPage;
 use crate::appointments::facility_pages::{DirectoryPage, FacilityPage};
 use crate::appointments::pages::{AgendaDayPage, AgendaPage, AgendasPage, AppointmentPage};
-use crate::accounts::pages::{ConfirmEmailChangePage, PeoplePage, ProfilePage};
 use crate::auth::pages::{
     CheckMailPage, ConfirmEmailPage, ForgotPasswordPage, MagicLinkPage, NewPasswordPage,
     SignInPage, SignUpPage, UseMagicLinkPage,

@@ -11,8 +11,8 @@ mod generated {
 pub use generated::i18n;
 
 pub mod accounts;
-pub mod appointments;
 pub mod app;
+pub mod appointments;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod demo;

@@ -85,6 +85,25 @@ fn text(errors: &mut FieldErrors, field: &str, raw: &str, max: usize, required: 
     value.to_owned()
 }
 
+/// The weekly hours of a form, and the slug of a new agenda or facility; problems go to
+/// `errors`.
+fn week_and_slug(
+    errors: &mut FieldErrors,
+    hours: &[String; 7],
+    slug: &str,
+    new: bool,
+) -> (WeekHours, String) {
+    let week = WeekHours::parse_days(hours).unwrap_or_else(|bad| {
+        errors.extend(bad);
+        WeekHours::default()
+    });
+    let slug = slug.trim().to_owned();
+    if new && !valid_slug(&slug) {
+        add_field_error(errors, "slug", "errors.slug_invalid");
+    }
+    (week, slug)
+}
+
 /// Creates an agenda (`id` None) or saves it; its id.
 pub async fn save_agenda(
     state: &AppState,
@@ -94,14 +113,7 @@ pub async fn save_agenda(
 ) -> Result<i64, AppError> {
     check_admin(actor)?;
     let mut errors = FieldErrors::new();
-    let week = WeekHours::parse_days(&form.hours).unwrap_or_else(|bad| {
-        errors.extend(bad);
-        WeekHours::default()
-    });
-    let slug = form.slug.trim().to_owned();
-    if id.is_none() && !valid_slug(&slug) {
-        add_field_error(&mut errors, "slug", "errors.slug_invalid");
-    }
+    let (week, slug) = week_and_slug(&mut errors, &form.hours, &form.slug, id.is_none());
     let service_id = form.service_id.trim().parse::<i64>().unwrap_or(0);
     let service = {
         let mut conn = state.db.pool().acquire().await.map_err(internal)?;
@@ -233,7 +245,10 @@ pub async fn delete_exception(
 }
 
 /// Every facility, published or not, for the admin list.
-pub async fn facilities(state: &AppState, actor: Actor) -> Result<Vec<(i64, String, bool)>, AppError> {
+pub async fn facilities(
+    state: &AppState,
+    actor: Actor,
+) -> Result<Vec<(i64, String, bool)>, AppError> {
     check_admin(actor)?;
     Ok(repo::facilities(state.db.pool(), false)
         .await
@@ -277,14 +292,7 @@ pub async fn save_facility(
 ) -> Result<i64, AppError> {
     check_admin(actor)?;
     let mut errors = FieldErrors::new();
-    let week = WeekHours::parse_days(&form.hours).unwrap_or_else(|bad| {
-        errors.extend(bad);
-        WeekHours::default()
-    });
-    let slug = form.slug.trim().to_owned();
-    if id.is_none() && !valid_slug(&slug) {
-        add_field_error(&mut errors, "slug", "errors.slug_invalid");
-    }
+    let (week, slug) = week_and_slug(&mut errors, &form.hours, &form.slug, id.is_none());
     let kind = FacilityKind::parse(form.kind.trim()).unwrap_or_else(|| {
         add_field_error(&mut errors, "kind", "errors.required");
         FacilityKind::Other
@@ -302,7 +310,13 @@ pub async fn save_facility(
         address: text(&mut errors, "address", &form.address, 300, false),
         phone: text(&mut errors, "phone", &form.phone, 40, false),
         email: email.to_owned(),
-        accessibility: text(&mut errors, "accessibility", &form.accessibility, 2000, false),
+        accessibility: text(
+            &mut errors,
+            "accessibility",
+            &form.accessibility,
+            2000,
+            false,
+        ),
         week,
         published: form.published,
     };

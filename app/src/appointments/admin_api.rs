@@ -74,7 +74,9 @@ pub async fn save_agenda(
         name,
         place,
         instructions,
-        hours: [hours_0, hours_1, hours_2, hours_3, hours_4, hours_5, hours_6],
+        hours: [
+            hours_0, hours_1, hours_2, hours_3, hours_4, hours_5, hours_6,
+        ],
         slot_minutes,
         capacity,
         horizon_days,
@@ -101,55 +103,6 @@ pub async fn save_agenda(
     typed.extend(typed_hours(&form.hours));
     let saved = finish(result, "save_agenda", &typed).await?;
     leptos_axum::redirect(&format!("/admin/rendez-vous/{saved}?enregistre=1"));
-    Ok(())
-}
-
-#[cfg(feature = "ssr")]
-fn typed_exception(form: &ExceptionForm) -> [(&'static str, &str); 4] {
-    [
-        ("first_day", form.first_day.as_str()),
-        ("last_day", form.last_day.as_str()),
-        ("hours", form.hours.as_str()),
-        ("label", form.label.as_str()),
-    ]
-}
-
-/// Closes an agenda (or opens it with other hours) on some days.
-#[server(prefix = "/api", endpoint = "add_agenda_exception")]
-pub async fn add_agenda_exception(
-    id: i64,
-    #[server(default)] first_day: String,
-    #[server(default)] last_day: String,
-    #[server(default)] hours: String,
-    #[server(default)] label: String,
-) -> Result<(), AppError> {
-    let form = ExceptionForm {
-        first_day,
-        last_day,
-        hours,
-        label,
-    };
-    let result = async {
-        let actor = actor().await?;
-        let state = crate::server::state::app_state()?;
-        super::admin::add_exception(&state, actor, Owner::Agenda(id), &form).await
-    }
-    .await;
-    finish(result, "add_exception", &typed_exception(&form)).await?;
-    leptos_axum::redirect(&format!("/admin/rendez-vous/{id}#exceptions"));
-    Ok(())
-}
-
-#[server(prefix = "/api", endpoint = "delete_agenda_exception")]
-pub async fn delete_agenda_exception(id: i64, exception_id: i64) -> Result<(), AppError> {
-    let result = async {
-        let actor = actor().await?;
-        let state = crate::server::state::app_state()?;
-        super::admin::delete_exception(&state, actor, Owner::Agenda(id), exception_id).await
-    }
-    .await;
-    finish(result, "delete_exception", &[]).await?;
-    leptos_axum::redirect(&format!("/admin/rendez-vous/{id}#exceptions"));
     Ok(())
 }
 
@@ -206,7 +159,9 @@ pub async fn save_facility(
         phone,
         email,
         accessibility,
-        hours: [hours_0, hours_1, hours_2, hours_3, hours_4, hours_5, hours_6],
+        hours: [
+            hours_0, hours_1, hours_2, hours_3, hours_4, hours_5, hours_6,
+        ],
         published: published == "on",
     };
     let result = async {
@@ -231,8 +186,27 @@ pub async fn save_facility(
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "add_facility_exception")]
-pub async fn add_facility_exception(
+/// Whose exceptions a form changes: `agenda` or `facility` (its id), and the admin page
+/// to go back to.
+#[cfg(feature = "ssr")]
+fn owner_of(kind: &str, id: i64) -> Result<(Owner, String), AppError> {
+    match kind {
+        "agenda" => Ok((
+            Owner::Agenda(id),
+            format!("/admin/rendez-vous/{id}#exceptions"),
+        )),
+        "facility" => Ok((
+            Owner::Facility(id),
+            format!("/admin/equipements/{id}#exceptions"),
+        )),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Closes an agenda or a facility (or opens it with other hours) on some days.
+#[server(prefix = "/api", endpoint = "add_exception")]
+pub async fn add_exception(
+    owner: String,
     id: i64,
     #[server(default)] first_day: String,
     #[server(default)] last_day: String,
@@ -248,23 +222,33 @@ pub async fn add_facility_exception(
     let result = async {
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
-        super::admin::add_exception(&state, actor, Owner::Facility(id), &form).await
+        let (owner, back) = owner_of(&owner, id)?;
+        super::admin::add_exception(&state, actor, owner, &form).await?;
+        Ok(back)
     }
     .await;
-    finish(result, "add_exception", &typed_exception(&form)).await?;
-    leptos_axum::redirect(&format!("/admin/equipements/{id}#exceptions"));
+    let typed = [
+        ("first_day", form.first_day.as_str()),
+        ("last_day", form.last_day.as_str()),
+        ("hours", form.hours.as_str()),
+        ("label", form.label.as_str()),
+    ];
+    let back = finish(result, "add_exception", &typed).await?;
+    leptos_axum::redirect(&back);
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "delete_facility_exception")]
-pub async fn delete_facility_exception(id: i64, exception_id: i64) -> Result<(), AppError> {
+#[server(prefix = "/api", endpoint = "delete_exception")]
+pub async fn delete_exception(owner: String, id: i64, exception_id: i64) -> Result<(), AppError> {
     let result = async {
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
-        super::admin::delete_exception(&state, actor, Owner::Facility(id), exception_id).await
+        let (owner, back) = owner_of(&owner, id)?;
+        super::admin::delete_exception(&state, actor, owner, exception_id).await?;
+        Ok(back)
     }
     .await;
-    finish(result, "delete_exception", &[]).await?;
-    leptos_axum::redirect(&format!("/admin/equipements/{id}#exceptions"));
+    let back = finish(result, "delete_exception", &[]).await?;
+    leptos_axum::redirect(&back);
     Ok(())
 }

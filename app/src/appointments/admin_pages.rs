@@ -3,8 +3,8 @@
 //! hours (one field per day) and its closures or exceptional hours.
 
 use super::admin_api::{
-    admin_agendas, admin_facilities, get_agenda_admin, get_facility_admin, AddAgendaException,
-    AddFacilityException, DeleteAgendaException, DeleteFacilityException, SaveAgenda, SaveFacility,
+    admin_agendas, admin_facilities, get_agenda_admin, get_facility_admin, AddException,
+    DeleteException, SaveAgenda, SaveFacility,
 };
 use super::components::{exception_text, kind_text, weekday_text};
 use super::model::FacilityKind;
@@ -70,13 +70,13 @@ fn HoursFields(
 /// The exceptions of an agenda or a facility, with the form adding one.
 #[component]
 fn ExceptionsEditor(
+    /// `agenda` or `facility`.
+    owner: &'static str,
     owner_id: i64,
     exceptions: Vec<ExceptionView>,
-    add_action: &'static str,
-    delete_action: &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let error = use_form_error(add_action);
+    let error = use_form_error(AddException::url());
     let values = use_typed_values("add_exception", error);
     view! {
         <section aria-labelledby="exceptions">
@@ -88,7 +88,8 @@ fn ExceptionsEditor(
                     view! {
                         <li>
                             {text.clone()}" "
-                            <form class="inline-form" method="post" action=delete_action>
+                            <form class="inline-form" method="post" action=DeleteException::url()>
+                                <input type="hidden" name="owner" value=owner />
                                 <input type="hidden" name="id" value=owner_id />
                                 <input type="hidden" name="exception_id" value=e.id />
                                 <button type="submit" class="button button--small button--secondary">
@@ -101,7 +102,8 @@ fn ExceptionsEditor(
             </ul>
             <h3>{t!(i18n, facilities.add_exception)}</h3>
             <FormAlert error fields=&["first_day", "last_day", "hours", "label"] />
-            <form class="form" method="post" action=add_action novalidate>
+            <form class="form" method="post" action=AddException::url() novalidate>
+                <input type="hidden" name="owner" value=owner />
                 <input type="hidden" name="id" value=owner_id />
                 <Field name="first_day" input_type="date" label=Signal::derive(move || t_string!(i18n, facilities.first_day).to_string())
                     value=typed(values, "first_day") errors=errors_of(error, "first_day") />
@@ -128,7 +130,9 @@ pub fn AdminAgendasPage() -> impl IntoView {
     let i18n = use_i18n();
     let agendas = Resource::new(|| (), |()| admin_agendas());
     let error = use_form_error(SaveAgenda::url());
-    let title = title_with_error(error, move || t_string!(i18n, appointments.admin_title).to_string());
+    let title = title_with_error(error, move || {
+        t_string!(i18n, appointments.admin_title).to_string()
+    });
     view! {
         <PageTitle text=title />
         <h1>{t!(i18n, appointments.admin_title)}</h1>
@@ -163,7 +167,10 @@ pub fn AgendaAdminPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = Signal::derive(move || params.with(|p| p.get("id").unwrap_or_default()));
-    let data = Resource::new(move || id.get().parse::<i64>().unwrap_or(0), get_agenda_admin);
+    let data = Resource::new(
+        move || id.get().parse::<i64>().unwrap_or(0),
+        get_agenda_admin,
+    );
     let error = use_form_error(SaveAgenda::url());
     let saved = query_value("enregistre");
     view! {
@@ -186,8 +193,7 @@ pub fn AgendaAdminPage() -> impl IntoView {
                             })}
                             <p><A href=format!("/rendez-vous/{slug}")>{t!(i18n, appointments.public_page)}</A></p>
                             <AgendaForm info=Some(info) error />
-                            <ExceptionsEditor owner_id=id exceptions add_action=AddAgendaException::url()
-                                delete_action=DeleteAgendaException::url() />
+                            <ExceptionsEditor owner="agenda" owner_id=id exceptions />
                         }
                         .into_any()
                     }
@@ -214,14 +220,37 @@ fn AgendaForm(info: Option<AgendaInfo>, error: Memo<Option<AppError>>) -> impl I
         info.as_ref().map(f).unwrap_or_else(|| default.to_owned())
     };
     let value = move |field: &'static str, saved: String| kept(error, values, field, saved);
-    let week = info.as_ref().map(|i| i.week.clone()).unwrap_or_else(|| vec![String::new(); 7]);
+    let week = info
+        .as_ref()
+        .map(|i| i.week.clone())
+        .unwrap_or_else(|| vec![String::new(); 7]);
     let published = info.as_ref().is_some_and(|i| i.published);
     let service = get(|i| i.service_id.to_string(), "");
     let numbers: [(&'static str, String, String, String); 4] = [
-        ("slot_minutes", t_string!(i18n, appointments.slot_minutes).to_string(), t_string!(i18n, appointments.slot_minutes_hint).to_string(), get(|i| i.slot_minutes.to_string(), "15")),
-        ("capacity", t_string!(i18n, appointments.capacity).to_string(), t_string!(i18n, appointments.capacity_hint).to_string(), get(|i| i.capacity.to_string(), "1")),
-        ("horizon_days", t_string!(i18n, appointments.horizon).to_string(), t_string!(i18n, appointments.horizon_hint).to_string(), get(|i| i.horizon_days.to_string(), "60")),
-        ("notice_hours", t_string!(i18n, appointments.notice).to_string(), t_string!(i18n, appointments.notice_hint).to_string(), get(|i| i.notice_hours.to_string(), "24")),
+        (
+            "slot_minutes",
+            t_string!(i18n, appointments.slot_minutes).to_string(),
+            t_string!(i18n, appointments.slot_minutes_hint).to_string(),
+            get(|i| i.slot_minutes.to_string(), "15"),
+        ),
+        (
+            "capacity",
+            t_string!(i18n, appointments.capacity).to_string(),
+            t_string!(i18n, appointments.capacity_hint).to_string(),
+            get(|i| i.capacity.to_string(), "1"),
+        ),
+        (
+            "horizon_days",
+            t_string!(i18n, appointments.horizon).to_string(),
+            t_string!(i18n, appointments.horizon_hint).to_string(),
+            get(|i| i.horizon_days.to_string(), "60"),
+        ),
+        (
+            "notice_hours",
+            t_string!(i18n, appointments.notice).to_string(),
+            t_string!(i18n, appointments.notice_hint).to_string(),
+            get(|i| i.notice_hours.to_string(), "24"),
+        ),
     ];
     let parts = [
         view! {
@@ -280,7 +309,9 @@ pub fn AdminFacilitiesPage() -> impl IntoView {
     let i18n = use_i18n();
     let list = Resource::new(|| (), |()| admin_facilities());
     let error = use_form_error(SaveFacility::url());
-    let title = title_with_error(error, move || t_string!(i18n, facilities.admin_title).to_string());
+    let title = title_with_error(error, move || {
+        t_string!(i18n, facilities.admin_title).to_string()
+    });
     view! {
         <PageTitle text=title />
         <h1>{t!(i18n, facilities.admin_title)}</h1>
@@ -313,7 +344,10 @@ pub fn FacilityAdminPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = Signal::derive(move || params.with(|p| p.get("id").unwrap_or_default()));
-    let data = Resource::new(move || id.get().parse::<i64>().unwrap_or(0), get_facility_admin);
+    let data = Resource::new(
+        move || id.get().parse::<i64>().unwrap_or(0),
+        get_facility_admin,
+    );
     let error = use_form_error(SaveFacility::url());
     let saved = query_value("enregistre");
     view! {
@@ -335,8 +369,7 @@ pub fn FacilityAdminPage() -> impl IntoView {
                             })}
                             <p><A href=format!("/equipements/{slug}")>{t!(i18n, appointments.public_page)}</A></p>
                             <FacilityForm info=Some(info) error />
-                            <ExceptionsEditor owner_id=id exceptions add_action=AddFacilityException::url()
-                                delete_action=DeleteFacilityException::url() />
+                            <ExceptionsEditor owner="facility" owner_id=id exceptions />
                         }
                         .into_any()
                     }
@@ -360,17 +393,40 @@ fn FacilityForm(info: Option<FacilityView>, error: Memo<Option<AppError>>) -> im
     let id = info.as_ref().map(|i| i.id).unwrap_or(0);
     let get = |f: fn(&FacilityView) -> String| info.as_ref().map(f).unwrap_or_default();
     let value = move |field: &'static str, saved: String| kept(error, values, field, saved);
-    let week = info.as_ref().map(|i| i.week.clone()).unwrap_or_else(|| vec![String::new(); 7]);
+    let week = info
+        .as_ref()
+        .map(|i| i.week.clone())
+        .unwrap_or_else(|| vec![String::new(); 7]);
     let published = info.as_ref().is_some_and(|i| i.published);
     let kinds: Vec<(String, String)> = FacilityKind::ALL
         .into_iter()
         .map(|k| (k.as_str().to_owned(), kind_text(k)))
         .collect();
     let texts: [(&'static str, String, String, &'static str); 4] = [
-        ("address", t_string!(i18n, facilities.address).to_string(), get(|i| i.address.clone()), "text"),
-        ("phone", t_string!(i18n, facilities.phone).to_string(), get(|i| i.phone.clone()), "tel"),
-        ("email", t_string!(i18n, facilities.email).to_string(), get(|i| i.email.clone()), "email"),
-        ("accessibility", t_string!(i18n, facilities.accessibility).to_string(), get(|i| i.accessibility.clone()), "text"),
+        (
+            "address",
+            t_string!(i18n, facilities.address).to_string(),
+            get(|i| i.address.clone()),
+            "text",
+        ),
+        (
+            "phone",
+            t_string!(i18n, facilities.phone).to_string(),
+            get(|i| i.phone.clone()),
+            "tel",
+        ),
+        (
+            "email",
+            t_string!(i18n, facilities.email).to_string(),
+            get(|i| i.email.clone()),
+            "email",
+        ),
+        (
+            "accessibility",
+            t_string!(i18n, facilities.accessibility).to_string(),
+            get(|i| i.accessibility.clone()),
+            "text",
+        ),
     ];
     let parts = [
         view! {

@@ -5,7 +5,10 @@
 // A server fn takes one argument per form field; the counter booking form has many.
 #![allow(clippy::too_many_arguments)]
 
-use super::views::{AgendaSummary, AgentDay, AppointmentSummary, AppointmentView, DayPage, DaysPage, Directory, FacilityView};
+use super::views::{
+    AgendaSummary, AgentDay, AppointmentSummary, AppointmentView, DayPage, DaysPage, Directory,
+    FacilityView,
+};
 use crate::error::AppError;
 use crate::services::views::Paged;
 use leptos::prelude::*;
@@ -119,7 +122,8 @@ pub async fn move_appointment(
         super::service::reschedule(&state, actor, id, &key, at).await
     }
     .await;
-    let (new_id, new_key) = finish(result, "move_appointment", &[("starts_at", &starts_at)]).await?;
+    let (new_id, new_key) =
+        finish(result, "move_appointment", &[("starts_at", &starts_at)]).await?;
     if key.trim().is_empty() {
         leptos_axum::redirect(&format!("/mon-espace/rendez-vous/{new_id}?deplace=1"));
     } else {
@@ -243,7 +247,9 @@ pub async fn mark_appointment(
     }
     .await;
     let agenda = finish(result, "mark_appointment", &[]).await?;
-    leptos_axum::redirect(&format!("/guichet/rendez-vous/{agenda}?jour={day}#a-pointer"));
+    leptos_axum::redirect(&format!(
+        "/guichet/rendez-vous/{agenda}?jour={day}#a-pointer"
+    ));
     Ok(())
 }
 
@@ -297,7 +303,9 @@ pub async fn book_at_counter(
         ("phone", form.phone.as_str()),
     ];
     finish(result, "book_at_counter", &typed).await?;
-    leptos_axum::redirect(&format!("/guichet/rendez-vous/{agenda_id}?jour={day}&reserve=1"));
+    leptos_axum::redirect(&format!(
+        "/guichet/rendez-vous/{agenda_id}?jour={day}&reserve=1"
+    ));
     Ok(())
 }
 

@@ -155,11 +155,7 @@ pub fn exception_text(e: &ExceptionView) -> String {
     let days = if e.first_day == e.last_day {
         day_text(&e.first_day)
     } else {
-        format!(
-            "{} – {}",
-            day_text(&e.first_day),
-            day_text(&e.last_day)
-        )
+        format!("{} – {}", day_text(&e.first_day), day_text(&e.last_day))
     };
     let hours = if e.hours.is_empty() {
         t_string!(i18n, facilities.closed).to_string()

@@ -95,7 +95,12 @@ const FACILITIES: &[DemoFacility] = &[
 ];
 
 /// Creates the demo agendas and facilities when there are none yet; the number created.
-pub async fn load(state: &AppState, admin_id: i64, agents: &[i64], residents: &[i64]) -> anyhow::Result<usize> {
+pub async fn load(
+    state: &AppState,
+    admin_id: i64,
+    agents: &[i64],
+    residents: &[i64],
+) -> anyhow::Result<usize> {
     if !repo::facilities(state.db.pool(), false).await?.is_empty() {
         return Ok(0);
     }
@@ -218,7 +223,11 @@ pub async fn load(state: &AppState, admin_id: i64, agents: &[i64], residents: &[
 
 /// Appointments of the last open day before today, not marked yet: two residents with
 /// accounts and four people booked at the counter or by phone.
-async fn past_appointments(state: &AppState, agenda_id: i64, residents: &[i64]) -> anyhow::Result<()> {
+async fn past_appointments(
+    state: &AppState,
+    agenda_id: i64,
+    residents: &[i64],
+) -> anyhow::Result<()> {
     let now = state.clock.now_ms();
     let mut conn = state.db.pool().acquire().await?;
     let agenda = repo::agenda_by_id(&mut conn, agenda_id)

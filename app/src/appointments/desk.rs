@@ -5,7 +5,9 @@
 use super::model::{Channel, Status};
 use super::repo::{self, AgendaRow, AppointmentRow, Owner};
 use super::schedule;
-use super::service::{book_in, day_bounds, exceptions_from, info_of, slot_at, slot_states, summary_of, tell, Holder};
+use super::service::{
+    book_in, day_bounds, exceptions_from, info_of, slot_at, slot_states, summary_of, tell, Holder,
+};
 use super::views::{AgendaSummary, AgentDay, AgentSlot, Booking};
 use crate::error::{add_field_error, internal, AppError, FieldErrors};
 use crate::mail::templates::AppointmentNews;
@@ -26,7 +28,11 @@ pub async fn agendas(state: &AppState, actor: Actor) -> Result<Vec<AgendaSummary
 }
 
 /// The agenda, if `actor` is an agent in its service's team.
-pub async fn check_team(state: &AppState, actor: Actor, agenda_id: i64) -> Result<AgendaRow, AppError> {
+pub async fn check_team(
+    state: &AppState,
+    actor: Actor,
+    agenda_id: i64,
+) -> Result<AgendaRow, AppError> {
     if !actor.agent {
         return Err(AppError::Forbidden);
     }
@@ -60,7 +66,12 @@ fn markable(row: &AppointmentRow, now_ms: i64) -> bool {
 
 /// One day of an agenda: its slots with their bookings, and the past week's
 /// appointments whose presence is not recorded yet.
-pub async fn day(state: &AppState, actor: Actor, agenda_id: i64, day: &str) -> Result<AgentDay, AppError> {
+pub async fn day(
+    state: &AppState,
+    actor: Actor,
+    agenda_id: i64,
+    day: &str,
+) -> Result<AgentDay, AppError> {
     let agenda = check_team(state, actor, agenda_id).await?;
     let now = state.clock.now_ms();
     let today = schedule::today(now);
@@ -122,7 +133,12 @@ pub async fn day(state: &AppState, actor: Actor, agenda_id: i64, day: &str) -> R
 }
 
 /// Records that the resident came (`Attended`) or did not (`NoShow`); the agenda's id.
-pub async fn mark(state: &AppState, actor: Actor, id: i64, outcome: Status) -> Result<i64, AppError> {
+pub async fn mark(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    outcome: Status,
+) -> Result<i64, AppError> {
     if !matches!(outcome, Status::Attended | Status::NoShow) {
         return Err(AppError::Validation(FieldErrors::from([(
             "outcome".to_owned(),
@@ -232,8 +248,16 @@ pub async fn book_for(
         user_id,
         booked_by: Some(actor.id),
         channel,
-        contact_name: if user_id.is_some() { String::new() } else { form.name.trim().to_owned() },
-        contact_email: if user_id.is_some() { String::new() } else { email },
+        contact_name: if user_id.is_some() {
+            String::new()
+        } else {
+            form.name.trim().to_owned()
+        },
+        contact_email: if user_id.is_some() {
+            String::new()
+        } else {
+            email
+        },
         contact_phone: form.phone.trim().to_owned(),
     };
     let key = crate::auth::service::new_token().0;

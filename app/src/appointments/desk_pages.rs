@@ -264,7 +264,16 @@ fn CounterForm(
     let i18n = use_i18n();
     let values = use_typed_values("book_at_counter", error);
     let channel = typed(values, "channel");
-    let channels = [("counter", t_string!(i18n, appointments.channel_counter).to_string()), ("phone", t_string!(i18n, appointments.channel_phone).to_string())];
+    let channels = [
+        (
+            "counter",
+            t_string!(i18n, appointments.channel_counter).to_string(),
+        ),
+        (
+            "phone",
+            t_string!(i18n, appointments.channel_phone).to_string(),
+        ),
+    ];
     let channel_errors = errors_of(error, "channel");
     view! {
         <section aria-labelledby="au-guichet">

@@ -59,7 +59,11 @@ pub async fn directory(state: &AppState, at: &str) -> Result<Directory, AppError
 }
 
 /// A facility's page, with its state at `when`.
-pub(super) async fn view_of(state: &AppState, row: FacilityRow, when: i64) -> Result<FacilityView, AppError> {
+pub(super) async fn view_of(
+    state: &AppState,
+    row: FacilityRow,
+    when: i64,
+) -> Result<FacilityView, AppError> {
     let today = schedule::today(when);
     let exceptions = exceptions_from(state, Owner::Facility(row.id), today).await?;
     Ok(FacilityView {

@@ -119,7 +119,10 @@ pub fn FacilityPage() -> impl IntoView {
     let params = use_params_map();
     let slug = Signal::derive(move || params.with(|p| p.get("slug").unwrap_or_default()));
     let at = query_value("quand");
-    let data = Resource::new(move || (slug.get(), at.get()), |(slug, at)| get_facility(slug, at));
+    let data = Resource::new(
+        move || (slug.get(), at.get()),
+        |(slug, at)| get_facility(slug, at),
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -143,10 +146,22 @@ fn FacilityDetails(facility: FacilityView, at: String) -> impl IntoView {
     let f = facility;
     let title = f.name.clone();
     let rows = [
-        (t_string!(i18n, facilities.address).to_string(), f.address.clone()),
-        (t_string!(i18n, facilities.phone).to_string(), f.phone.clone()),
-        (t_string!(i18n, facilities.email).to_string(), f.email.clone()),
-        (t_string!(i18n, facilities.accessibility).to_string(), f.accessibility.clone()),
+        (
+            t_string!(i18n, facilities.address).to_string(),
+            f.address.clone(),
+        ),
+        (
+            t_string!(i18n, facilities.phone).to_string(),
+            f.phone.clone(),
+        ),
+        (
+            t_string!(i18n, facilities.email).to_string(),
+            f.email.clone(),
+        ),
+        (
+            t_string!(i18n, facilities.accessibility).to_string(),
+            f.accessibility.clone(),
+        ),
     ];
     let parts = [
         view! {

@@ -49,7 +49,11 @@ pub fn calendar(invitation: &Invitation<'_>) -> String {
     let mut calendar = Calendar::new();
     calendar.append_property(Property::new(
         "METHOD",
-        if invitation.cancelled { "CANCEL" } else { "PUBLISH" },
+        if invitation.cancelled {
+            "CANCEL"
+        } else {
+            "PUBLISH"
+        },
     ));
     calendar.push(event.done());
     calendar.done().to_string()
@@ -76,7 +80,10 @@ mod tests {
         assert!(text.contains("DTSTART:20251201T080000Z\r\n"), "{text}");
         assert!(text.contains("DTEND:20251201T083000Z\r\n"));
         assert!(text.contains("UID:appointment-7@mairie.example\r\n"));
-        assert!(text.contains("SUMMARY:Passeport\\, carte d’identité\r\n"), "{text}");
+        assert!(
+            text.contains("SUMMARY:Passeport\\, carte d’identité\r\n"),
+            "{text}"
+        );
         assert!(text.contains("LOCATION:Mairie\\; guichet 2\r\n"), "{text}");
         assert!(text.contains("STATUS:CONFIRMED"));
         let cancelled = calendar(&Invitation {

@@ -51,7 +51,11 @@ impl DayHours {
             .replace(" and ", ",")
             .replace([';', '/'], ",");
         let mut ranges = Vec::new();
-        for part in normalised.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        for part in normalised
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             let (start, end) = part.split_once('-').ok_or("errors.hours_format")?;
             let start = parse_time(start).ok_or("errors.hours_format")?;
             let end = parse_time(end).ok_or("errors.hours_format")?;

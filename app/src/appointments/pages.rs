@@ -12,7 +12,9 @@ use super::components::{day_text, status_text, when_text, WeekTable};
 use super::views::{AppointmentView, DayPage, DaysPage, Moving};
 use crate::accounts::pages::AccessDenied;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::ui::form::{errors_of, error_text, query_value, title_failed_when, use_form_error, FormAlert};
+use crate::ui::form::{
+    error_text, errors_of, query_value, title_failed_when, use_form_error, FormAlert,
+};
 use crate::ui::{encode_query, PageTitle, Pagination};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -81,9 +83,20 @@ fn MovingBanner(moving: Option<Moving>) -> impl IntoView {
 pub fn AgendaPage() -> impl IntoView {
     let i18n = use_i18n();
     let slug = param("slug");
-    let (from, moving, key) = (query_value("a_partir"), query_value("deplacer"), query_value("cle"));
+    let (from, moving, key) = (
+        query_value("a_partir"),
+        query_value("deplacer"),
+        query_value("cle"),
+    );
     let data = Resource::new(
-        move || (slug.get(), from.get(), moving.get().parse::<i64>().unwrap_or(0), key.get()),
+        move || {
+            (
+                slug.get(),
+                from.get(),
+                moving.get().parse::<i64>().unwrap_or(0),
+                key.get(),
+            )
+        },
         |(slug, from, moving, key)| get_days(slug, from, moving, key),
     );
     view! {
@@ -198,7 +211,14 @@ pub fn AgendaDayPage() -> impl IntoView {
     let (slug, day) = (param("slug"), param("day"));
     let (moving, key) = (query_value("deplacer"), query_value("cle"));
     let data = Resource::new(
-        move || (slug.get(), day.get(), moving.get().parse::<i64>().unwrap_or(0), key.get()),
+        move || {
+            (
+                slug.get(),
+                day.get(),
+                moving.get().parse::<i64>().unwrap_or(0),
+                key.get(),
+            )
+        },
         |(slug, day, moving, key)| get_day(slug, day, moving, key),
     );
     view! {
@@ -239,11 +259,18 @@ fn DaySlots(page: DayPage) -> impl IntoView {
     let day_label = day_text(&day);
     let title = {
         let (name, day_label) = (agenda.name.clone(), day_label.clone());
-        title_failed_when(move || error.with(Option::is_some), move || format!("{day_label} – {name}"))
+        title_failed_when(
+            move || error.with(Option::is_some),
+            move || format!("{day_label} – {name}"),
+        )
     };
     let back = format!("/rendez-vous/{}{}", agenda.slug, moving_query(&moving));
     let slot_form = (!slots.is_empty()).then(|| {
-        let legend = t_string!(i18n, appointments.free_on, day = day_label.clone()).to_string();
+        let on_day = day_label.clone();
+        let legend = move || {
+            let on_day = on_day.clone();
+            t!(i18n, appointments.free_on, day = move || on_day.clone())
+        };
         let (action, submit) = if moving.is_some() {
             (MoveAppointment::url(), t_string!(i18n, appointments.move_here).to_string())
         } else {
@@ -278,7 +305,7 @@ fn DaySlots(page: DayPage) -> impl IntoView {
                 <form class="form" method="post" action=action novalidate>
                     {hidden}
                     <fieldset class="field" class:field--error=move || !errors.with(Vec::is_empty)>
-                        <legend>{legend}</legend>
+                        <legend>{legend()}</legend>
                         {move || {
                             let errs = errors.get();
                             (!errs.is_empty()).then(|| view! {
@@ -294,7 +321,7 @@ fn DaySlots(page: DayPage) -> impl IntoView {
         } else {
             let href = format!("/connexion?suite=/rendez-vous/{}/{}", agenda.slug, day.iso);
             view! {
-                <h2>{legend}</h2>
+                <h2>{legend()}</h2>
                 <ul class="slot-list">{slots.iter().map(|s| view! { <li>{s.time.clone()}</li> }).collect_view()}</ul>
                 <p>{t!(i18n, appointments.sign_in_to_book)}</p>
                 <p><A href=href attr:class="button">{t!(i18n, nav.sign_in)}</A></p>
@@ -330,7 +357,8 @@ fn DaySlots(page: DayPage) -> impl IntoView {
             .into_any()
         }
     });
-    let no_slot = (slots.is_empty() && full_slots.is_empty()).then(|| view! { <p>{t!(i18n, appointments.no_slot_day)}</p> });
+    let no_slot = (slots.is_empty() && full_slots.is_empty())
+        .then(|| view! { <p>{t!(i18n, appointments.no_slot_day)}</p> });
     let next = (!next_free.is_empty()).then(|| {
         let query = moving_query(&moving);
         view! {
@@ -393,7 +421,11 @@ pub fn AppointmentPage() -> impl IntoView {
 fn AppointmentDetails(appointment: AppointmentView) -> impl IntoView {
     let i18n = use_i18n();
     let error = use_form_error(CancelAppointment::url());
-    let (confirmed, cancelled, moved) = (query_value("confirme"), query_value("annule"), query_value("deplace"));
+    let (confirmed, cancelled, moved) = (
+        query_value("confirme"),
+        query_value("annule"),
+        query_value("deplace"),
+    );
     let a = appointment;
     let title = title_failed_when(move || error.with(Option::is_some), {
         let name = a.agenda_name.clone();
@@ -410,7 +442,9 @@ fn AppointmentDetails(appointment: AppointmentView) -> impl IntoView {
         } else {
             None
         };
-        text.map(|text| view! { <div class="alert alert--success" role="status"><p>{text}</p></div> })
+        text.map(
+            |text| view! { <div class="alert alert--success" role="status"><p>{text}</p></div> },
+        )
     };
     let actions = a.changeable.then(|| {
         let move_href = format!(
@@ -430,12 +464,30 @@ fn AppointmentDetails(appointment: AppointmentView) -> impl IntoView {
         }
     });
     let rows = [
-        (t_string!(i18n, appointments.what).to_string(), a.agenda_name.clone()),
-        (t_string!(i18n, appointments.when).to_string(), format!("{when} – {}", a.end_time)),
-        (t_string!(i18n, appointments.place).to_string(), a.place.clone()),
-        (t_string!(i18n, appointments.for_whom).to_string(), a.contact_name.clone()),
-        (t_string!(i18n, appointments.state).to_string(), status_text(a.status)),
-        (t_string!(i18n, appointments.bring).to_string(), a.instructions.clone()),
+        (
+            t_string!(i18n, appointments.what).to_string(),
+            a.agenda_name.clone(),
+        ),
+        (
+            t_string!(i18n, appointments.when).to_string(),
+            format!("{when} – {}", a.end_time),
+        ),
+        (
+            t_string!(i18n, appointments.place).to_string(),
+            a.place.clone(),
+        ),
+        (
+            t_string!(i18n, appointments.for_whom).to_string(),
+            a.contact_name.clone(),
+        ),
+        (
+            t_string!(i18n, appointments.state).to_string(),
+            status_text(a.status),
+        ),
+        (
+            t_string!(i18n, appointments.bring).to_string(),
+            a.instructions.clone(),
+        ),
     ];
     view! {
         <PageTitle text=title />

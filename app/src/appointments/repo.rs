@@ -194,7 +194,11 @@ impl Owner {
 }
 
 /// The exceptions of `owner` that end on `from_day` or later, in date order.
-pub async fn exceptions(pool: &AnyPool, owner: Owner, from_day: &str) -> sqlx::Result<Vec<Exception>> {
+pub async fn exceptions(
+    pool: &AnyPool,
+    owner: Owner,
+    from_day: &str,
+) -> sqlx::Result<Vec<Exception>> {
     let (table, column, id) = owner.table();
     let rows = sqlx::query(&format!(
         "SELECT id, first_day, last_day, hours, label FROM {table} \
@@ -204,17 +208,17 @@ pub async fn exceptions(pool: &AnyPool, owner: Owner, from_day: &str) -> sqlx::R
     .bind(from_day)
     .fetch_all(pool)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Exception {
-                id: row.try_get("id")?,
-                first_day: decode("day", parse_day(&row.try_get::<String, _>("first_day")?))?,
-                last_day: decode("day", parse_day(&row.try_get::<String, _>("last_day")?))?,
-                hours: DayHours::parse(&row.try_get::<String, _>("hours")?).unwrap_or_default(),
-                label: row.try_get("label")?,
-            })
-        })
-        .collect()
+    rows.iter().map(exception_of).collect()
+}
+
+fn exception_of(row: &sqlx::any::AnyRow) -> sqlx::Result<Exception> {
+    Ok(Exception {
+        id: row.try_get("id")?,
+        first_day: decode("day", parse_day(&row.try_get::<String, _>("first_day")?))?,
+        last_day: decode("day", parse_day(&row.try_get::<String, _>("last_day")?))?,
+        hours: DayHours::parse(&row.try_get::<String, _>("hours")?).unwrap_or_default(),
+        label: row.try_get("label")?,
+    })
 }
 
 pub async fn insert_exception(
@@ -241,11 +245,13 @@ pub async fn insert_exception(
 
 pub async fn delete_exception(pool: &AnyPool, owner: Owner, exception_id: i64) -> sqlx::Result<()> {
     let (table, column, id) = owner.table();
-    sqlx::query(&format!("DELETE FROM {table} WHERE id = $1 AND {column} = $2"))
-        .bind(exception_id)
-        .bind(id)
-        .execute(pool)
-        .await?;
+    sqlx::query(&format!(
+        "DELETE FROM {table} WHERE id = $1 AND {column} = $2"
+    ))
+    .bind(exception_id)
+    .bind(id)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
@@ -313,7 +319,11 @@ pub async fn take_place(
 }
 
 /// Gives a place back.
-pub async fn release_place(conn: &mut AnyConnection, agenda_id: i64, starts_at: i64) -> sqlx::Result<()> {
+pub async fn release_place(
+    conn: &mut AnyConnection,
+    agenda_id: i64,
+    starts_at: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE agenda_slots SET taken = taken - 1 \
          WHERE agenda_id = $1 AND starts_at = $2 AND taken > 0",
@@ -411,7 +421,9 @@ pub struct AppointmentRow {
 impl AppointmentRow {
     /// Who the appointment is for, as agents see it.
     pub fn name(&self) -> String {
-        self.user_name.clone().unwrap_or_else(|| self.contact_name.clone())
+        self.user_name
+            .clone()
+            .unwrap_or_else(|| self.contact_name.clone())
     }
 
     /// Where its mails go (empty when nowhere).
@@ -434,11 +446,17 @@ fn appointment_of(row: &sqlx::any::AnyRow) -> sqlx::Result<AppointmentRow> {
         starts_at: row.try_get("starts_at")?,
         ends_at: row.try_get("ends_at")?,
         user_id: row.try_get("user_id")?,
-        channel: decode("channel", Channel::parse(&row.try_get::<String, _>("channel")?))?,
+        channel: decode(
+            "channel",
+            Channel::parse(&row.try_get::<String, _>("channel")?),
+        )?,
         contact_name: row.try_get("contact_name")?,
         contact_email: row.try_get("contact_email")?,
         contact_phone: row.try_get("contact_phone")?,
-        status: decode("status", Status::parse(&row.try_get::<String, _>("status")?))?,
+        status: decode(
+            "status",
+            Status::parse(&row.try_get::<String, _>("status")?),
+        )?,
         manage_key: row.try_get("manage_key")?,
         user_name: row.try_get("user_name")?,
         user_email: row.try_get("user_email")?,
@@ -446,7 +464,10 @@ fn appointment_of(row: &sqlx::any::AnyRow) -> sqlx::Result<AppointmentRow> {
     })
 }
 
-pub async fn appointment(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<AppointmentRow>> {
+pub async fn appointment(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> sqlx::Result<Option<AppointmentRow>> {
     sqlx::query(&format!("{APPOINTMENT_SELECT} WHERE p.id = $1"))
         .bind(id)
         .fetch_optional(conn)
@@ -567,7 +588,12 @@ pub async fn in_agenda(
 }
 
 /// Standing appointments starting before `until` that were not reminded yet.
-pub async fn due_reminders(pool: &AnyPool, now_ms: i64, until: i64, limit: i64) -> sqlx::Result<Vec<i64>> {
+pub async fn due_reminders(
+    pool: &AnyPool,
+    now_ms: i64,
+    until: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(
         "SELECT id FROM appointments WHERE status = 'booked' AND reminded_at IS NULL \
          AND starts_at > $1 AND starts_at <= $2 ORDER BY starts_at LIMIT $3",
@@ -592,7 +618,13 @@ pub async fn claim_reminder(conn: &mut AnyConnection, id: i64, now_ms: i64) -> s
 }
 
 /// Puts a resident on a day's waiting list (once).
-pub async fn add_wait(pool: &AnyPool, agenda_id: i64, day: &str, user_id: i64, now_ms: i64) -> sqlx::Result<()> {
+pub async fn add_wait(
+    pool: &AnyPool,
+    agenda_id: i64,
+    day: &str,
+    user_id: i64,
+    now_ms: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO appointment_waits (agenda_id, day, user_id, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (agenda_id, day, user_id) DO UPDATE SET notified_at = NULL, created_at = \
@@ -607,7 +639,12 @@ pub async fn add_wait(pool: &AnyPool, agenda_id: i64, day: &str, user_id: i64, n
     Ok(())
 }
 
-pub async fn remove_wait(pool: &AnyPool, agenda_id: i64, day: &str, user_id: i64) -> sqlx::Result<()> {
+pub async fn remove_wait(
+    pool: &AnyPool,
+    agenda_id: i64,
+    day: &str,
+    user_id: i64,
+) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM appointment_waits WHERE agenda_id = $1 AND day = $2 AND user_id = $3")
         .bind(agenda_id)
         .bind(day)
@@ -617,7 +654,12 @@ pub async fn remove_wait(pool: &AnyPool, agenda_id: i64, day: &str, user_id: i64
     Ok(())
 }
 
-pub async fn is_waiting(pool: &AnyPool, agenda_id: i64, day: &str, user_id: i64) -> sqlx::Result<bool> {
+pub async fn is_waiting(
+    pool: &AnyPool,
+    agenda_id: i64,
+    day: &str,
+    user_id: i64,
+) -> sqlx::Result<bool> {
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM appointment_waits WHERE agenda_id = $1 AND day = $2 AND user_id = $3 \
          AND notified_at IS NULL",
@@ -702,7 +744,10 @@ fn facility_of(row: &sqlx::any::AnyRow) -> sqlx::Result<FacilityRow> {
     Ok(FacilityRow {
         id: row.try_get("id")?,
         slug: row.try_get("slug")?,
-        kind: decode("kind", FacilityKind::parse(&row.try_get::<String, _>("kind")?))?,
+        kind: decode(
+            "kind",
+            FacilityKind::parse(&row.try_get::<String, _>("kind")?),
+        )?,
         name: row.try_get("name")?,
         description: row.try_get("description")?,
         address: row.try_get("address")?,
@@ -718,7 +763,11 @@ const FACILITY_SELECT: &str = "SELECT id, slug, kind, name, description, address
      accessibility, weekly_hours, published FROM facilities";
 
 pub async fn facilities(pool: &AnyPool, published_only: bool) -> sqlx::Result<Vec<FacilityRow>> {
-    let filter = if published_only { "WHERE published = 1" } else { "" };
+    let filter = if published_only {
+        "WHERE published = 1"
+    } else {
+        ""
+    };
     sqlx::query(&format!("{FACILITY_SELECT} {filter} ORDER BY name, id"))
         .fetch_all(pool)
         .await?
@@ -748,7 +797,10 @@ pub async fn facility_by_id(pool: &AnyPool, id: i64) -> sqlx::Result<Option<Faci
 }
 
 /// The exceptions of every facility ending on `from_day` or later: (facility, exception).
-pub async fn all_facility_exceptions(pool: &AnyPool, from_day: &str) -> sqlx::Result<Vec<(i64, Exception)>> {
+pub async fn all_facility_exceptions(
+    pool: &AnyPool,
+    from_day: &str,
+) -> sqlx::Result<Vec<(i64, Exception)>> {
     let rows = sqlx::query(
         "SELECT id, facility_id, first_day, last_day, hours, label FROM facility_exceptions \
          WHERE last_day >= $1 ORDER BY first_day, id",
@@ -757,23 +809,17 @@ pub async fn all_facility_exceptions(pool: &AnyPool, from_day: &str) -> sqlx::Re
     .fetch_all(pool)
     .await?;
     rows.iter()
-        .map(|row| {
-            Ok((
-                row.try_get("facility_id")?,
-                Exception {
-                    id: row.try_get("id")?,
-                    first_day: decode("day", parse_day(&row.try_get::<String, _>("first_day")?))?,
-                    last_day: decode("day", parse_day(&row.try_get::<String, _>("last_day")?))?,
-                    hours: DayHours::parse(&row.try_get::<String, _>("hours")?).unwrap_or_default(),
-                    label: row.try_get("label")?,
-                },
-            ))
-        })
+        .map(|row| Ok((row.try_get("facility_id")?, exception_of(row)?)))
         .collect()
 }
 
 /// Creates a facility (`id` None) or saves it; its id.
-pub async fn save_facility(pool: &AnyPool, id: Option<i64>, f: &FacilityRow, now_ms: i64) -> sqlx::Result<i64> {
+pub async fn save_facility(
+    pool: &AnyPool,
+    id: Option<i64>,
+    f: &FacilityRow,
+    now_ms: i64,
+) -> sqlx::Result<i64> {
     let query = match id {
         None => sqlx::query(
             "INSERT INTO facilities (kind, name, description, address, phone, email, accessibility, \

@@ -63,8 +63,8 @@ pub fn local(epoch_ms: i64) -> (Date, Minute) {
     let zoned = Timestamp::from_millisecond(epoch_ms)
         .unwrap_or(Timestamp::UNIX_EPOCH)
         .to_zoned(paris());
-    let minute = u16::try_from(i32::from(zoned.hour()) * 60 + i32::from(zoned.minute()))
-        .unwrap_or(0);
+    let minute =
+        u16::try_from(i32::from(zoned.hour()) * 60 + i32::from(zoned.minute())).unwrap_or(0);
     (zoned.date(), minute)
 }
 
@@ -135,7 +135,12 @@ pub fn earliest_start(rules: &Rules, now_ms: i64) -> i64 {
 }
 
 /// Why a slot cannot be booked now, as a translation key, or `None` when it can.
-pub fn refusal(rules: &Rules, exceptions: &[Exception], starts_at: i64, now_ms: i64) -> Option<&'static str> {
+pub fn refusal(
+    rules: &Rules,
+    exceptions: &[Exception],
+    starts_at: i64,
+    now_ms: i64,
+) -> Option<&'static str> {
     if starts_at <= now_ms {
         return Some("errors.appt_past");
     }
@@ -256,19 +261,37 @@ mod tests {
             },
         ];
         assert!(slots_on(&rules, &exceptions, parse_day("2026-12-25").unwrap()).is_empty());
-        assert_eq!(slots_on(&rules, &exceptions, parse_day("2026-12-31").unwrap()).len(), 2);
-        assert_eq!(slots_on(&rules, &exceptions, parse_day("2026-12-23").unwrap()).len(), 6);
+        assert_eq!(
+            slots_on(&rules, &exceptions, parse_day("2026-12-31").unwrap()).len(),
+            2
+        );
+        assert_eq!(
+            slots_on(&rules, &exceptions, parse_day("2026-12-23").unwrap()).len(),
+            6
+        );
     }
 
     #[test]
     fn bookings_respect_notice_horizon_and_the_schedule() {
         let rules = rules("9h-12h");
         let now = at("2026-12-01T10:00");
-        assert_eq!(refusal(&rules, &[], at("2026-12-01T09:00"), now), Some("errors.appt_past"));
-        assert_eq!(refusal(&rules, &[], at("2026-12-02T09:00"), now), Some("errors.appt_too_soon"));
+        assert_eq!(
+            refusal(&rules, &[], at("2026-12-01T09:00"), now),
+            Some("errors.appt_past")
+        );
+        assert_eq!(
+            refusal(&rules, &[], at("2026-12-02T09:00"), now),
+            Some("errors.appt_too_soon")
+        );
         assert_eq!(refusal(&rules, &[], at("2026-12-02T10:30"), now), None);
-        assert_eq!(refusal(&rules, &[], at("2026-12-02T10:15"), now), Some("errors.appt_no_such_slot"));
-        assert_eq!(refusal(&rules, &[], at("2027-01-15T10:00"), now), Some("errors.appt_beyond_horizon"));
+        assert_eq!(
+            refusal(&rules, &[], at("2026-12-02T10:15"), now),
+            Some("errors.appt_no_such_slot")
+        );
+        assert_eq!(
+            refusal(&rules, &[], at("2027-01-15T10:00"), now),
+            Some("errors.appt_beyond_horizon")
+        );
         let mut sundays_closed = rules.clone();
         sundays_closed.week.0[6] = DayHours::default();
         assert_eq!(
@@ -286,16 +309,22 @@ mod tests {
         // Monday 30 November 2026.
         assert_eq!(
             open_state(&week, &[], at("2026-11-30T10:00")),
-            OpenState::Open { until: "12:00".into() }
+            OpenState::Open {
+                until: "12:00".into()
+            }
         );
         match open_state(&week, &[], at("2026-11-30T12:30")) {
-            OpenState::Closed { next: Some((day, time)) } => {
+            OpenState::Closed {
+                next: Some((day, time)),
+            } => {
                 assert_eq!((day.iso.as_str(), time.as_str()), ("2026-11-30", "14:00"));
             }
             other => panic!("{other:?}"),
         }
         match open_state(&week, &[], at("2026-12-01T13:00")) {
-            OpenState::Closed { next: Some((day, time)) } => {
+            OpenState::Closed {
+                next: Some((day, time)),
+            } => {
                 assert_eq!((day.iso.as_str(), day.weekday), ("2026-12-07", 0));
                 assert_eq!(time, "09:00");
             }
@@ -309,7 +338,9 @@ mod tests {
             label: "Travaux".into(),
         }];
         match open_state(&week, &closure, at("2026-11-30T10:00")) {
-            OpenState::Closed { next: Some((day, _)) } => assert_eq!(day.iso, "2026-12-01"),
+            OpenState::Closed {
+                next: Some((day, _)),
+            } => assert_eq!(day.iso, "2026-12-01"),
             other => panic!("{other:?}"),
         }
         assert_eq!(

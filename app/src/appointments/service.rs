@@ -80,7 +80,10 @@ pub async fn public_agendas(state: &AppState) -> Result<Vec<AgendaSummary>, AppE
 }
 
 /// A service's published agendas, and whether it has a form to fill in.
-pub async fn for_service(state: &AppState, service_id: i64) -> Result<(Vec<AgendaSummary>, bool), AppError> {
+pub async fn for_service(
+    state: &AppState,
+    service_id: i64,
+) -> Result<(Vec<AgendaSummary>, bool), AppError> {
     let agendas = repo::agendas_of_service(state.db.pool(), service_id)
         .await
         .map_err(internal)?
@@ -120,12 +123,14 @@ pub(super) async fn slot_states(
     from_ms: i64,
     to_ms: i64,
 ) -> Result<HashMap<i64, (i64, bool)>, AppError> {
-    Ok(repo::slot_states(state.db.pool(), agenda_id, from_ms, to_ms)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|(at, taken, blocked)| (at, (taken, blocked)))
-        .collect())
+    Ok(
+        repo::slot_states(state.db.pool(), agenda_id, from_ms, to_ms)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|(at, taken, blocked)| (at, (taken, blocked)))
+            .collect(),
+    )
 }
 
 /// The bookable slots of the days `first..=last` with their free places: one query for
@@ -152,8 +157,12 @@ async fn open_slots(
         date = schedule::add_days(date, 1);
     }
     let (Some(from), Some(to)) = (
-        days.first().and_then(|(_, s)| s.first()).map(|s| s.starts_at),
-        days.last().and_then(|(_, s)| s.last()).map(|s| s.starts_at + 1),
+        days.first()
+            .and_then(|(_, s)| s.first())
+            .map(|s| s.starts_at),
+        days.last()
+            .and_then(|(_, s)| s.last())
+            .map(|s| s.starts_at + 1),
     ) else {
         return Ok(Vec::new());
     };
@@ -263,8 +272,11 @@ pub async fn days_page(
         agenda: info_of(&agenda, &exceptions),
         days,
         next_from: (end < last).then(|| schedule::add_days(end, 1).to_string()),
-        previous_from: (start > first)
-            .then(|| schedule::add_days(start, -DAYS_PER_PAGE).max(first).to_string()),
+        previous_from: (start > first).then(|| {
+            schedule::add_days(start, -DAYS_PER_PAGE)
+                .max(first)
+                .to_string()
+        }),
         moving,
     })
 }
@@ -338,7 +350,14 @@ pub async fn day_page(
         None => false,
     };
     let next_free = if slots.is_empty() {
-        next_free(state, &agenda, &exceptions, schedule::add_days(date, 1).max(first), 3).await?
+        next_free(
+            state,
+            &agenda,
+            &exceptions,
+            schedule::add_days(date, 1).max(first),
+            3,
+        )
+        .await?
     } else {
         Vec::new()
     };
@@ -374,7 +393,8 @@ async fn check_bookable(
     if let Some(key) = schedule::refusal(&rules, &exceptions, starts_at, now) {
         return Err(validation("starts_at", key));
     }
-    slot_at(agenda, &exceptions, starts_at).ok_or_else(|| validation("starts_at", "errors.appt_no_such_slot"))
+    slot_at(agenda, &exceptions, starts_at)
+        .ok_or_else(|| validation("starts_at", "errors.appt_no_such_slot"))
 }
 
 /// The slot of the agenda's schedule starting at `starts_at`.
@@ -649,7 +669,12 @@ pub async fn wait(state: &AppState, actor: Actor, slug: &str, day: &str) -> Resu
 }
 
 /// Takes the resident off a day's waiting list.
-pub async fn stop_waiting(state: &AppState, actor: Actor, slug: &str, day: &str) -> Result<(), AppError> {
+pub async fn stop_waiting(
+    state: &AppState,
+    actor: Actor,
+    slug: &str,
+    day: &str,
+) -> Result<(), AppError> {
     let agenda = published_agenda(state, slug).await?;
     repo::remove_wait(state.db.pool(), agenda.id, day, actor.id)
         .await
@@ -657,7 +682,11 @@ pub async fn stop_waiting(state: &AppState, actor: Actor, slug: &str, day: &str)
 }
 
 /// The resident's appointments, the coming ones first; 10 a page.
-pub async fn mine(state: &AppState, actor: Actor, page: u32) -> Result<Paged<AppointmentSummary>, AppError> {
+pub async fn mine(
+    state: &AppState,
+    actor: Actor,
+    page: u32,
+) -> Result<Paged<AppointmentSummary>, AppError> {
     const PER_PAGE: u32 = 10;
     let page = page.max(1);
     let (rows, total) = repo::of_user(
@@ -721,13 +750,20 @@ pub(super) async fn tell(
     let now = state.clock.now_ms();
     let when = when_text(lang, row.starts_at);
     let link = match news {
-        AppointmentNews::Cancelled => state.public_url.join(&format!("rendez-vous/{}", agenda.slug)),
-        _ => state
+        AppointmentNews::Cancelled => state
             .public_url
-            .join(&format!("mon-espace/rendez-vous/{}?cle={}", row.id, row.manage_key)),
+            .join(&format!("rendez-vous/{}", agenda.slug)),
+        _ => state.public_url.join(&format!(
+            "mon-espace/rendez-vous/{}?cle={}",
+            row.id, row.manage_key
+        )),
     }
     .map_err(internal)?;
-    let host = state.public_url.host_str().unwrap_or("parvis.local").to_owned();
+    let host = state
+        .public_url
+        .host_str()
+        .unwrap_or("parvis.local")
+        .to_owned();
     let calendar = ics::calendar(&Invitation {
         uid: format!("appointment-{}@{host}", row.id),
         starts_at: row.starts_at,

@@ -138,46 +138,53 @@ fn field_error(result: Result<impl std::fmt::Debug, AppError>, field: &str) -> S
     }
 }
 
-crate::db_test!(fifty_concurrent_bookings_of_the_last_place_give_exactly_one, |db| {
-    let state = state(&db);
-    let agenda = agenda(&state, "cni", "2", &[]).await;
-    let slot = at("2026-12-03T09:30");
-    let first = people(&state, "premier", 1).await[0];
-    service::book(&state, citizen(first), "cni", slot).await.unwrap();
-    let crowd = people(&state, "foule", 50).await;
-    let tasks: Vec<_> = crowd
-        .iter()
-        .map(|id| {
-            let (state, actor) = (state.clone(), citizen(*id));
-            tokio::spawn(async move { service::book(&state, actor, "cni", slot).await })
-        })
-        .collect();
-    let mut won = 0;
-    let mut taken_errors = 0;
-    for task in tasks {
-        match task.await.unwrap() {
-            Ok(_) => won += 1,
-            Err(AppError::Conflict(key)) if key == "errors.appt_slot_taken" => taken_errors += 1,
-            Err(other) => panic!("unexpected {other:?}"),
+crate::db_test!(
+    fifty_concurrent_bookings_of_the_last_place_give_exactly_one,
+    |db| {
+        let state = state(&db);
+        let agenda = agenda(&state, "cni", "2", &[]).await;
+        let slot = at("2026-12-03T09:30");
+        let first = people(&state, "premier", 1).await[0];
+        service::book(&state, citizen(first), "cni", slot)
+            .await
+            .unwrap();
+        let crowd = people(&state, "foule", 50).await;
+        let tasks: Vec<_> = crowd
+            .iter()
+            .map(|id| {
+                let (state, actor) = (state.clone(), citizen(*id));
+                tokio::spawn(async move { service::book(&state, actor, "cni", slot).await })
+            })
+            .collect();
+        let mut won = 0;
+        let mut taken_errors = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(_) => won += 1,
+                Err(AppError::Conflict(key)) if key == "errors.appt_slot_taken" => {
+                    taken_errors += 1
+                }
+                Err(other) => panic!("unexpected {other:?}"),
+            }
         }
-    }
-    assert_eq!((won, taken_errors), (1, 49));
-    assert_eq!(taken(&state, agenda, slot).await, 2);
-    let booked: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM appointments WHERE starts_at = $1 AND status = 'booked'",
-    )
-    .bind(slot)
-    .fetch_one(db.pool())
-    .await
-    .unwrap();
-    assert_eq!(booked, 2);
-    // The losers are offered the next free slots.
-    let day = service::day_page(&state, None, "cni", "2026-12-03", None)
+        assert_eq!((won, taken_errors), (1, 49));
+        assert_eq!(taken(&state, agenda, slot).await, 2);
+        let booked: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM appointments WHERE starts_at = $1 AND status = 'booked'",
+        )
+        .bind(slot)
+        .fetch_one(db.pool())
         .await
         .unwrap();
-    assert!(day.full_slots.contains(&"09:30".to_owned()));
-    assert_eq!(day.slots.first().map(|s| s.time.as_str()), Some("09:00"));
-});
+        assert_eq!(booked, 2);
+        // The losers are offered the next free slots.
+        let day = service::day_page(&state, None, "cni", "2026-12-03", None)
+            .await
+            .unwrap();
+        assert!(day.full_slots.contains(&"09:30".to_owned()));
+        assert_eq!(day.slots.first().map(|s| s.time.as_str()), Some("09:00"));
+    }
+);
 
 crate::db_test!(bad_bookings_are_refused_with_a_reason, |db| {
     let state = state(&db);
@@ -207,7 +214,10 @@ crate::db_test!(bad_bookings_are_refused_with_a_reason, |db| {
     ];
     for (when, key) in cases {
         assert_eq!(
-            field_error(service::book(&state, me, "cni", at(when)).await, "starts_at"),
+            field_error(
+                service::book(&state, me, "cni", at(when)).await,
+                "starts_at"
+            ),
             key,
             "{when}"
         );
@@ -225,9 +235,18 @@ crate::db_test!(bad_bookings_are_refused_with_a_reason, |db| {
         "errors.appt_already_booked"
     );
     // Someone else's appointment: as if it did not exist, signed in or with a wrong key.
-    assert_eq!(service::view(&state, Some(other), id, "").await, Err(AppError::NotFound));
-    assert_eq!(service::cancel(&state, Some(other), id, "").await, Err(AppError::NotFound));
-    assert_eq!(service::cancel(&state, None, id, "not-the-key").await, Err(AppError::NotFound));
+    assert_eq!(
+        service::view(&state, Some(other), id, "").await,
+        Err(AppError::NotFound)
+    );
+    assert_eq!(
+        service::cancel(&state, Some(other), id, "").await,
+        Err(AppError::NotFound)
+    );
+    assert_eq!(
+        service::cancel(&state, None, id, "not-the-key").await,
+        Err(AppError::NotFound)
+    );
     assert_eq!(
         service::reschedule(&state, Some(other), id, "", at("2026-12-05T09:00")).await,
         Err(AppError::NotFound)
@@ -253,35 +272,52 @@ crate::db_test!(bad_bookings_are_refused_with_a_reason, |db| {
     assert_eq!(taken(&state, agenda_id, at("2026-12-04T09:00")).await, 0);
 });
 
-crate::db_test!(booking_moving_and_cancelling_send_mails_with_the_calendar, |db| {
-    let state = state(&db);
-    let agenda_id = agenda(&state, "cni", "1", &[]).await;
-    let me = crate::forum::tests::resident(&state, "camille@example.org").await;
-    let id = service::book(&state, citizen(me), "cni", at("2026-12-03T09:00"))
-        .await
-        .unwrap();
-    let (moved, _) = service::reschedule(&state, Some(citizen(me)), id, "", at("2026-12-04T11:30"))
-        .await
-        .unwrap();
-    assert_eq!(taken(&state, agenda_id, at("2026-12-03T09:00")).await, 0);
-    assert_eq!(taken(&state, agenda_id, at("2026-12-04T11:30")).await, 1);
-    let view = service::view(&state, Some(citizen(me)), moved, "").await.unwrap();
-    assert_eq!((view.time.as_str(), view.day.iso.as_str()), ("11:30", "2026-12-04"));
-    service::cancel(&state, Some(citizen(me)), moved, "").await.unwrap();
-    let mails = mails_to(&state, "camille@example.org").await;
-    let subjects: Vec<&str> = mails.iter().map(|(s, _)| s.as_str()).collect();
-    assert_eq!(mails.len(), 3, "{subjects:?}");
-    assert!(subjects[0].starts_with("Rendez-vous confirmé"), "{subjects:?}");
-    assert!(subjects[1].starts_with("Rendez-vous déplacé"));
-    assert!(subjects[1].contains("vendredi 4 décembre 2026 à 11:30"), "{subjects:?}");
-    assert!(subjects[2].starts_with("Rendez-vous annulé"));
-    let booked = mails[0].1.as_deref().unwrap();
-    // 09:00 in Paris in December is 08:00 UTC.
-    assert!(booked.contains("DTSTART:20261203T080000Z"), "{booked}");
-    assert!(mails[2].1.as_deref().unwrap().contains("METHOD:CANCEL"));
-    let mine = service::mine(&state, citizen(me), 1).await.unwrap();
-    assert_eq!(mine.total, 2);
-});
+crate::db_test!(
+    booking_moving_and_cancelling_send_mails_with_the_calendar,
+    |db| {
+        let state = state(&db);
+        let agenda_id = agenda(&state, "cni", "1", &[]).await;
+        let me = crate::forum::tests::resident(&state, "camille@example.org").await;
+        let id = service::book(&state, citizen(me), "cni", at("2026-12-03T09:00"))
+            .await
+            .unwrap();
+        let (moved, _) =
+            service::reschedule(&state, Some(citizen(me)), id, "", at("2026-12-04T11:30"))
+                .await
+                .unwrap();
+        assert_eq!(taken(&state, agenda_id, at("2026-12-03T09:00")).await, 0);
+        assert_eq!(taken(&state, agenda_id, at("2026-12-04T11:30")).await, 1);
+        let view = service::view(&state, Some(citizen(me)), moved, "")
+            .await
+            .unwrap();
+        assert_eq!(
+            (view.time.as_str(), view.day.iso.as_str()),
+            ("11:30", "2026-12-04")
+        );
+        service::cancel(&state, Some(citizen(me)), moved, "")
+            .await
+            .unwrap();
+        let mails = mails_to(&state, "camille@example.org").await;
+        let subjects: Vec<&str> = mails.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(mails.len(), 3, "{subjects:?}");
+        assert!(
+            subjects[0].starts_with("Rendez-vous confirmé"),
+            "{subjects:?}"
+        );
+        assert!(subjects[1].starts_with("Rendez-vous déplacé"));
+        assert!(
+            subjects[1].contains("vendredi 4 décembre 2026 à 11:30"),
+            "{subjects:?}"
+        );
+        assert!(subjects[2].starts_with("Rendez-vous annulé"));
+        let booked = mails[0].1.as_deref().unwrap();
+        // 09:00 in Paris in December is 08:00 UTC.
+        assert!(booked.contains("DTSTART:20261203T080000Z"), "{booked}");
+        assert!(mails[2].1.as_deref().unwrap().contains("METHOD:CANCEL"));
+        let mine = service::mine(&state, citizen(me), 1).await.unwrap();
+        assert_eq!(mine.total, 2);
+    }
+);
 
 crate::db_test!(a_cancellation_tells_the_first_people_waiting, |db| {
     let state = state(&db);
@@ -297,7 +333,10 @@ crate::db_test!(a_cancellation_tells_the_first_people_waiting, |db| {
     let slot = at("2026-12-05T09:00");
     // Nobody waits for a day with free slots.
     assert_eq!(
-        field_error(service::wait(&state, citizen(ids[1]), "conciliateur", "2026-12-05").await, "day"),
+        field_error(
+            service::wait(&state, citizen(ids[1]), "conciliateur", "2026-12-05").await,
+            "day"
+        ),
         "errors.appt_day_not_full"
     );
     let booking = service::book(&state, citizen(ids[0]), "conciliateur", slot)
@@ -308,11 +347,20 @@ crate::db_test!(a_cancellation_tells_the_first_people_waiting, |db| {
             .await
             .unwrap();
     }
-    let page = service::day_page(&state, Some(citizen(ids[1])), "conciliateur", "2026-12-05", None)
-        .await
-        .unwrap();
+    let page = service::day_page(
+        &state,
+        Some(citizen(ids[1])),
+        "conciliateur",
+        "2026-12-05",
+        None,
+    )
+    .await
+    .unwrap();
     assert!(page.waiting && page.slots.is_empty());
-    assert_eq!(page.next_free.first().map(|f| f.day.iso.as_str()), Some("2026-12-06"));
+    assert_eq!(
+        page.next_free.first().map(|f| f.day.iso.as_str()),
+        Some("2026-12-06")
+    );
     service::cancel(&state, Some(citizen(ids[0])), booking, "")
         .await
         .unwrap();
@@ -331,9 +379,15 @@ crate::db_test!(a_cancellation_tells_the_first_people_waiting, |db| {
         ],
         "first come, first told"
     );
-    let still_waiting = service::day_page(&state, Some(citizen(ids[4])), "conciliateur", "2026-12-05", None)
-        .await
-        .unwrap();
+    let still_waiting = service::day_page(
+        &state,
+        Some(citizen(ids[4])),
+        "conciliateur",
+        "2026-12-05",
+        None,
+    )
+    .await
+    .unwrap();
     assert!(still_waiting.waiting);
     assert_eq!(still_waiting.slots.len(), 1);
 });
@@ -347,9 +401,18 @@ crate::db_test!(a_reminder_goes_once_the_day_before, |db| {
         .unwrap();
     assert_eq!(service::send_reminders(&state).await.unwrap(), 0);
     // Thursday 3 December, 10:00: the appointment is within a day.
-    state.clock.advance_ms(at("2026-12-03T10:00") - at("2026-12-01T10:00"));
-    let (a, b) = tokio::join!(service::send_reminders(&state), service::send_reminders(&state));
-    assert_eq!(a.unwrap() + b.unwrap(), 1, "one reminder between two processes");
+    state
+        .clock
+        .advance_ms(at("2026-12-03T10:00") - at("2026-12-01T10:00"));
+    let (a, b) = tokio::join!(
+        service::send_reminders(&state),
+        service::send_reminders(&state)
+    );
+    assert_eq!(
+        a.unwrap() + b.unwrap(),
+        1,
+        "one reminder between two processes"
+    );
     assert_eq!(service::send_reminders(&state).await.unwrap(), 0);
     let mails = mails_to(&state, "rappel0@example.org").await;
     assert!(mails.last().unwrap().0.starts_with("Rappel"));
@@ -372,14 +435,21 @@ crate::db_test!(agents_work_on_their_own_agendas_only, |db| {
         .await
         .unwrap();
     assert_eq!(
-        desk::day(&state, outsider, agenda_id, "2026-12-03").await.map(|_| ()),
+        desk::day(&state, outsider, agenda_id, "2026-12-03")
+            .await
+            .map(|_| ()),
         Err(AppError::Forbidden)
     );
     assert_eq!(
-        desk::day(&state, citizen(resident), agenda_id, "2026-12-03").await.map(|_| ()),
+        desk::day(&state, citizen(resident), agenda_id, "2026-12-03")
+            .await
+            .map(|_| ()),
         Err(AppError::Forbidden)
     );
-    assert_eq!(desk::mark(&state, outsider, id, Status::NoShow).await, Err(AppError::NotFound));
+    assert_eq!(
+        desk::mark(&state, outsider, id, Status::NoShow).await,
+        Err(AppError::NotFound)
+    );
     assert_eq!(
         desk::block(&state, outsider, agenda_id, at("2026-12-03T10:00"), true).await,
         Err(AppError::Forbidden)
@@ -389,7 +459,9 @@ crate::db_test!(agents_work_on_their_own_agendas_only, |db| {
         conflict(desk::mark(&state, mine, id, Status::NoShow).await),
         "errors.appt_not_markable"
     );
-    let day = desk::day(&state, mine, agenda_id, "2026-12-03").await.unwrap();
+    let day = desk::day(&state, mine, agenda_id, "2026-12-03")
+        .await
+        .unwrap();
     assert_eq!(day.slots.len(), 6);
     assert_eq!(day.slots[0].bookings[0].email, "yanis@example.org");
     // A closed slot refuses residents, and reopens.
@@ -419,67 +491,100 @@ crate::db_test!(agents_work_on_their_own_agendas_only, |db| {
     .await
     .unwrap();
     // Today's appointment: its presence can be recorded.
-    desk::mark(&state, mine, phoned, Status::Attended).await.unwrap();
+    desk::mark(&state, mine, phoned, Status::Attended)
+        .await
+        .unwrap();
     let today = desk::day(&state, mine, agenda_id, "").await.unwrap();
-    let booking = &today.slots.iter().find(|s| s.time == "11:30").unwrap().bookings[0];
-    assert_eq!((booking.name.as_str(), booking.status), ("Odette Leroy", Status::Attended));
+    let booking = &today
+        .slots
+        .iter()
+        .find(|s| s.time == "11:30")
+        .unwrap()
+        .bookings[0];
+    assert_eq!(
+        (booking.name.as_str(), booking.status),
+        ("Odette Leroy", Status::Attended)
+    );
     // Admin functions are the admins'.
-    assert_eq!(admin::agendas(&state, mine).await.map(|_| ()), Err(AppError::Forbidden));
+    assert_eq!(
+        admin::agendas(&state, mine).await.map(|_| ()),
+        Err(AppError::Forbidden)
+    );
     assert_eq!(
         admin::save_agenda(&state, mine, Some(agenda_id), &AgendaForm::default()).await,
         Err(AppError::Forbidden)
     );
 });
 
-crate::db_test!(facilities_say_whether_they_are_open_under_a_fixed_clock, |db| {
-    let state = state(&db);
-    let mut hours: [String; 7] = Default::default();
-    hours[1] = "9h-12h, 14h-18h".into();
-    hours[2] = "9h-12h".into();
-    let form = FacilityForm {
-        slug: "mediatheque".into(),
-        kind: "library".into(),
-        name: "Médiathèque".into(),
-        hours,
-        published: true,
-        ..Default::default()
-    };
-    let id = admin::save_facility(&state, ADMIN, None, &form).await.unwrap();
-    // Tuesday 10:00.
-    let now = crate::appointments::facilities::directory(&state, "").await.unwrap();
-    assert_eq!(now.facilities[0].state, OpenState::Open { until: "12:00".into() });
-    let lunch = crate::appointments::facilities::directory(&state, "2026-12-01T12:30").await.unwrap();
-    match &lunch.facilities[0].state {
-        OpenState::Closed { next: Some((day, time)) } => {
-            assert_eq!((day.iso.as_str(), time.as_str()), ("2026-12-01", "14:00"));
+crate::db_test!(
+    facilities_say_whether_they_are_open_under_a_fixed_clock,
+    |db| {
+        let state = state(&db);
+        let mut hours: [String; 7] = Default::default();
+        hours[1] = "9h-12h, 14h-18h".into();
+        hours[2] = "9h-12h".into();
+        let form = FacilityForm {
+            slug: "mediatheque".into(),
+            kind: "library".into(),
+            name: "Médiathèque".into(),
+            hours,
+            published: true,
+            ..Default::default()
+        };
+        let id = admin::save_facility(&state, ADMIN, None, &form)
+            .await
+            .unwrap();
+        // Tuesday 10:00.
+        let now = crate::appointments::facilities::directory(&state, "")
+            .await
+            .unwrap();
+        assert_eq!(
+            now.facilities[0].state,
+            OpenState::Open {
+                until: "12:00".into()
+            }
+        );
+        let lunch = crate::appointments::facilities::directory(&state, "2026-12-01T12:30")
+            .await
+            .unwrap();
+        match &lunch.facilities[0].state {
+            OpenState::Closed {
+                next: Some((day, time)),
+            } => {
+                assert_eq!((day.iso.as_str(), time.as_str()), ("2026-12-01", "14:00"));
+            }
+            other => panic!("{other:?}"),
         }
-        other => panic!("{other:?}"),
+        admin::add_exception(
+            &state,
+            ADMIN,
+            Owner::Facility(id),
+            &ExceptionForm {
+                first_day: "2026-12-01".into(),
+                last_day: "2026-12-02".into(),
+                hours: String::new(),
+                label: "Inventaire".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let page = crate::appointments::facilities::facility(&state, "mediatheque", "")
+            .await
+            .unwrap();
+        match page.state {
+            OpenState::Closed {
+                next: Some((day, _)),
+            } => assert_eq!(day.iso, "2026-12-08"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(page.exceptions[0].label, "Inventaire");
+        assert!(matches!(
+            crate::appointments::facilities::directory(&state, "mardi").await,
+            Err(AppError::Validation(_))
+        ));
+        assert_eq!(
+            admin::save_facility(&state, citizen(1), Some(id), &form).await,
+            Err(AppError::Forbidden)
+        );
     }
-    admin::add_exception(
-        &state,
-        ADMIN,
-        Owner::Facility(id),
-        &ExceptionForm {
-            first_day: "2026-12-01".into(),
-            last_day: "2026-12-02".into(),
-            hours: String::new(),
-            label: "Inventaire".into(),
-        },
-    )
-    .await
-    .unwrap();
-    let page = crate::appointments::facilities::facility(&state, "mediatheque", "").await.unwrap();
-    match page.state {
-        OpenState::Closed { next: Some((day, _)) } => assert_eq!(day.iso, "2026-12-08"),
-        other => panic!("{other:?}"),
-    }
-    assert_eq!(page.exceptions[0].label, "Inventaire");
-    assert!(matches!(
-        crate::appointments::facilities::directory(&state, "mardi").await,
-        Err(AppError::Validation(_))
-    ));
-    assert_eq!(
-        admin::save_facility(&state, citizen(1), Some(id), &form).await,
-        Err(AppError::Forbidden)
-    );
-});
+);

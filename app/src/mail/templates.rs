@@ -336,23 +336,80 @@ pub fn appointment_mail(lang: Lang, to: &str, mail: &AppointmentMail<'_>) -> Out
     let (agenda, when, place) = (mail.agenda, mail.when, mail.place);
     let (subject, intro) = match mail.news {
         AppointmentNews::Booked => (
-            td_string!(locale, mail.appointment.booked_subject, agenda = agenda, when = when).to_string(),
-            td_string!(locale, mail.appointment.booked, agenda = agenda, when = when, place = place).to_string(),
+            td_string!(
+                locale,
+                mail.appointment.booked_subject,
+                agenda = agenda,
+                when = when
+            )
+            .to_string(),
+            td_string!(
+                locale,
+                mail.appointment.booked,
+                agenda = agenda,
+                when = when,
+                place = place
+            )
+            .to_string(),
         ),
         AppointmentNews::Moved => (
-            td_string!(locale, mail.appointment.moved_subject, agenda = agenda, when = when).to_string(),
-            td_string!(locale, mail.appointment.moved, agenda = agenda, when = when, place = place).to_string(),
+            td_string!(
+                locale,
+                mail.appointment.moved_subject,
+                agenda = agenda,
+                when = when
+            )
+            .to_string(),
+            td_string!(
+                locale,
+                mail.appointment.moved,
+                agenda = agenda,
+                when = when,
+                place = place
+            )
+            .to_string(),
         ),
         AppointmentNews::Reminder => (
-            td_string!(locale, mail.appointment.reminder_subject, agenda = agenda, when = when).to_string(),
-            td_string!(locale, mail.appointment.reminder, agenda = agenda, when = when, place = place).to_string(),
+            td_string!(
+                locale,
+                mail.appointment.reminder_subject,
+                agenda = agenda,
+                when = when
+            )
+            .to_string(),
+            td_string!(
+                locale,
+                mail.appointment.reminder,
+                agenda = agenda,
+                when = when,
+                place = place
+            )
+            .to_string(),
         ),
         AppointmentNews::Cancelled => (
-            td_string!(locale, mail.appointment.cancelled_subject, agenda = agenda, when = when).to_string(),
-            td_string!(locale, mail.appointment.cancelled, agenda = agenda, when = when).to_string(),
+            td_string!(
+                locale,
+                mail.appointment.cancelled_subject,
+                agenda = agenda,
+                when = when
+            )
+            .to_string(),
+            td_string!(
+                locale,
+                mail.appointment.cancelled,
+                agenda = agenda,
+                when = when
+            )
+            .to_string(),
         ),
         AppointmentNews::PlaceFreed => (
-            td_string!(locale, mail.appointment.freed_subject, agenda = agenda, when = when).to_string(),
+            td_string!(
+                locale,
+                mail.appointment.freed_subject,
+                agenda = agenda,
+                when = when
+            )
+            .to_string(),
             td_string!(locale, mail.appointment.freed, agenda = agenda, when = when).to_string(),
         ),
     };

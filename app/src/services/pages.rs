@@ -154,7 +154,10 @@ fn ServiceDescription(
     ];
     let slug = info.slug.clone();
     let service_id = info.id;
-    let booking = Resource::new(move || service_id, crate::appointments::api::service_agendas);
+    let booking = Resource::new(
+        move || service_id,
+        crate::appointments::api::service_agendas,
+    );
     let start = move || {
         let signed_in = user
             .and_then(|u| u.get())

@@ -254,7 +254,11 @@ pub async fn start_for_resident(
         filed_by: Some(actor.id),
         channel,
         contact_name: if account.is_some() { "" } else { name }.to_owned(),
-        contact_email: if account.is_some() { String::new() } else { email },
+        contact_email: if account.is_some() {
+            String::new()
+        } else {
+            email
+        },
         contact_phone: phone.to_owned(),
     };
     let id = repo::insert_draft(&mut tx, &new, state.clock.now_ms())
