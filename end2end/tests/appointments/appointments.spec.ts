@@ -21,6 +21,12 @@ async function newTab(browser: Browser, baseURL: string | undefined, testInfo: T
   return context.newPage();
 }
 
+const pad = (x: number) => String(x).padStart(2, '0');
+const iso = (day: Date) => `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
+/** "dimanche 6 décembre 2026", as the pages write a day. */
+const french = (day: Date) =>
+  new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(day);
+
 /** A resident of the day, signed up and confirmed in a tab of their own. */
 async function newResident(browser: Browser, baseURL: string | undefined, testInfo: TestInfo, name: string): Promise<string> {
   const tab = await newTab(browser, baseURL, testInfo);
@@ -119,8 +125,11 @@ test('a resident waiting for a full day is told when a place frees up, and books
   const first = await newResident(browser, baseURL, testInfo, 'Paul Lemoine');
   const other = await newTab(browser, baseURL, testInfo);
   await signIn(other, first, STRONG_PASSWORD);
-  await other.goto('/rendez-vous/conciliateur');
-  await other.getByRole('list', { name: 'Choisir un jour' }).getByRole('listitem').filter({ hasText: 'libre' }).nth(n).getByRole('link').click();
+  // The conciliator receives on Wednesdays: each project starts a week further on.
+  const from = new Date();
+  from.setDate(from.getDate() + 2 + 7 * n);
+  await other.goto(`/rendez-vous/conciliateur?a_partir=${iso(from)}`);
+  await other.getByRole('list', { name: 'Choisir un jour' }).getByRole('listitem').filter({ hasText: 'libre' }).first().getByRole('link').click();
   const dayUrl = new URL(other.url()).pathname;
   await other.getByRole('group', { name: /^Créneaux libres le/ }).getByRole('radio').first().check();
   await other.getByRole('button', { name: 'Réserver ce créneau' }).click();
@@ -150,12 +159,6 @@ test('a resident waiting for a full day is told when a place frees up, and books
   await page.getByRole('button', { name: 'Réserver ce créneau' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Votre rendez-vous est confirmé' })).toBeVisible();
 });
-
-const pad = (x: number) => String(x).padStart(2, '0');
-const iso = (day: Date) => `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
-/** "dimanche 6 décembre 2026", as the pages write a day. */
-const french = (day: Date) =>
-  new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(day);
 
 /** The date of the next Monday to Friday at least `ahead` days from now (not 24–26 Dec). */
 function nextWeekday(ahead: number): string {
@@ -198,7 +201,7 @@ test('an agent records a no-show and books for someone who phoned', async ({ pag
   await page.getByLabel('Heure').selectOption({ index: 1 + n });
   await page.getByLabel('Par téléphone').check();
   await page.getByLabel('Nom et prénom').fill(caller);
-  await page.getByLabel('Téléphone').fill('06 01 02 03 04');
+  await page.getByLabel('Téléphone', { exact: true }).fill('06 01 02 03 04');
   await page.getByRole('button', { name: 'Enregistrer le rendez-vous' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Le rendez-vous est enregistré' })).toBeVisible();
   await expect(page.getByRole('table').getByText(caller)).toBeVisible();

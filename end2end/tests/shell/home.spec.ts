@@ -7,7 +7,7 @@ test('the home page greets residents in French with the commune name', async ({ 
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Saint-Aubin-du-Parvis');
   await expect(page).toHaveTitle(/Accueil – Saint-Aubin-du-Parvis/);
   const nav = page.getByRole('navigation', { name: 'Menu principal' });
-  for (const name of ['Mon espace', 'Démarches', 'Forum', 'Consultations']) {
+  for (const name of ['Mon espace', 'Démarches', 'Rendez-vous', 'Forum', 'Consultations', 'Équipements']) {
     await expect(nav.getByRole('link', { name })).toBeVisible();
   }
 });
