@@ -75,6 +75,9 @@ pub fn with_middleware(router: Router, state: AppState) -> Router {
     // 500 page gets them too.
     let secure = state.public_url.scheme() == "https";
     router
+        .layer(crate::stall_guard::StallGuardLayer {
+            limit: std::time::Duration::from_secs(8),
+        })
         .layer(session_layer(&state, secure))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod stall_guard;
 
 use anyhow::Context;
 use app::server::clock::Clock;

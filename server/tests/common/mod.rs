@@ -21,10 +21,8 @@ pub fn state(db: Db, public_url: &str) -> AppState {
 }
 
 /// Sends `request` through `router`; a request that hangs fails the test, naming itself.
-/// The limit is generous: in CI, right after the repository tests created and dropped a
-/// few hundred PostgreSQL databases, one page request (`/admin/personnes` on SQLite)
-/// took over 30 s twice while passing in 2 s otherwise; a slow disk is the suspect, not
-/// proven. A real hang still fails here.
+/// The router includes the stall guard (`server::stall_guard`), which renders a stalled
+/// GET page again after 8 s; the generous limit leaves room for a slow CI disk.
 pub async fn send(router: Router, request: Request<Body>) -> Response {
     let what = format!("{} {}", request.method(), request.uri());
     tokio::time::timeout(std::time::Duration::from_secs(90), router.oneshot(request))
