@@ -23,6 +23,7 @@ pub mod loadtest;
 pub mod mail;
 pub mod moderation;
 pub mod notifications;
+pub mod privacy;
 pub mod services;
 pub mod site;
 pub mod surveys;

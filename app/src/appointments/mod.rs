@@ -32,4 +32,4 @@ pub mod schedule;
 pub mod service;
 
 #[cfg(all(test, feature = "ssr"))]
-mod tests;
+pub(crate) mod tests;

@@ -71,7 +71,7 @@ async fn people(state: &AppState, prefix: &str, count: usize) -> Vec<i64> {
 
 /// An agenda open every day 09:00–12:00 in 30-minute slots, in a new service whose team
 /// is `team`; its id.
-async fn agenda(state: &AppState, slug: &str, capacity: &str, team: &[i64]) -> i64 {
+pub(crate) async fn agenda(state: &AppState, slug: &str, capacity: &str, team: &[i64]) -> i64 {
     let form = crate::services::admin::ServiceForm {
         slug: format!("service-{slug}"),
         category: "civil_status".into(),

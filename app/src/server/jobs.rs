@@ -51,35 +51,66 @@ pub async fn finish(db: &Db, name: &str, now_ms: i64) -> anyhow::Result<()> {
 const EVENTS_KEPT_MS: i64 = 24 * 60 * 60 * 1000;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// The periodic work of a server process, every minute: the forum's daily digest (once a
-/// day across all processes), appointment reminders, forgetting old live-update events
+/// Runs `job` if no process has run `name` in the last day, and records the run when
+/// it succeeds; a failure is logged and the job is tried again within the hour (when
+/// its lease ends).
+async fn once_a_day<F, Fut>(
+    state: &super::state::AppState,
+    name: &str,
+    now: i64,
+    what: &str,
+    job: F,
+) where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    match claim(&state.db, name, DAY_MS, 60 * 60 * 1000, now).await {
+        Ok(true) => match job().await {
+            Ok(()) => {
+                if let Err(err) = finish(&state.db, name, now).await {
+                    tracing::warn!(error = ?err, "recording the {what}");
+                }
+            }
+            Err(err) => tracing::warn!(error = ?err, "{what} failed; retried later"),
+        },
+        Ok(false) => {}
+        Err(err) => tracing::warn!(error = ?err, "claiming the {what}"),
+    }
+}
+
+/// The periodic work of a server process, every minute: the forum's daily digest and the
+/// removal of personal data past retention (each once a day across all processes),
+/// appointment reminders, forgetting old live-update events
 /// and survey drafts left for more than a month.
 pub async fn run(state: super::state::AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
         let now = state.clock.now_ms();
-        match claim(
-            &state.db,
+        once_a_day(
+            &state,
             crate::forum::digest::JOB,
-            DAY_MS,
-            60 * 60 * 1000,
             now,
-        )
-        .await
-        {
-            Ok(true) => match crate::forum::digest::run(&state).await {
-                Ok(sent) => {
-                    tracing::info!(mails = sent, "forum digest queued");
-                    if let Err(err) = finish(&state.db, crate::forum::digest::JOB, now).await {
-                        tracing::warn!(error = ?err, "recording the forum digest");
-                    }
-                }
-                Err(err) => tracing::warn!(error = ?err, "forum digest failed; retried later"),
+            "forum digest",
+            || async {
+                let sent = crate::forum::digest::run(&state).await?;
+                tracing::info!(mails = sent, "forum digest queued");
+                Ok(())
             },
-            Ok(false) => {}
-            Err(err) => tracing::warn!(error = ?err, "claiming the forum digest"),
-        }
+        )
+        .await;
+        once_a_day(
+            &state,
+            crate::privacy::retention::JOB,
+            now,
+            "retention",
+            || async {
+                let purged = crate::privacy::retention::purge(&state, now).await?;
+                tracing::info!(?purged, "personal data past retention removed");
+                Ok(())
+            },
+        )
+        .await;
         if let Err(err) = crate::forum::events::prune(state.db.pool(), now, EVENTS_KEPT_MS).await {
             tracing::warn!(error = %err, "pruning live events");
         }

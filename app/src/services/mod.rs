@@ -31,4 +31,4 @@ pub mod service;
 pub mod upload;
 
 #[cfg(all(test, feature = "ssr"))]
-mod tests;
+pub(crate) mod tests;

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::forum::tests::{resident, state};
 use crate::server::state::AppState;
 
-const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n";
+pub(crate) const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n";
 
 fn citizen(id: i64) -> Actor {
     Actor {
@@ -47,7 +47,7 @@ async fn staff(state: &AppState, email: &str, role: Role) -> i64 {
     id
 }
 
-fn with_uploads(mut state: AppState) -> AppState {
+pub(crate) fn with_uploads(mut state: AppState) -> AppState {
     state.uploads.dir =
         std::env::temp_dir().join(format!("parvis-test-{:x}", rand::random::<u64>()));
     state
@@ -66,7 +66,7 @@ fn field(kind: &str, label: &str, required: bool, options: &str, condition: &str
 
 /// A published service "canteen" with: c1 child's name (required), c2 allergy (Oui/Non,
 /// required), c3 allergy detail (only if Oui, required), c4 proof (file, optional).
-async fn canteen(state: &AppState, slug: &str, team: &[i64]) -> i64 {
+pub(crate) async fn canteen(state: &AppState, slug: &str, team: &[i64]) -> i64 {
     let form = ServiceForm {
         slug: slug.into(),
         category: "school".into(),
@@ -107,7 +107,7 @@ fn raw(pairs: &[(&str, &str)]) -> RawForm {
     out
 }
 
-async fn file(state: &AppState, who: i64, slug: &str) -> i64 {
+pub(crate) async fn file(state: &AppState, who: i64, slug: &str) -> i64 {
     let id = service::start(state, citizen(who), slug).await.unwrap();
     let saved = service::save_form(
         state,
