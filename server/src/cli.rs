@@ -29,6 +29,29 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Retention of personal data: periods, purge log, purge now.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+}
+
+/// Retention sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Show each category's period (and each service's, for requests) and the latest
+    /// purges.
+    Show,
+    /// Set a category's period in months (1 to 1200).
+    Set {
+        /// security_log, appointments or notifications (requests follow their service's
+        /// period, set on the service's page).
+        #[arg(value_parser = ["security_log", "appointments", "notifications"])]
+        category: String,
+        months: String,
+    },
+    /// Remove now what is past its period (the server does it once a day by itself).
+    Run,
 }
 
 /// Account sub-commands.
@@ -82,4 +105,23 @@ pub struct SurveyBenchArgs {
     /// Sendings in flight at once.
     #[arg(long, default_value_t = 32)]
     pub concurrency: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retention_commands_parse_and_refuse_unknown_categories() {
+        let cli = Cli::try_parse_from(["parvis", "retention", "set", "security_log", "6"])
+            .expect("valid");
+        assert!(matches!(
+            cli.command,
+            Some(Command::Retention {
+                command: RetentionCommand::Set { ref category, ref months }
+            }) if category == "security_log" && months == "6"
+        ));
+        assert!(Cli::try_parse_from(["parvis", "retention", "set", "users", "6"]).is_err());
+        assert!(Cli::try_parse_from(["parvis", "retention", "run"]).is_ok());
+    }
 }

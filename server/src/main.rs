@@ -5,7 +5,7 @@ use app::accounts::model::{Email, NewPassword, Role};
 use app::accounts::service::{create_user, CreateUserError};
 use app::server::clock::Clock;
 use clap::Parser;
-use server::cli::{Cli, Command, UserCommand};
+use server::cli::{Cli, Command, RetentionCommand, UserCommand};
 use server::config::Config;
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -102,6 +102,21 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
+        Command::Retention { command } => {
+            let db = server::open_database(&config).await?;
+            let state = app::server::state::AppState::detached(
+                db.clone(),
+                config.public_url.clone(),
+                Clock::System,
+            );
+            let state = app::server::state::AppState {
+                uploads: config.uploads.clone(),
+                ..state
+            };
+            let outcome = retention(&state, command).await;
+            db.close().await;
+            outcome
+        }
         Command::User {
             command: UserCommand::Add(add),
         } => {
@@ -137,6 +152,65 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 }
                 Err(CreateUserError::Internal(err)) => Err(err),
             }
+        }
+    }
+}
+
+/// `parvis retention …`.
+async fn retention(
+    state: &app::server::state::AppState,
+    command: RetentionCommand,
+) -> anyhow::Result<()> {
+    use app::privacy::model::Category;
+    use app::privacy::retention;
+    let pool = state.db.pool();
+    match command {
+        RetentionCommand::Show => {
+            println!("Retention periods (months):");
+            for category in Category::ALL {
+                let months = retention::months(pool, category).await?;
+                let default = category.default_months();
+                println!("  {:<14} {months:>4}   (default {default})", category.key());
+            }
+            let services: Vec<(String, i64)> =
+                sqlx::query_as("SELECT slug, retention_months FROM services ORDER BY slug")
+                    .fetch_all(pool)
+                    .await?;
+            println!("Requests, per service (months after their last change, once decided):");
+            for (slug, months) in services {
+                println!("  {slug:<30} {months:>4}");
+            }
+            println!("Latest purges (counts only):");
+            for line in retention::log(pool, 20).await? {
+                println!(
+                    "  {}  {:<14} {}",
+                    app::server::paris::format(line.ran_at),
+                    line.category,
+                    line.purged
+                );
+            }
+            Ok(())
+        }
+        RetentionCommand::Set { category, months } => {
+            let category = Category::parse(&category).context("unknown category")?;
+            let months = retention::set_months(pool, category, &months)
+                .await
+                .map_err(|_| anyhow::anyhow!("months: a whole number between 1 and 1200"))?;
+            println!("{}: kept {months} month(s).", category.key());
+            Ok(())
+        }
+        RetentionCommand::Run => {
+            let now = state.clock.now_ms();
+            let purged = retention::purge(state, now).await?;
+            println!(
+                "Removed: {} security-log line(s), {} request(s) with {} file(s), {} appointment(s), {} notification(s).",
+                purged.security_log,
+                purged.requests,
+                purged.attachment_files,
+                purged.appointments,
+                purged.notifications
+            );
+            Ok(())
         }
     }
 }
