@@ -794,6 +794,13 @@ pub(super) async fn tell(
     Ok(())
 }
 
+/// Deletes the waiting lists of days before yesterday (Paris time) at `now`: nobody can
+/// book those days any more. Run by the daily retention job.
+pub async fn purge_past_waits(state: &AppState, now: i64) -> anyhow::Result<u64> {
+    let yesterday = schedule::add_days(schedule::today(now), -1).to_string();
+    Ok(repo::purge_waits(state.db.pool(), &yesterday).await?)
+}
+
 /// Queues the reminders of appointments starting within a day that were not reminded
 /// yet; each is claimed with a conditional update in the transaction that queues its
 /// mail, so two processes never send the same reminder and a crash loses none.
@@ -821,8 +828,6 @@ pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
     if sent > 0 {
         state.mail_wakeup.notify_one();
     }
-    let yesterday = schedule::add_days(schedule::today(now), -1).to_string();
-    repo::purge_waits(state.db.pool(), &yesterday).await?;
     Ok(sent)
 }
 

@@ -51,6 +51,9 @@ impl Category {
 /// Key of the requests' line in `retention_purges` (their periods are per service).
 pub const REQUESTS_KEY: &str = "requests";
 
+/// Key of the waiting lists' line in `retention_purges` (kept until their day is over).
+pub const WAITS_KEY: &str = "appointment_waits";
+
 /// Longest period the commune may set, in months (a century: the longest legal
 /// retention of civil-status files, before they go to the archives).
 pub const MAX_MONTHS: i64 = 1200;

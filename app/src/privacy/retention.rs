@@ -6,12 +6,13 @@
 //!   are decided, closed, cancelled or left as drafts (requests still being processed
 //!   are kept whatever their age), with their timeline, messages, access log,
 //!   notifications and attachment files;
-//! - appointments after their period, counted from their end;
+//! - appointments after their period, counted from their end, and the waiting lists of
+//!   days that are over;
 //! - in-app notifications after their period.
 //!
 //! A month counts as 31 days, so nothing goes before its period is over.
 
-use super::model::{Category, MAX_MONTHS, REQUESTS_KEY};
+use super::model::{Category, MAX_MONTHS, REQUESTS_KEY, WAITS_KEY};
 use crate::error::{internal, AppError};
 use crate::server::state::AppState;
 use anyhow::Context;
@@ -61,6 +62,7 @@ pub struct Purged {
     pub requests: u64,
     pub attachment_files: u64,
     pub appointments: u64,
+    pub appointment_waits: u64,
     pub notifications: u64,
 }
 
@@ -91,6 +93,8 @@ pub async fn purge(state: &AppState, now_ms: i64) -> anyhow::Result<Purged> {
         .await
         .context("purging appointments")?
         .rows_affected();
+    purged.appointment_waits =
+        crate::appointments::service::purge_past_waits(state, now_ms).await?;
     purged.notifications = sqlx::query("DELETE FROM notifications WHERE created_at < $1")
         .bind(cutoff(months(pool, Category::Notifications).await?))
         .execute(pool)
@@ -101,6 +105,7 @@ pub async fn purge(state: &AppState, now_ms: i64) -> anyhow::Result<Purged> {
         (Category::SecurityLog.key(), purged.security_log),
         (REQUESTS_KEY, purged.requests),
         (Category::Appointments.key(), purged.appointments),
+        (WAITS_KEY, purged.appointment_waits),
         (Category::Notifications.key(), purged.notifications),
     ];
     for (category, count) in lines.into_iter().filter(|(_, count)| *count > 0) {

@@ -203,13 +203,15 @@ crate::db_test!(the_commune_sets_its_own_periods_within_bounds, |db| {
     assert_eq!(purged.security_log, 1);
 });
 
-crate::db_test!(appointments_go_a_period_after_they_end, |db| {
-    let state = state(&db);
-    let agenda = crate::appointments::tests::agenda(&state, "passeports", "2", &[]).await;
-    let camille = resident(&state, "camille@example.org").await;
-    let now = state.clock.now_ms();
-    for (ends, key) in [(now - 13 * MONTH_MS, "a"), (now - 11 * MONTH_MS, "b")] {
-        sqlx::query(
+crate::db_test!(
+    appointments_go_a_period_after_they_end_and_waiting_lists_after_their_day,
+    |db| {
+        let state = state(&db);
+        let agenda = crate::appointments::tests::agenda(&state, "passeports", "2", &[]).await;
+        let camille = resident(&state, "camille@example.org").await;
+        let now = state.clock.now_ms();
+        for (ends, key) in [(now - 13 * MONTH_MS, "a"), (now - 11 * MONTH_MS, "b")] {
+            sqlx::query(
             "INSERT INTO appointments (agenda_id, starts_at, ends_at, user_id, channel, status, \
              manage_key, created_at, updated_at) VALUES ($1, $2, $3, $4, 'web', 'attended', $5, 0, 0)",
         )
@@ -221,12 +223,33 @@ crate::db_test!(appointments_go_a_period_after_they_end, |db| {
         .execute(state.db.pool())
         .await
         .unwrap();
+        }
+        // Waiting lists: the clock is on 15 January 2027; only days before yesterday go.
+        for day in ["2027-01-10", "2027-01-14", "2027-01-20"] {
+            sqlx::query(
+                "INSERT INTO appointment_waits (agenda_id, day, user_id, created_at) \
+             VALUES ($1, $2, $3, 0)",
+            )
+            .bind(agenda)
+            .bind(day)
+            .bind(camille)
+            .execute(state.db.pool())
+            .await
+            .unwrap();
+        }
+        let purged = retention::purge(&state, now).await.unwrap();
+        assert_eq!(purged.appointments, 1);
+        assert_eq!(purged.appointment_waits, 1);
+        let days: Vec<String> =
+            sqlx::query_scalar("SELECT day FROM appointment_waits ORDER BY day")
+                .fetch_all(state.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(days, vec!["2027-01-14".to_owned(), "2027-01-20".to_owned()]);
+        let left: Vec<String> = sqlx::query_scalar("SELECT manage_key FROM appointments")
+            .fetch_all(state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(left, vec!["b".to_owned()]);
     }
-    let purged = retention::purge(&state, now).await.unwrap();
-    assert_eq!(purged.appointments, 1);
-    let left: Vec<String> = sqlx::query_scalar("SELECT manage_key FROM appointments")
-        .fetch_all(state.db.pool())
-        .await
-        .unwrap();
-    assert_eq!(left, vec!["b".to_owned()]);
-});
+);
