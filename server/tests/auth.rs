@@ -151,7 +151,14 @@ app::db_test!(a_cross_site_sign_in_is_refused, |db| {
 
 app::db_test!(too_many_sign_ins_get_429_and_a_translated_message, |db| {
     resident(&db).await;
-    let router = server::http::router(state(db, "http://127.0.0.1:3000"));
+    // Rate-limit windows are whole minutes: with the system clock, the attempts could
+    // straddle two windows (they take several seconds of password hashing) and the
+    // limit would never be reached. A fixed clock keeps them in one.
+    let router = server::http::router(app::server::state::AppState::detached(
+        db,
+        url::Url::parse("http://127.0.0.1:3000").unwrap(),
+        Clock::fixed(1_800_000_030_000),
+    ));
     for _ in 0..6 {
         let response = send(
             router.clone(),
