@@ -69,14 +69,8 @@ pub struct Purged {
 /// Removes everything whose period ended before `now_ms`, and logs the counts.
 pub async fn purge(state: &AppState, now_ms: i64) -> anyhow::Result<Purged> {
     let pool = state.db.pool();
-    let cutoff = |months: i64| now_ms - months * MONTH_MS;
     let mut purged = Purged {
-        security_log: sqlx::query("DELETE FROM audit_log WHERE created_at < $1")
-            .bind(cutoff(months(pool, Category::SecurityLog).await?))
-            .execute(pool)
-            .await
-            .context("purging the security log")?
-            .rows_affected(),
+        security_log: delete_older(state, Category::SecurityLog, now_ms).await?,
         ..Purged::default()
     };
     loop {
@@ -87,20 +81,10 @@ pub async fn purge(state: &AppState, now_ms: i64) -> anyhow::Result<Purged> {
             break;
         }
     }
-    purged.appointments = sqlx::query("DELETE FROM appointments WHERE ends_at < $1")
-        .bind(cutoff(months(pool, Category::Appointments).await?))
-        .execute(pool)
-        .await
-        .context("purging appointments")?
-        .rows_affected();
+    purged.appointments = delete_older(state, Category::Appointments, now_ms).await?;
     purged.appointment_waits =
         crate::appointments::service::purge_past_waits(state, now_ms).await?;
-    purged.notifications = sqlx::query("DELETE FROM notifications WHERE created_at < $1")
-        .bind(cutoff(months(pool, Category::Notifications).await?))
-        .execute(pool)
-        .await
-        .context("purging notifications")?
-        .rows_affected();
+    purged.notifications = delete_older(state, Category::Notifications, now_ms).await?;
     let lines = [
         (Category::SecurityLog.key(), purged.security_log),
         (REQUESTS_KEY, purged.requests),
@@ -118,6 +102,24 @@ pub async fn purge(state: &AppState, now_ms: i64) -> anyhow::Result<Purged> {
             .context("logging a purge")?;
     }
     Ok(purged)
+}
+
+/// Deletes the rows of `category` whose period ended before `now_ms`; how many.
+async fn delete_older(state: &AppState, category: Category, now_ms: i64) -> anyhow::Result<u64> {
+    // Each table's time column: appointments count from their end.
+    let sql = match category {
+        Category::SecurityLog => "DELETE FROM audit_log WHERE created_at < $1",
+        Category::Appointments => "DELETE FROM appointments WHERE ends_at < $1",
+        Category::Notifications => "DELETE FROM notifications WHERE created_at < $1",
+    };
+    let pool = state.db.pool();
+    let cutoff = now_ms - months(pool, category).await? * MONTH_MS;
+    Ok(sqlx::query(sql)
+        .bind(cutoff)
+        .execute(pool)
+        .await
+        .with_context(|| format!("purging {}", category.key()))?
+        .rows_affected())
 }
 
 /// Removes up to [`BATCH`] requests past their service's period, in one transaction,
