@@ -201,7 +201,7 @@ async fn check_holder(
         .ok_or(AppError::NotFound)?;
     let own = actor.is_some_and(|a| row.user_id == Some(a.id));
     let key = key.trim();
-    let with_key = !key.is_empty() && keys_match(key, &row.manage_key);
+    let with_key = !key.is_empty() && crate::server::security::same_secret(key, &row.manage_key);
     if !own && !with_key {
         return Err(AppError::NotFound);
     }
@@ -210,12 +210,6 @@ async fn check_holder(
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
     Ok((row, agenda))
-}
-
-/// Compares keys in time independent of where they differ.
-fn keys_match(given: &str, stored: &str) -> bool {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(given.as_bytes()) == Sha256::digest(stored.as_bytes())
 }
 
 /// The appointment being moved, when the booking pages were opened to move one.

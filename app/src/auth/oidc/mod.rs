@@ -19,7 +19,6 @@ use openidconnect::{
     PostLogoutRedirectUrl, ProviderMetadataWithLogout, RedirectUrl, Scope, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -180,11 +179,6 @@ impl std::fmt::Debug for Oidc {
     }
 }
 
-fn same_secret(a: &str, b: &str) -> bool {
-    // Compared through hashes so the time taken says nothing about the expected value.
-    Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
-}
-
 fn origin_of(url: &str) -> Option<String> {
     url::Url::parse(url)
         .ok()
@@ -323,7 +317,7 @@ impl Oidc {
         let state_matches = callback
             .state
             .as_deref()
-            .is_some_and(|state| same_secret(state, &pending.state));
+            .is_some_and(|state| crate::server::security::same_secret(state, &pending.state));
         if !state_matches {
             tracing::warn!("OpenID callback with a state this browser did not send");
             return Err(OidcFailure::Invalid);
