@@ -9,7 +9,9 @@ import * as path from 'node:path';
 
 const port = Number(process.env.PARVIS_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
-const bin = process.env.PARVIS_BIN ?? path.resolve(__dirname, '../target/release/parvis');
+// Exported for the journeys that run a command of the binary (`parvis user erase`).
+process.env.PARVIS_BIN ??= path.resolve(__dirname, '../target/release/parvis');
+const bin = process.env.PARVIS_BIN;
 // Set once in the main process; test workers inherit these through the environment.
 process.env.PARVIS_E2E_DATA ??= path.join(os.tmpdir(), `parvis-e2e-${process.pid}`);
 process.env.PARVIS_E2E_MAILDIR ??= path.join(process.env.PARVIS_E2E_DATA, 'maildir');

@@ -20,6 +20,8 @@ use crate::i18n::I18nContextProvider;
 use crate::moderation::pages::{FlagPage, MyModerationPage, PublicLogPage};
 use crate::moderation::queue_pages::{QueuePage, ReviewPage, SettingsPage};
 use crate::notifications::pages::NotificationsPage;
+use crate::privacy::admin_pages::{PrivacyAdminPage, RegisterPage};
+use crate::privacy::pages::{AcceptTermsPage, MyDataPage};
 use crate::services::admin_pages::{AdminCataloguePage, FieldEditPage, ServiceAdminPage};
 use crate::services::backoffice_pages::{
     BackOfficePage, CounterPage, QueuePage as RequestQueuePage, StatsPage,
@@ -27,7 +29,7 @@ use crate::services::backoffice_pages::{
 use crate::services::pages::{CataloguePage, MySpacePage, ServicePage};
 use crate::services::request_pages::{AgentRequestPage, RequestFormPage, RequestPage};
 use crate::site::pages::{
-    AccessibilityPage, DpoPage, HomePage, LegalNoticePage, NotFoundPage, PrivacyPage,
+    AccessibilityPage, DpoPage, HomePage, LegalNoticePage, NotFoundPage, PrivacyPage, TermsPage,
 };
 use crate::site::{locale, SiteInfoResource};
 use crate::surveys::builder_pages::{
@@ -131,6 +133,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
                         <Route path=path!("/signaler/:kind/:id") view=FlagPage ssr=SsrMode::Async />
                         <Route path=path!("/mon-espace/moderation") view=MyModerationPage ssr=SsrMode::Async />
+                        <Route path=path!("/mon-espace/donnees") view=MyDataPage ssr=SsrMode::Async />
                         <Route path=path!("/moderation") view=QueuePage ssr=SsrMode::Async />
                         <Route path=path!("/moderation/journal") view=PublicLogPage ssr=SsrMode::Async />
                         <Route path=path!("/moderation/reglages") view=SettingsPage ssr=SsrMode::Async />
@@ -151,6 +154,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/accessibilite") view=AccessibilityPage ssr=SsrMode::Async />
                         <Route path=path!("/donnees-personnelles") view=PrivacyPage ssr=SsrMode::Async />
                         <Route path=path!("/contact-dpo") view=DpoPage ssr=SsrMode::Async />
+                        <Route path=path!("/conditions-utilisation") view=TermsPage ssr=SsrMode::Async />
+                        <Route path=path!("/conditions-utilisation/accepter") view=AcceptTermsPage ssr=SsrMode::Async />
                         <Route path=path!("/connexion") view=SignInPage ssr=SsrMode::Async />
                         <Route path=path!("/inscription") view=SignUpPage ssr=SsrMode::Async />
                         <Route path=path!("/verifiez-vos-mails") view=CheckMailPage ssr=SsrMode::Async />
@@ -163,6 +168,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/confirmer-adresse") view=ConfirmEmailChangePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/personnes") view=PeoplePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/journal") view=AuditPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/donnees") view=PrivacyAdminPage ssr=SsrMode::Async />
+                        <Route path=path!("/registre-des-traitements") view=RegisterPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <SiteFooter />

@@ -34,6 +34,18 @@ pub enum Command {
         #[command(subcommand)]
         command: RetentionCommand,
     },
+    /// Terms of use: publish a new version (accounts accept it at their next sign-in).
+    Terms {
+        #[command(subcommand)]
+        command: TermsCommand,
+    },
+}
+
+/// Terms sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum TermsCommand {
+    /// Publish a new version; `summary` says what changed (shown when asking to accept).
+    Publish { summary: String },
 }
 
 /// Retention sub-commands.
@@ -44,9 +56,9 @@ pub enum RetentionCommand {
     Show,
     /// Set a category's period in months (1 to 1200).
     Set {
-        /// security_log, appointments or notifications (requests follow their service's
+        /// security_log, appointments, notifications or data_requests (requests follow their service's
         /// period, set on the service's page).
-        #[arg(value_parser = ["security_log", "appointments", "notifications"])]
+        #[arg(value_parser = ["security_log", "appointments", "notifications", "data_requests"])]
         category: String,
         months: String,
     },
@@ -59,6 +71,16 @@ pub enum RetentionCommand {
 pub enum UserCommand {
     /// Create an account; the password is read from standard input.
     Add(UserAdd),
+    /// Erase an account now, as its owner asked in writing (residents ask from their
+    /// space, with a cooling-off period). Filed requests and past appointments stay until
+    /// their retention period ends.
+    Erase {
+        #[arg(long)]
+        email: String,
+        /// What becomes of the person's proposals and comments.
+        #[arg(long, value_parser = ["pseudonymise", "delete"])]
+        mode: String,
+    },
 }
 
 /// `parvis user add`.
@@ -123,5 +145,19 @@ mod tests {
         ));
         assert!(Cli::try_parse_from(["parvis", "retention", "set", "users", "6"]).is_err());
         assert!(Cli::try_parse_from(["parvis", "retention", "run"]).is_ok());
+    }
+
+    #[test]
+    fn an_erasure_names_its_mode() {
+        assert!(Cli::try_parse_from(["parvis", "user", "erase", "--email", "a@b.fr"]).is_err());
+        assert!(Cli::try_parse_from([
+            "parvis", "user", "erase", "--email", "a@b.fr", "--mode", "forget"
+        ])
+        .is_err());
+        assert!(Cli::try_parse_from([
+            "parvis", "user", "erase", "--email", "a@b.fr", "--mode", "delete"
+        ])
+        .is_ok());
+        assert!(Cli::try_parse_from(["parvis", "terms", "publish", "Nouvelle charte"]).is_ok());
     }
 }

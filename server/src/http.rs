@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(request_message_post).layer(upload_limit(&state)),
         )
         .route("/pieces-jointes/{id}", get(attachment))
+        .route("/mon-espace/donnees/export/{id}", get(data_export))
         .route("/guichet/{service}/export.csv", get(queue_csv))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
@@ -272,7 +273,30 @@ async fn attachment(
     session: tower_sessions::Session,
 ) -> Response {
     let user = session_user(&session).await;
-    match app::services::upload::download(&state, user, id).await {
+    private_file(app::services::upload::download(&state, user, id).await)
+}
+
+/// `GET /mon-espace/donnees/export/:id`: a resident's ready export, for them only (404
+/// for anyone else, as if it did not exist).
+async fn data_export(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    session: tower_sessions::Session,
+) -> Response {
+    let Some(user) = session_user(&session).await else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    private_file(
+        app::privacy::export::download(&state, user, id)
+            .await
+            .map(|(name, bytes)| (name, "application/zip".to_owned(), bytes)),
+    )
+}
+
+/// A file of one person's to download, (name, content type, bytes): never cached, its
+/// name offered as given (ASCII fallback for old browsers); or the status of the error.
+fn private_file(result: Result<(String, String, Vec<u8>), app::error::AppError>) -> Response {
+    match result {
         Ok((name, content_type, bytes)) => {
             let mut res = bytes.into_response();
             let headers = res.headers_mut();

@@ -5,7 +5,7 @@ use app::accounts::model::{Email, NewPassword, Role};
 use app::accounts::service::{create_user, CreateUserError};
 use app::server::clock::Clock;
 use clap::Parser;
-use server::cli::{Cli, Command, RetentionCommand, UserCommand};
+use server::cli::{Cli, Command, RetentionCommand, TermsCommand, UserCommand};
 use server::config::Config;
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -117,6 +117,48 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             db.close().await;
             outcome
         }
+        Command::Terms {
+            command: TermsCommand::Publish { summary },
+        } => {
+            let db = server::open_database(&config).await?;
+            let state = app::server::state::AppState::detached(
+                db.clone(),
+                config.public_url.clone(),
+                Clock::System,
+            );
+            let outcome = app::privacy::consents::publish_terms(&state, &summary).await;
+            db.close().await;
+            let version = outcome.map_err(|_| anyhow::anyhow!("summary: 1 to 2000 characters"))?;
+            println!(
+                "Terms version {version} published: accounts accept it at their next sign-in."
+            );
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Erase { email, mode },
+        } => {
+            let email = Email::parse(&email)
+                .map_err(|_| anyhow::anyhow!("--email: not a valid e-mail address"))?;
+            let mode = app::privacy::model::ErasureMode::parse(&mode).context("--mode")?;
+            let db = server::open_database(&config).await?;
+            let state = app::server::state::AppState {
+                uploads: config.uploads.clone(),
+                ..app::server::state::AppState::detached(
+                    db.clone(),
+                    config.public_url.clone(),
+                    Clock::System,
+                )
+            };
+            let outcome = async {
+                let user = account_id(&db, &email).await?;
+                app::privacy::erasure::erase(&state, user, mode, state.clock.now_ms()).await
+            }
+            .await;
+            db.close().await;
+            outcome?;
+            println!("Account {} erased.", email.as_str());
+            Ok(())
+        }
         Command::User {
             command: UserCommand::Add(add),
         } => {
@@ -154,6 +196,14 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             }
         }
     }
+}
+
+/// The id of the account using `email`.
+async fn account_id(db: &app::server::db::Db, email: &Email) -> anyhow::Result<i64> {
+    app::accounts::service::find_user(db, email)
+        .await?
+        .map(|user| user.id)
+        .with_context(|| format!("no account uses {}", email.as_str()))
 }
 
 /// `parvis retention …`.

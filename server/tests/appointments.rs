@@ -7,15 +7,8 @@
 
 mod common;
 
-use axum::http::{header, StatusCode};
-use common::{body_text, demo_session, form_post, get_with, scalar, send, state};
-
-fn location(response: &axum::response::Response) -> String {
-    response.headers()[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .to_owned()
-}
+use axum::http::StatusCode;
+use common::{body_text, demo_session, form_post, get_with, location, scalar, send, state};
 
 /// The first `prefix…"` found in `html`, without the closing quote.
 fn first_after<'a>(html: &'a str, prefix: &str) -> &'a str {

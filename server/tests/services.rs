@@ -9,7 +9,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{body_text, demo_session, form_post, get_with, scalar, send, state};
+use common::{body_text, demo_session, form_post, get_with, location, scalar, send, state};
 
 const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n";
 
@@ -51,13 +51,6 @@ fn multipart(
         )
         .body(Body::from(body))
         .unwrap()
-}
-
-fn location(response: &axum::response::Response) -> String {
-    response.headers()[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .to_owned()
 }
 
 app::db_test!(a_resident_files_a_canteen_request_with_plain_posts, |db| {

@@ -14,7 +14,8 @@ pub struct UserRow {
     pub roles: Vec<Role>,
 }
 
-/// Inserts an account; `None` when the e-mail is already taken.
+/// Inserts an account, with its acceptance of the terms in force (the forms that create
+/// accounts say so); `None` when the e-mail is already taken.
 pub async fn insert_user(
     pool: &AnyPool,
     email: &Email,
@@ -23,7 +24,8 @@ pub async fn insert_user(
     verified_at: Option<i64>,
     now_ms: i64,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    let mut tx = pool.begin().await?;
+    let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO users (email, display_name, password_hash, email_verified_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (email) DO NOTHING RETURNING id",
     )
@@ -32,8 +34,13 @@ pub async fn insert_user(
     .bind(password_hash)
     .bind(verified_at)
     .bind(now_ms)
-    .fetch_optional(pool)
-    .await
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(id) = id {
+        crate::privacy::consents::accept_current_terms(&mut tx, id, now_ms).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
 }
 
 fn user_from_row(row: &sqlx::any::AnyRow, roles: Vec<Role>) -> sqlx::Result<UserRow> {

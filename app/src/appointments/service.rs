@@ -810,6 +810,20 @@ pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
         let Some(row) = repo::appointment(&mut tx, id).await? else {
             continue;
         };
+        // The reminder is claimed either way, so a resident who declined reminders is not
+        // looked at again every minute.
+        if let Some(user_id) = row.user_id {
+            if crate::privacy::consents::withdrawn(
+                &mut tx,
+                user_id,
+                crate::privacy::model::ConsentPurpose::ReminderMail,
+            )
+            .await?
+            {
+                tx.commit().await?;
+                continue;
+            }
+        }
         let Some(agenda) = repo::agenda_by_id(&mut tx, row.agenda_id).await? else {
             continue;
         };

@@ -80,15 +80,17 @@ pub async fn sign_in(email: String, password: String, next: String) -> Result<()
     let state = crate::server::state::app_state()?;
     let result = async {
         let user = super::service::sign_in(&state, &email, &password, &client_ip(), lang()).await?;
-        super::guard::start_session(&user, state.clock.now_ms()).await
+        super::guard::start_session(&user, state.clock.now_ms()).await?;
+        Ok(user.id)
     }
     .await;
-    finish(result, "sign_in", &[("email", &email)]).await?;
-    go(if next.is_empty() {
+    let user_id = finish(result, "sign_in", &[("email", &email)]).await?;
+    let next = if next.is_empty() {
         "/mon-espace"
     } else {
         &next
-    });
+    };
+    go(&crate::privacy::consents::after_sign_in(&state, user_id, next).await);
     Ok(())
 }
 
@@ -193,10 +195,11 @@ pub async fn use_magic_link(token: String) -> Result<(), AppError> {
     let state = crate::server::state::app_state()?;
     let result = async {
         let user = super::service::use_magic_link(&state, &token).await?;
-        super::guard::start_session(&user, state.clock.now_ms()).await
+        super::guard::start_session(&user, state.clock.now_ms()).await?;
+        Ok(user.id)
     }
     .await;
-    finish(result, "use_magic_link", &[]).await?;
-    go("/mon-espace");
+    let user_id = finish(result, "use_magic_link", &[]).await?;
+    go(&crate::privacy::consents::after_sign_in(&state, user_id, "/mon-espace").await);
     Ok(())
 }

@@ -143,7 +143,7 @@ pub async fn complete_oidc(callback: &Callback) -> Result<String, OidcFailure> {
         .insert(keys::OIDC_ID_TOKEN, done.id_token)
         .await
         .map_err(OidcFailure::internal)?;
-    Ok(done.next)
+    Ok(crate::privacy::consents::after_sign_in(&state, user.id, &done.next).await)
 }
 
 /// Where to sign out at the provider, when this session was opened through it.

@@ -135,6 +135,10 @@ pub fn SignUpPage() -> impl IntoView {
                         label=Signal::derive(move || t_string!(i18n, auth.password).to_string())
                         hint=Signal::derive(move || t_string!(i18n, auth.password_hint).to_string())
                         errors=errors_of(error, "password") />
+                    <p class="field__hint">
+                        {t!(i18n, auth.sign_up_terms)}" "
+                        <A href="/conditions-utilisation">{t!(i18n, footer.terms)}</A>
+                    </p>
                 </PostForm>
             </Transition>
             <p><A href="/connexion">{t!(i18n, auth.have_account)}</A></p>

@@ -35,6 +35,8 @@ pub async fn run(state: &AppState) -> Result<usize, crate::error::AppError> {
            AND c.deleted_at IS NULL AND c.moderation = 'published' \
            AND (c.author_id IS NULL OR c.author_id <> f.user_id) \
          WHERE u.email_verified_at IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM consents wc WHERE wc.user_id = f.user_id \
+           AND wc.purpose = 'digest_mail' AND wc.given = 0) \
          GROUP BY f.user_id, u.email, u.lang, f.proposal_id, p.title \
          ORDER BY f.user_id, f.proposal_id",
     )

@@ -47,7 +47,8 @@ fn texts(kind: LinkMail, locale: Locale, commune: &str) -> Texts {
     }
 }
 
-fn locale_of(lang: Lang) -> Locale {
+/// The translations' locale of a language.
+pub(crate) fn locale_of(lang: Lang) -> Locale {
     match lang {
         Lang::Fr => Locale::fr,
         Lang::En => Locale::en,
@@ -133,6 +134,123 @@ pub fn link_mail(kind: LinkMail, lang: Lang, to: &str, commune: &str, link: &str
             items: Vec::new(),
             action: (t.action, link),
             note: t.note,
+            signature: td_string!(locale, mail.signature, commune = commune).to_string(),
+        },
+    )
+}
+
+/// A mail of the privacy centre.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrivacyMail {
+    /// The export asked for is ready to download.
+    ExportReady,
+    /// The account will be erased at the end of the cooling-off period.
+    ErasureScheduled,
+}
+
+/// Renders a privacy-centre mail to `to`; `when` is the erasure's date.
+pub fn privacy_mail(
+    kind: PrivacyMail,
+    lang: Lang,
+    to: &str,
+    commune: &str,
+    link: &str,
+    when: &str,
+) -> OutgoingMail {
+    let locale = locale_of(lang);
+    let (subject, intro, action, note) = match kind {
+        PrivacyMail::ExportReady => (
+            td_string!(locale, mail.export.subject, commune = commune).to_string(),
+            td_string!(locale, mail.export.intro).to_string(),
+            td_string!(locale, mail.export.action).to_string(),
+            td_string!(locale, mail.export.note).to_string(),
+        ),
+        PrivacyMail::ErasureScheduled => (
+            td_string!(locale, mail.erasure.subject, commune = commune).to_string(),
+            td_string!(locale, mail.erasure.intro, date = when).to_string(),
+            td_string!(locale, mail.erasure.action).to_string(),
+            td_string!(locale, mail.erasure.note).to_string(),
+        ),
+    };
+    render(
+        to,
+        MailContent {
+            lang,
+            subject,
+            paragraphs: vec![intro],
+            items: Vec::new(),
+            action: (action, link),
+            note,
+            signature: td_string!(locale, mail.signature, commune = commune).to_string(),
+        },
+    )
+}
+
+/// A mail about a request to the data protection officer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DpoMail {
+    /// To the person: received, with its deadline.
+    Received,
+    /// To the DPO: a new request in the queue.
+    ToDpo,
+    /// To the person: the DPO's answer.
+    Answered,
+}
+
+/// Renders a DPO mail; `due` is the deadline, `answer` the DPO's text.
+#[allow(clippy::too_many_arguments)]
+pub fn dpo_mail(
+    kind: DpoMail,
+    lang: Lang,
+    to: &str,
+    commune: &str,
+    number: i64,
+    due: &str,
+    answer: &str,
+    link: &str,
+) -> OutgoingMail {
+    let locale = locale_of(lang);
+    let (subject, mut paragraphs, action) = match kind {
+        DpoMail::Received => (
+            td_string!(
+                locale,
+                mail.dpo.received_subject,
+                number = number,
+                commune = commune
+            )
+            .to_string(),
+            vec![td_string!(locale, mail.dpo.received_intro, date = due).to_string()],
+            td_string!(locale, mail.dpo.received_action).to_string(),
+        ),
+        DpoMail::ToDpo => (
+            td_string!(locale, mail.dpo.to_dpo_subject, number = number).to_string(),
+            vec![td_string!(locale, mail.dpo.to_dpo_intro, date = due).to_string()],
+            td_string!(locale, mail.dpo.to_dpo_action).to_string(),
+        ),
+        DpoMail::Answered => (
+            td_string!(
+                locale,
+                mail.dpo.answered_subject,
+                number = number,
+                commune = commune
+            )
+            .to_string(),
+            vec![td_string!(locale, mail.dpo.answered_intro).to_string()],
+            td_string!(locale, mail.dpo.answered_action).to_string(),
+        ),
+    };
+    if !answer.is_empty() {
+        paragraphs.push(answer.to_owned());
+    }
+    render(
+        to,
+        MailContent {
+            lang,
+            subject,
+            paragraphs,
+            items: Vec::new(),
+            action: (action, link),
+            note: td_string!(locale, mail.dpo.note).to_string(),
             signature: td_string!(locale, mail.signature, commune = commune).to_string(),
         },
     )

@@ -8,11 +8,14 @@
 //!   notifications and attachment files;
 //! - appointments after their period, counted from their end, and the waiting lists of
 //!   days that are over;
-//! - in-app notifications after their period.
+//! - in-app notifications after their period;
+//! - residents' exports a week after they were asked for;
+//! - answered requests to the DPO after their period (five years by default);
+//! - mails delivered or given up a month ago.
 //!
 //! A month counts as 31 days, so nothing goes before its period is over.
 
-use super::model::{Category, MAX_MONTHS, REQUESTS_KEY, WAITS_KEY};
+use super::model::{Category, EXPORTS_KEY, MAX_MONTHS, REQUESTS_KEY, WAITS_KEY};
 use crate::error::{internal, AppError};
 use crate::server::state::AppState;
 use anyhow::Context;
@@ -22,6 +25,11 @@ use sqlx::AnyPool;
 pub const JOB: &str = "privacy.retention";
 /// One month of a retention period, in milliseconds.
 pub const MONTH_MS: i64 = 31 * 24 * 3_600_000;
+/// How long the outbox keeps a mail once delivered or given up (they hold addresses and
+/// contents; the mail worker also forgets delivered ones after this long).
+const MAILS_KEPT_MS: i64 = 30 * 24 * 3_600_000;
+/// Key of the mails' line in `retention_purges`.
+const MAILS_KEY: &str = "mail_outbox";
 /// Requests removed per transaction.
 const BATCH: usize = 200;
 
@@ -64,6 +72,12 @@ pub struct Purged {
     pub appointments: u64,
     pub appointment_waits: u64,
     pub notifications: u64,
+    /// Residents' exports past their days.
+    pub exports: u64,
+    /// Answered requests to the DPO past their period.
+    pub data_requests: u64,
+    /// Mails delivered or given up more than a month ago.
+    pub mails: u64,
 }
 
 /// Removes everything whose period ended before `now_ms`, and logs the counts.
@@ -85,12 +99,23 @@ pub async fn purge(state: &AppState, now_ms: i64) -> anyhow::Result<Purged> {
     purged.appointment_waits =
         crate::appointments::service::purge_past_waits(state, now_ms).await?;
     purged.notifications = delete_older(state, Category::Notifications, now_ms).await?;
+    purged.exports = super::export::purge_expired(state, now_ms).await?;
+    purged.data_requests = delete_older(state, Category::DataRequests, now_ms).await?;
+    purged.mails = sqlx::query("DELETE FROM mail_outbox WHERE sent_at < $1 OR failed_at < $1")
+        .bind(now_ms - MAILS_KEPT_MS)
+        .execute(pool)
+        .await
+        .context("purging delivered and failed mails")?
+        .rows_affected();
     let lines = [
         (Category::SecurityLog.key(), purged.security_log),
         (REQUESTS_KEY, purged.requests),
         (Category::Appointments.key(), purged.appointments),
         (WAITS_KEY, purged.appointment_waits),
         (Category::Notifications.key(), purged.notifications),
+        (EXPORTS_KEY, purged.exports),
+        (Category::DataRequests.key(), purged.data_requests),
+        (MAILS_KEY, purged.mails),
     ];
     for (category, count) in lines.into_iter().filter(|(_, count)| *count > 0) {
         sqlx::query("INSERT INTO retention_purges (ran_at, category, purged) VALUES ($1, $2, $3)")
@@ -111,6 +136,7 @@ async fn delete_older(state: &AppState, category: Category, now_ms: i64) -> anyh
         Category::SecurityLog => "DELETE FROM audit_log WHERE created_at < $1",
         Category::Appointments => "DELETE FROM appointments WHERE ends_at < $1",
         Category::Notifications => "DELETE FROM notifications WHERE created_at < $1",
+        Category::DataRequests => "DELETE FROM data_requests WHERE answered_at < $1",
     };
     let pool = state.db.pool();
     let cutoff = now_ms - months(pool, category).await? * MONTH_MS;

@@ -80,8 +80,9 @@ async fn once_a_day<F, Fut>(
 
 /// The periodic work of a server process, every minute: the forum's daily digest and the
 /// removal of personal data past retention (each once a day across all processes),
-/// appointment reminders, forgetting old live-update events
-/// and survey drafts left for more than a month.
+/// appointment reminders, residents' data exports and the erasures whose cooling-off
+/// period is over, forgetting old live-update events and survey drafts left for more
+/// than a month.
 pub async fn run(state: super::state::AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
@@ -120,6 +121,20 @@ pub async fn run(state: super::state::AppState) {
             Ok(0) => {}
             Ok(sent) => tracing::info!(mails = sent, "appointment reminders queued"),
             Err(err) => tracing::warn!(error = ?err, "appointment reminders; retried later"),
+        }
+        // Exports and erasures are claimed row by row: every process may run these.
+        match crate::privacy::export::run_pending(&state).await {
+            Ok(0) => {}
+            Ok(built) => tracing::info!(exports = built, "data exports built"),
+            Err(err) => tracing::warn!(error = ?err, "data exports; retried later"),
+        }
+        match crate::privacy::erasure::run_due(&state, now).await {
+            Ok(0) => {}
+            Ok(erased) => tracing::info!(
+                accounts = erased,
+                "accounts erased at their owners' request"
+            ),
+            Err(err) => tracing::warn!(error = ?err, "account erasures; retried later"),
         }
         let stale = now - crate::surveys::service::DRAFT_LIFETIME_MS;
         if let Err(err) = crate::surveys::repo::purge_drafts(state.db.pool(), stale).await {

@@ -16,6 +16,20 @@ fn local(epoch_ms: i64) -> Option<DateTime> {
     Some(ts.to_zoned(paris()).datetime())
 }
 
+/// The same wall-clock time one calendar month later in Paris (31 January gives the last
+/// day of February), as a statutory "one month" deadline counts.
+pub fn one_month_later(epoch_ms: i64) -> i64 {
+    Timestamp::from_millisecond(epoch_ms)
+        .ok()
+        .and_then(|ts| {
+            ts.to_zoned(paris())
+                .checked_add(jiff::Span::new().months(1))
+                .ok()
+        })
+        .map(|z| z.timestamp().as_millisecond())
+        .unwrap_or(epoch_ms + 31 * 24 * 3_600_000)
+}
+
 /// `01/12/2026 09:00` in Paris time.
 pub fn format(epoch_ms: i64) -> String {
     local(epoch_ms)
@@ -68,5 +82,14 @@ mod tests {
         let gap = parse_input("2026-03-29T02:30").unwrap();
         assert_eq!(format(gap), "29/03/2026 03:30");
         assert_eq!(parse_input("not a date"), None);
+    }
+
+    #[test]
+    fn a_month_later_is_a_calendar_month_in_paris_time() {
+        let jan31 = parse_input("2027-01-31T10:00").unwrap();
+        assert_eq!(format(one_month_later(jan31)), "28/02/2027 10:00");
+        // Across the spring change the wall-clock time stays.
+        let march = parse_input("2027-03-15T10:00").unwrap();
+        assert_eq!(format(one_month_later(march)), "15/04/2027 10:00");
     }
 }

@@ -338,6 +338,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
             <h2>{t!(i18n, requests.my_other)}</h2>
             <ul role="list">
                 <li><A href="/mon-espace/moderation">{t!(i18n, requests.my_moderation)}</A></li>
+                <li><A href="/mon-espace/donnees">{t!(i18n, requests.my_data)}</A></li>
                 <li><A href="/mon-compte">{t!(i18n, nav.account)}</A></li>
             </ul>
         </section>

@@ -45,6 +45,8 @@ pub enum LegalPage {
     Accessibility,
     Privacy,
     Dpo,
+    /// The terms of use (versioned: see the privacy centre).
+    Terms,
 }
 
 impl LegalPage {
@@ -55,6 +57,7 @@ impl LegalPage {
             LegalPage::Accessibility => "accessibilite",
             LegalPage::Privacy => "donnees-personnelles",
             LegalPage::Dpo => "contact-dpo",
+            LegalPage::Terms => "conditions-utilisation",
         }
     }
 }

@@ -42,7 +42,14 @@ pub fn HomePage() -> impl IntoView {
 
 /// Frame of a legal page: the commune's own text when its IT provided one, else ours.
 #[component]
-fn LegalPageFrame<F, V>(page: LegalPage, title: Signal<String>, default_body: F) -> impl IntoView
+fn LegalPageFrame<F, V>(
+    page: LegalPage,
+    title: Signal<String>,
+    default_body: F,
+    /// The document's title when it differs from the heading (after a failed form post).
+    #[prop(optional)]
+    document_title: Option<Signal<String>>,
+) -> impl IntoView
 where
     F: Fn(SiteInfo) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
@@ -54,7 +61,7 @@ where
     };
     let custom = Resource::new(lang, move |lang| get_page_override(page, lang));
     view! {
-        <PageTitle text=title />
+        <PageTitle text=document_title.unwrap_or(title) />
         <article class="prose">
             <h1>{title}</h1>
             <Suspense fallback=|| ()>
@@ -151,17 +158,22 @@ pub fn PrivacyPage() -> impl IntoView {
                 }
             }
         />
+        <crate::privacy::admin_pages::RegisterSummary />
     }
 }
 
 /// `/contact-dpo`: how to reach the data protection officer.
 #[component]
 pub fn DpoPage() -> impl IntoView {
+    use leptos::server_fn::ServerFn;
     let i18n = use_i18n();
+    // The page's form (writing to the DPO) may come back with errors: the title says so.
+    let error = crate::ui::form::use_form_error(crate::privacy::admin_api::ContactDpo::url());
     view! {
         <LegalPageFrame
             page=LegalPage::Dpo
             title=Signal::derive(move || t_string!(i18n, dpo.title).to_string())
+            document_title=crate::ui::form::title_with_error(error, move || t_string!(i18n, dpo.title).to_string())
             default_body=move |s: SiteInfo| {
                 let mailto = format!("mailto:{}", s.dpo_email);
                 view! {
@@ -175,6 +187,32 @@ pub fn DpoPage() -> impl IntoView {
                         <dd>{s.dpo_address}</dd>
                     </dl>
                     <p>{t!(i18n, dpo.delay)}</p>
+                }
+            }
+        />
+        <crate::privacy::dpo_pages::DpoRequestForm />
+    }
+}
+
+/// `/conditions-utilisation`: the terms of use an account accepts.
+#[component]
+pub fn TermsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <LegalPageFrame
+            page=LegalPage::Terms
+            title=Signal::derive(move || t_string!(i18n, terms.title).to_string())
+            default_body=move |s: SiteInfo| {
+                let commune = s.commune_name;
+                view! {
+                    <p>{t!(i18n, terms.intro, commune = move || commune.clone())}</p>
+                    <h2>{t!(i18n, terms.account_h)}</h2>
+                    <p>{t!(i18n, terms.account)}</p>
+                    <h2>{t!(i18n, terms.contributions_h)}</h2>
+                    <p>{t!(i18n, terms.contributions)}</p>
+                    <h2>{t!(i18n, terms.data_h)}</h2>
+                    <p>{t!(i18n, terms.data)}</p>
+                    <p><A href="/donnees-personnelles">{t!(i18n, footer.privacy)}</A></p>
                 }
             }
         />

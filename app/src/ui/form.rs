@@ -174,7 +174,9 @@ pub fn error_text(key: &str) -> String {
         "errors.retention_invalid" => t_string!(i18n, errors.retention_invalid).to_string(),
         "errors.slug_invalid" => t_string!(i18n, errors.slug_invalid).to_string(),
         "errors.slug_taken" => t_string!(i18n, errors.slug_taken).to_string(),
+        "errors.decision_conflict" => t_string!(i18n, errors.decision_conflict).to_string(),
         other => crate::appointments::components::error_text(other)
+            .or_else(|| crate::privacy::pages::error_text(other))
             .unwrap_or_else(|| t_string!(i18n, errors.invalid).to_string()),
     }
 }
@@ -470,5 +472,71 @@ pub fn SelectField(
                 }).collect_view()}
             </select>
         </FieldFrame>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    // A test reading the sources fails by panicking.
+    #![allow(clippy::expect_used, clippy::unwrap_used)]
+
+    use std::path::Path;
+
+    fn sources(dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+
+    /// Every `"errors.…"` key written in the code.
+    fn keys_in(text: &str) -> Vec<String> {
+        text.match_indices("\"errors.")
+            .filter_map(|(at, _)| {
+                let rest = &text[at + 1..];
+                let key: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+                    .collect();
+                (rest[key.len()..].starts_with('"') && key.len() > "errors.".len()).then_some(key)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_error_key_in_the_code_is_shown_translated() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        sources(&root.join("src"), &mut files);
+        let mapped: String = [
+            "src/ui/form.rs",
+            "src/appointments/components.rs",
+            "src/privacy/pages.rs",
+        ]
+        .iter()
+        .map(|f| std::fs::read_to_string(root.join(f)).unwrap())
+        .collect();
+        let fr = std::fs::read_to_string(root.join("locales/fr.json")).unwrap();
+        let mut keys: Vec<String> = files.iter().flat_map(|f| keys_in(f)).collect();
+        keys.sort();
+        keys.dedup();
+        // The generic text itself, shown when nothing better is known.
+        keys.retain(|k| k != "errors.invalid");
+        assert!(keys.len() > 50, "found the keys: {keys:?}");
+        for key in keys {
+            assert!(
+                mapped.contains(&format!("\"{key}\" =>")),
+                "{key} has no arm in an error_text: it would show as a generic error"
+            );
+            let leaf = key.trim_start_matches("errors.");
+            assert!(
+                fr.contains(&format!("\"{leaf}\":")),
+                "{key} is not in locales/fr.json"
+            );
+        }
     }
 }

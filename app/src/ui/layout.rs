@@ -86,6 +86,7 @@ pub fn AccountMenu() -> impl IntoView {
                                     <A href="/admin/equipements">{t!(i18n, nav.facilities_admin)}</A>
                                     <A href="/admin/forum">{t!(i18n, nav.forum_admin)}</A>
                                     <A href="/admin/journal">{t!(i18n, audit.nav)}</A>
+                                    <A href="/admin/donnees">{t!(i18n, nav.privacy_admin)}</A>
                                 })}
                                 <form method="post" action=SignOut::url()>
                                     <button type="submit" class="button button--small">{t!(i18n, auth.sign_out)}</button>
@@ -147,6 +148,7 @@ pub fn SiteFooter() -> impl IntoView {
                     <li><A href="/accessibilite">{t!(i18n, footer.accessibility)}</A></li>
                     <li><A href="/donnees-personnelles">{t!(i18n, footer.privacy)}</A></li>
                     <li><A href="/contact-dpo">{t!(i18n, footer.dpo)}</A></li>
+                    <li><A href="/conditions-utilisation">{t!(i18n, footer.terms)}</A></li>
                 </ul>
             </nav>
             <p class="site-footer__software">{t!(i18n, footer.powered_by)}</p>

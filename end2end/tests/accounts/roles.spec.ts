@@ -12,7 +12,7 @@ test('an administrator grants the agent role, which is logged', async ({ page, b
   await resident.close();
 
   await signIn(page, ADMIN, DEMO_PASSWORD);
-  await page.getByRole('banner').getByRole('link', { name: 'Administration' }).click();
+  await page.getByRole('banner').getByRole('link', { name: 'Administration', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Personnes et rôles' })).toBeVisible();
   await page.getByLabel('Rechercher par nom ou adresse électronique').fill(email);
   await page.getByRole('button', { name: 'Rechercher' }).click();
@@ -43,7 +43,7 @@ test('an administrator grants the agent role, which is logged', async ({ page, b
 test('a resident cannot open the administration pages', async ({ page }) => {
   await signIn(page, 'yanis.benali@example.org', DEMO_PASSWORD);
   await expect(page).toHaveURL(/\/mon-espace$/);
-  await expect(page.getByRole('banner').getByRole('link', { name: 'Administration' })).toHaveCount(0);
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Administration', exact: true })).toHaveCount(0);
   const response = await page.goto('/admin/personnes');
   expect(response?.status()).toBe(403);
   const audit = await page.goto('/admin/journal');

@@ -5,6 +5,7 @@ const pages = [
   { link: 'Accessibilité : non conforme', url: /\/accessibilite$/, heading: 'Déclaration d’accessibilité', text: 'Défenseur des droits' },
   { link: 'Données personnelles', url: /\/donnees-personnelles$/, heading: 'Données personnelles', text: 'CNIL' },
   { link: 'Contact du DPO', url: /\/contact-dpo$/, heading: 'Contact du délégué à la protection des données', text: 'dpo@saint-aubin-du-parvis.example' },
+  { link: 'Conditions d’utilisation', url: /\/conditions-utilisation$/, heading: 'Conditions d’utilisation', text: 'Mes données personnelles' },
 ];
 
 for (const p of pages) {

@@ -117,3 +117,11 @@ pub fn get_with(uri: &str, cookie: Option<&str>) -> Request<Body> {
     }
     builder.body(Body::empty()).unwrap()
 }
+
+/// Where a redirect goes.
+pub fn location(response: &Response) -> String {
+    response.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
