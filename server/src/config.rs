@@ -28,6 +28,11 @@ pub enum LogFormat {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
+    /// `PARVIS_DIRECT_DATABASE_URL`: PostgreSQL itself when `DATABASE_URL` goes through a
+    /// pooler in transaction mode (PgBouncer). Migrations (which hold a session lock) and
+    /// the live-update listener (`LISTEN`, a session of its own) need a real session.
+    /// Defaults to `DATABASE_URL`.
+    pub direct_database_url: String,
     pub site_addr: SocketAddr,
     pub public_url: url::Url,
     pub log_filter: String,
@@ -40,6 +45,9 @@ pub struct Config {
     pub mail_dir: PathBuf,
     /// `PARVIS_MAIL_FROM`: sender of every mail.
     pub mail_from: String,
+    /// `PARVIS_MAIL_LEASE_SECONDS`: how long a process holds a mail it is sending before
+    /// another process may send it (the first one died). Default 120.
+    pub mail_lease: std::time::Duration,
     /// `PARVIS_LIMIT_*`.
     pub limits: RateLimits,
     /// `PARVIS_TRUST_PROXY`: read the client address from `X-Forwarded-For`.
@@ -93,8 +101,16 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let database_url =
             lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        app::server::db::DbKind::from_url(&database_url)
+        let kind = app::server::db::DbKind::from_url(&database_url)
             .map_err(|e| error("DATABASE_URL", e.to_string()))?;
+        let direct_database_url =
+            lookup("PARVIS_DIRECT_DATABASE_URL").unwrap_or_else(|| database_url.clone());
+        if app::server::db::DbKind::from_url(&direct_database_url).ok() != Some(kind) {
+            return Err(error(
+                "PARVIS_DIRECT_DATABASE_URL",
+                "must name the same kind of database as DATABASE_URL".to_owned(),
+            ));
+        }
 
         let raw_addr = lookup("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
         let site_addr: SocketAddr = raw_addr.parse().map_err(|_| {
@@ -209,6 +225,21 @@ impl Config {
                 format!("not a sender such as \"Mairie <noreply@ville.fr>\": {mail_from:?}"),
             ));
         }
+        let mail_lease = match lookup("PARVIS_MAIL_LEASE_SECONDS") {
+            None => app::mail::worker::DEFAULT_LEASE,
+            Some(raw) => raw
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=86_400).contains(n))
+                .map(std::time::Duration::from_secs)
+                .ok_or_else(|| {
+                    error(
+                        "PARVIS_MAIL_LEASE_SECONDS",
+                        format!("expected a number of seconds from 1 to 86400, got {raw:?}"),
+                    )
+                })?,
+        };
         let defaults = RateLimits::default();
         let limit = |variable: &'static str, default: Limit| -> Result<Limit, ConfigError> {
             match lookup(variable) {
@@ -356,6 +387,7 @@ impl Config {
 
         Ok(Config {
             database_url,
+            direct_database_url,
             site_addr,
             public_url,
             log_filter,
@@ -365,6 +397,7 @@ impl Config {
             smtp_url,
             mail_dir,
             mail_from,
+            mail_lease,
             limits,
             trust_proxy,
             oidc,
@@ -466,6 +499,8 @@ mod tests {
             ("PARVIS_TRUST_PROXY", "maybe"),
             ("PARVIS_FORUM_EDIT_MINUTES", "forever"),
             ("PARVIS_OIDC_ISSUER", "http://idp.example.org"),
+            ("PARVIS_DIRECT_DATABASE_URL", "postgres://db.example/parvis"),
+            ("PARVIS_MAIL_LEASE_SECONDS", "0"),
         ];
         for (variable, value) in cases {
             let err = config(&[(variable, value)]).expect_err(variable);
@@ -474,6 +509,27 @@ mod tests {
                 .to_string()
                 .starts_with(&format!("invalid configuration: {variable}: ")));
         }
+    }
+
+    #[test]
+    fn behind_a_pooler_migrations_and_listening_use_the_direct_address() {
+        let cfg = config(&[]).expect("defaults");
+        assert_eq!(cfg.direct_database_url, cfg.database_url);
+        assert_eq!(cfg.mail_lease, std::time::Duration::from_secs(120));
+        let cfg = config(&[
+            (
+                "DATABASE_URL",
+                "postgres://parvis@pooler:6432/parvis?statement-cache-capacity=0",
+            ),
+            (
+                "PARVIS_DIRECT_DATABASE_URL",
+                "postgres://parvis@db:5432/parvis",
+            ),
+            ("PARVIS_MAIL_LEASE_SECONDS", "30"),
+        ])
+        .expect("valid");
+        assert_eq!(cfg.direct_database_url, "postgres://parvis@db:5432/parvis");
+        assert_eq!(cfg.mail_lease, std::time::Duration::from_secs(30));
     }
 
     #[test]

@@ -133,6 +133,10 @@ struct Health {
     status: &'static str,
     database: &'static str,
     version: &'static str,
+    /// How this process learns of live updates written by others: `notify` (PostgreSQL
+    /// LISTEN connection up), `polling` (PostgreSQL, listener down: pages look every
+    /// second), `local` (SQLite: one process).
+    live_updates: &'static str,
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 when it does not.
@@ -142,6 +146,11 @@ async fn healthz(State(state): State<AppState>) -> Response {
         status: if reachable { "ok" } else { "unavailable" },
         database: state.db.kind().name(),
         version: env!("CARGO_PKG_VERSION"),
+        live_updates: match state.db.kind() {
+            app::server::db::DbKind::Sqlite => "local",
+            app::server::db::DbKind::Postgres if state.live.is_listening() => "notify",
+            app::server::db::DbKind::Postgres => "polling",
+        },
     });
     let status = if reachable {
         StatusCode::OK

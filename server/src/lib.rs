@@ -41,10 +41,22 @@ pub fn init_logging(config: &Config) {
     }
 }
 
-/// Connects to the configured database and applies pending migrations.
+/// Connects to the configured database and applies pending migrations. Migrations go
+/// through `PARVIS_DIRECT_DATABASE_URL` when it differs from `DATABASE_URL`: they hold a
+/// session-level lock (so that processes starting together migrate one at a time), which
+/// a pooler in transaction mode would leave held on one of its server connections.
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(&config.database_url).await?;
-    db.migrate().await?;
+    if config.direct_database_url == config.database_url {
+        db.migrate().await?;
+    } else {
+        let direct = Db::connect(&config.direct_database_url)
+            .await
+            .context("PARVIS_DIRECT_DATABASE_URL")?;
+        let migrated = direct.migrate().await;
+        direct.close().await;
+        migrated?;
+    }
     Ok(db)
 }
 
@@ -83,7 +95,8 @@ pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow
         config.smtp_url.as_deref(),
         config.mail_dir.clone(),
         &config.mail_from,
-    )?;
+    )?
+    .with_lease(config.mail_lease);
     tracing::info!(mail = %mailer.describe(), "mail outbox worker started");
     let worker = tokio::spawn(app::mail::worker::run(
         db.clone(),
@@ -92,8 +105,16 @@ pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow
         state.mail_wakeup.clone(),
     ));
     let jobs = tokio::spawn(app::server::jobs::run(state.clone()));
+    // Live updates written by any process sharing a PostgreSQL database wake this one's
+    // streams (LISTEN/NOTIFY, on a session of its own).
+    let listener = (db.kind() == app::server::db::DbKind::Postgres).then(|| {
+        tokio::spawn(app::forum::live::listen(
+            state.live.clone(),
+            config.direct_database_url.clone(),
+        ))
+    });
     let router = http::router(state);
-    let listener = tokio::net::TcpListener::bind(config.site_addr)
+    let socket = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .with_context(|| format!("cannot listen on {} (LEPTOS_SITE_ADDR)", config.site_addr))?;
     tracing::info!(
@@ -103,7 +124,7 @@ pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow
         "Parvis is listening on http://{}", config.site_addr
     );
     axum::serve(
-        listener,
+        socket,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
@@ -112,6 +133,9 @@ pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow
     // Queued mails stay in the outbox: the next start sends them.
     worker.abort();
     jobs.abort();
+    if let Some(listener) = listener {
+        listener.abort();
+    }
     db.close().await;
     tracing::info!("Parvis stopped");
     Ok(())

@@ -23,6 +23,12 @@ app::db_test!(
         assert_eq!(json["status"], "ok");
         assert_eq!(json["database"], db.kind().name());
         assert_eq!(json["version"], env!("CARGO_PKG_VERSION"));
+        // No listener in a router built without `serve`.
+        let live = match db.kind() {
+            app::server::db::DbKind::Sqlite => "local",
+            app::server::db::DbKind::Postgres => "polling",
+        };
+        assert_eq!(json["live_updates"], live);
 
         db.close().await;
         let response = send(router, get_req("/healthz")).await;

@@ -46,6 +46,15 @@ pub async fn record(
     .bind(item_of(event))
     .execute(&mut *conn)
     .await?;
+    // Wakes the streams of every server process when the transaction commits (and not
+    // at all if it rolls back). Only a wake-up: streams read the event from the table.
+    if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(super::live::CHANNEL)
+            .bind(proposal_id.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(seq)
 }
 

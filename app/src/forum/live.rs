@@ -1,26 +1,145 @@
-//! The event stream of a proposal page (server-sent events).
+//! The event stream of a proposal page (server-sent events), and how streams are woken.
 //!
 //! A stream reads the proposal's recorded events after the last one the browser saw,
-//! sends them, then waits: a write in this process wakes it at once. It also looks again
-//! on its own: every second on PostgreSQL, which is how events written by other server
-//! processes sharing the database arrive, and every ten seconds on SQLite (one process,
-//! where the wake-up is enough; the look is a safety net).
+//! sends them, then waits to be woken for its proposal. Events are always read from the
+//! database (`forum_events`), never carried by the wake-up itself, so a lost wake-up only
+//! delays an event, and a browser that reconnects to any process resumes where it was.
+//!
+//! Wake-ups come from:
+//! - on PostgreSQL, `LISTEN parvis_live`: the transaction that records an event also
+//!   sends `pg_notify('parvis_live', '<proposal id>')`, delivered at commit to every
+//!   server process sharing the database ([`listen`] holds one connection per process);
+//! - on SQLite (one process) or while that listener is down, the writer's own process
+//!   ([`crate::server::state::AppState::live_changed`]).
+//!
+//! Each stream also looks on its own, as a safety net: every second on PostgreSQL while
+//! the listener is down (events written by other processes then still arrive within a
+//! second), every ten seconds otherwise.
 
 use super::events;
 use crate::server::db::DbKind;
 use crate::server::state::AppState;
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// The PostgreSQL notification channel of live events (payload: the proposal's id).
+pub const CHANNEL: &str = "parvis_live";
+/// Wakes every stream (a wake-up may have been missed).
+const ALL: i64 = -1;
 
 /// How often a stream looks for events without being woken.
-fn poll_interval(kind: DbKind) -> Duration {
+fn poll_interval(kind: DbKind, listening: bool) -> Duration {
     match kind {
-        DbKind::Postgres => Duration::from_secs(1),
-        DbKind::Sqlite => Duration::from_secs(10),
+        DbKind::Postgres if !listening => Duration::from_secs(1),
+        DbKind::Postgres | DbKind::Sqlite => Duration::from_secs(10),
     }
 }
 /// Events sent per read.
 const BATCH: i64 = 100;
+
+/// Wakes the streams of this process: those of one proposal, or all of them.
+#[derive(Debug)]
+pub struct LiveHub {
+    wakeups: broadcast::Sender<i64>,
+    listening: AtomicBool,
+}
+
+impl Default for LiveHub {
+    fn default() -> Self {
+        // A stream that falls this far behind is woken anyway (`Lagged`).
+        let (wakeups, _) = broadcast::channel(1024);
+        LiveHub {
+            wakeups,
+            listening: AtomicBool::new(false),
+        }
+    }
+}
+
+impl LiveHub {
+    /// Wakes the streams of `proposal_id`.
+    pub fn wake(&self, proposal_id: i64) {
+        let _ = self.wakeups.send(proposal_id);
+    }
+
+    /// Wakes every stream.
+    pub fn wake_all(&self) {
+        let _ = self.wakeups.send(ALL);
+    }
+
+    /// True while this process receives PostgreSQL's notifications: writers then rely
+    /// on them, in every process including their own.
+    pub fn is_listening(&self) -> bool {
+        self.listening.load(Ordering::Acquire)
+    }
+
+    fn set_listening(&self, listening: bool) {
+        self.listening.store(listening, Ordering::Release);
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<i64> {
+        self.wakeups.subscribe()
+    }
+}
+
+/// Waits until `proposal_id`'s streams are woken (or every stream is).
+async fn woken(wakeups: &mut broadcast::Receiver<i64>, proposal_id: i64) {
+    loop {
+        match wakeups.recv().await {
+            Ok(id) if id == proposal_id || id == ALL => return,
+            Ok(_) => {}
+            Err(broadcast::error::RecvError::Lagged(_)) => return,
+            Err(broadcast::error::RecvError::Closed) => std::future::pending::<()>().await,
+        }
+    }
+}
+
+/// Holds this process's `LISTEN` connection to PostgreSQL (at `url`: the database
+/// itself, not a pooler in transaction mode, which cannot keep a listening session) and
+/// turns notifications into wake-ups, until the process stops. Reconnects after a
+/// failure; every stream is woken then, as events may have been written meanwhile.
+pub async fn listen(hub: std::sync::Arc<LiveHub>, url: String) {
+    let mut failures = 0_u32;
+    loop {
+        match listen_once(&hub, &url).await {
+            Ok(()) => failures = 0,
+            Err(err) => {
+                failures += 1;
+                if failures == 1 || failures.is_power_of_two() {
+                    tracing::warn!(
+                        error = %err,
+                        "live updates: not listening to PostgreSQL; pages poll every second meanwhile"
+                    );
+                }
+            }
+        }
+        hub.set_listening(false);
+        hub.wake_all();
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+/// One listening session: returns when its connection is lost.
+async fn listen_once(hub: &LiveHub, url: &str) -> sqlx::Result<()> {
+    let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+    listener.listen(CHANNEL).await?;
+    hub.set_listening(true);
+    // Events committed before LISTEN took effect were only polled for: look now.
+    hub.wake_all();
+    tracing::info!("live updates: listening to PostgreSQL notifications");
+    loop {
+        // `None`: the connection was lost (the next call would reconnect silently;
+        // the caller reconnects instead, so that streams poll meanwhile).
+        let Some(notification) = listener.try_recv().await? else {
+            return Ok(());
+        };
+        match notification.payload().parse::<i64>() {
+            Ok(id) if id >= 0 => hub.wake(id),
+            _ => hub.wake_all(),
+        }
+    }
+}
 
 /// One message for the browser: its number (the SSE `id`) and JSON payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,19 +164,16 @@ pub fn stream(
     proposal_id: i64,
     after: i64,
 ) -> impl futures::Stream<Item = Message> + Send + 'static {
+    // Subscribed before the first read, so a write between a read and the wait that
+    // follows it still wakes this stream.
+    let wakeups = state.live.subscribe();
     futures::stream::unfold(
-        (state, after, VecDeque::<Message>::new()),
-        move |(state, mut after, mut queued)| async move {
+        (state, after, VecDeque::<Message>::new(), wakeups),
+        move |(state, mut after, mut queued, mut wakeups)| async move {
             loop {
                 if let Some(next) = queued.pop_front() {
-                    return Some((next, (state, after, queued)));
+                    return Some((next, (state, after, queued, wakeups)));
                 }
-                // Registered before reading, so a write between the read and the wait
-                // still wakes this stream.
-                let wakeup = state.live_wakeup.clone();
-                let notified = wakeup.notified();
-                tokio::pin!(notified);
-                notified.as_mut().enable();
                 match events::since(state.db.pool(), proposal_id, after, BATCH).await {
                     Ok(found) if !found.is_empty() => {
                         after = found.last().map_or(after, |e| e.seq);
@@ -73,7 +189,8 @@ pub fn stream(
                     Ok(_) => {}
                     Err(err) => tracing::warn!(error = %err, "reading live events"),
                 }
-                let _ = tokio::time::timeout(poll_interval(state.db.kind()), notified).await;
+                let every = poll_interval(state.db.kind(), state.live.is_listening());
+                let _ = tokio::time::timeout(every, woken(&mut wakeups, proposal_id)).await;
             }
         },
     )
@@ -87,5 +204,45 @@ mod tests {
         assert_eq!(super::start_after(None, Some("3")), 3);
         assert_eq!(super::start_after(Some("x"), None), 0);
         assert_eq!(super::start_after(None, Some("-4")), 0);
+    }
+
+    #[tokio::test]
+    async fn a_stream_is_woken_for_its_proposal_or_for_all() {
+        use std::time::Duration;
+        let hub = super::LiveHub::default();
+        let mut wakeups = hub.subscribe();
+        hub.wake(8);
+        hub.wake(7);
+        tokio::time::timeout(Duration::from_secs(1), super::woken(&mut wakeups, 7))
+            .await
+            .expect("woken for its own proposal");
+        hub.wake(8);
+        let other = tokio::time::timeout(Duration::from_millis(50), super::woken(&mut wakeups, 7));
+        assert!(
+            other.await.is_err(),
+            "another proposal's event does not wake it"
+        );
+        hub.wake_all();
+        tokio::time::timeout(Duration::from_secs(1), super::woken(&mut wakeups, 7))
+            .await
+            .expect("woken by a wake-up for all");
+    }
+
+    #[test]
+    fn streams_poll_every_second_on_postgres_only_while_not_listening() {
+        use crate::server::db::DbKind;
+        use std::time::Duration;
+        assert_eq!(
+            super::poll_interval(DbKind::Postgres, false),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            super::poll_interval(DbKind::Postgres, true),
+            Duration::from_secs(10)
+        );
+        assert_eq!(
+            super::poll_interval(DbKind::Sqlite, false),
+            Duration::from_secs(10)
+        );
     }
 }

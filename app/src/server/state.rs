@@ -38,7 +38,7 @@ pub struct AppState {
     pub moderation: crate::moderation::model::ModerationSettings,
     /// Wakes this process's live-update streams after a forum write.
     #[from_ref(skip)]
-    pub live_wakeup: Arc<tokio::sync::Notify>,
+    pub live: Arc<crate::forum::live::LiveHub>,
     /// Live-update streams this process may hold open at once.
     pub live_slots: Arc<tokio::sync::Semaphore>,
     /// Survey results computed in the last few seconds.
@@ -65,7 +65,7 @@ impl AppState {
             oidc: None,
             forum: crate::forum::model::ForumSettings::default(),
             moderation: crate::moderation::model::ModerationSettings::default(),
-            live_wakeup: Arc::new(tokio::sync::Notify::new()),
+            live: Arc::default(),
             live_slots: Arc::new(tokio::sync::Semaphore::new(LIVE_STREAMS)),
             survey_results: Arc::default(),
             uploads: crate::services::files::Uploads::default(),
@@ -74,9 +74,14 @@ impl AppState {
 }
 
 impl AppState {
-    /// Tells this process's live-update streams that a forum change was committed.
+    /// Tells this process's live-update streams that a forum change was committed. On
+    /// PostgreSQL, while this process listens, the change's own notification (sent by
+    /// [`crate::forum::events::record`]) wakes the right streams of every process,
+    /// this one included; otherwise every stream of this process looks.
     pub fn live_changed(&self) {
-        self.live_wakeup.notify_waiters();
+        if !self.live.is_listening() {
+            self.live.wake_all();
+        }
     }
 
     /// State for work outside a served site (command-line tools, tests): default Leptos
