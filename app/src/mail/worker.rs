@@ -7,7 +7,7 @@ use crate::server::clock::Clock;
 use crate::server::db::Db;
 use anyhow::Context;
 use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,15 +21,21 @@ pub const MAX_ATTEMPTS: i32 = 12;
 pub enum Transport {
     /// A mail server (`PARVIS_SMTP_URL`, e.g. `smtps://user:pass@smtp.example:465`).
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    /// One `.eml` file per mail in a folder (no mail server configured).
-    Folder(AsyncFileTransport<Tokio1Executor>, PathBuf),
+    /// One `.eml` file per mail in a folder (no mail server configured), named after
+    /// the mail's row in the outbox (`mail-<id>.eml`).
+    Folder(PathBuf),
 }
+
+/// How long a process holds a mail it took for an attempt before any process may try it
+/// again (it died mid-attempt). Longer than the SMTP timeout.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(120);
 
 /// The transport and the sender address.
 #[derive(Clone)]
 pub struct Mailer {
     transport: Transport,
     from: Mailbox,
+    lease_ms: i64,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -55,17 +61,27 @@ impl Mailer {
                 std::fs::create_dir_all(&folder).with_context(|| {
                     format!("PARVIS_MAIL_DIR: cannot create {}", folder.display())
                 })?;
-                Transport::Folder(AsyncFileTransport::new(&folder), folder)
+                Transport::Folder(folder)
             }
         };
-        Ok(Mailer { transport, from })
+        Ok(Mailer {
+            transport,
+            from,
+            lease_ms: i64::try_from(DEFAULT_LEASE.as_millis()).unwrap_or(i64::MAX),
+        })
+    }
+
+    /// Sets how long an attempt holds its mail (`PARVIS_MAIL_LEASE_SECONDS`).
+    pub fn with_lease(mut self, lease: Duration) -> Mailer {
+        self.lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
+        self
     }
 
     /// One line for the start-up log and the run command.
     pub fn describe(&self) -> String {
         match &self.transport {
             Transport::Smtp(_) => format!("SMTP, from {}", self.from),
-            Transport::Folder(_, dir) => format!("written as .eml files to {}", dir.display()),
+            Transport::Folder(dir) => format!("written as .eml files to {}", dir.display()),
         }
     }
 
@@ -102,7 +118,12 @@ impl Mailer {
             }
             None => body,
         };
+        // One Message-ID per queued mail, the same on every attempt: a mail sent again
+        // after a process died between sending it and recording it (delivery is at
+        // least once) is recognised as the same message by the receiving side.
+        let domain = self.from.email.domain().to_owned();
         Message::builder()
+            .message_id(Some(format!("<parvis-outbox-{}@{domain}>", mail.id)))
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
@@ -117,8 +138,17 @@ impl Mailer {
             Transport::Smtp(smtp) => {
                 smtp.send(message).await.context("SMTP delivery")?;
             }
-            Transport::Folder(files, _) => {
-                files.send(message).await.context("writing the mail file")?;
+            Transport::Folder(dir) => {
+                // Written whole then renamed: a second attempt replaces the file, so a
+                // folder holds each mail once whatever happened to the processes.
+                let path = dir.join(format!("mail-{:010}.eml", mail.id));
+                let partial = dir.join(format!(".mail-{:010}.{}.tmp", mail.id, std::process::id()));
+                tokio::fs::write(&partial, message.formatted())
+                    .await
+                    .context("writing the mail file")?;
+                tokio::fs::rename(&partial, &path)
+                    .await
+                    .context("writing the mail file")?;
             }
         }
         Ok(())
@@ -144,7 +174,7 @@ pub async fn drain_once(db: &Db, clock: &Clock, mailer: &Mailer) -> anyhow::Resu
             return Ok(delivered);
         }
         for mail in batch {
-            if !outbox::claim(db, &mail, clock.now_ms(), 120_000).await? {
+            if !outbox::claim(db, &mail, clock.now_ms(), mailer.lease_ms).await? {
                 continue;
             }
             match mailer.send(&mail).await {
