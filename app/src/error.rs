@@ -38,6 +38,11 @@ pub enum AppError {
     Closed,
     #[error("internal error")]
     Internal,
+    /// The database gave the transaction up to let a concurrent one through (PostgreSQL
+    /// serialization failure or deadlock, SQLite still busy): it was rolled back, and
+    /// retrying it ([`crate::server::db::retry_contended`]) usually succeeds.
+    #[error("busy")]
+    Busy,
     /// The request never reached the server fn body (network down, bad encoding…).
     #[error("transport error")]
     Transport,
@@ -61,6 +66,7 @@ impl AppError {
             AppError::Conflict(_) | AppError::Closed => 409,
             AppError::RateLimited => 429,
             AppError::Internal | AppError::Transport => 500,
+            AppError::Busy => 503,
         }
     }
 }
@@ -88,6 +94,14 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 pub fn internal(err: impl Into<anyhow::Error>) -> AppError {
     let err = err.into();
+    if err
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<sqlx::Error>())
+        .any(crate::server::db::is_contention)
+    {
+        tracing::warn!(error = %err, "transaction rolled back by a concurrent one");
+        return AppError::Busy;
+    }
     tracing::error!(error = ?err, "internal error");
     AppError::Internal
 }

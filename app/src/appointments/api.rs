@@ -100,7 +100,7 @@ pub async fn book_appointment(
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
         let at = parse_instant(&starts_at)?;
-        super::service::book(&state, actor, &slug, at).await
+        crate::server::db::retry_contended(|| super::service::book(&state, actor, &slug, at)).await
     }
     .await;
     let id = finish(result, "book_appointment", &[("starts_at", &starts_at)]).await?;

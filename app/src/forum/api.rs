@@ -291,7 +291,10 @@ pub async fn create_proposal(
 pub async fn set_support(proposal_id: i64, support: String) -> Result<(), AppError> {
     let user = crate::auth::require_user().await?;
     let state = crate::server::state::app_state()?;
-    let result = super::service::set_support(&state, proposal_id, user.id, support == "1").await;
+    let result = crate::server::db::retry_contended(|| {
+        super::service::set_support(&state, proposal_id, user.id, support == "1")
+    })
+    .await;
     finish(result, "set_support", &[]).await?;
     leptos_axum::redirect(&format!("/forum/propositions/{proposal_id}"));
     Ok(())

@@ -24,6 +24,50 @@ const SQLITE_PRAGMAS: &[&str] = &[
     "PRAGMA busy_timeout = 5000",
 ];
 
+/// True when the database rolled a transaction back to let a concurrent one through:
+/// PostgreSQL's serialization failure (40001) or deadlock (40P01), or SQLite still busy
+/// or locked after its busy timeout. Running the transaction again usually succeeds.
+pub fn is_contention(err: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = err else {
+        return false;
+    };
+    if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        return matches!(pg.code(), "40001" | "40P01");
+    }
+    if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+        // Primary result code in the low byte: SQLITE_BUSY (5), SQLITE_LOCKED (6).
+        return db
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 5 | 6));
+    }
+    false
+}
+
+/// Runs `attempt` (a whole transaction and what follows it) again when the database
+/// gave it up for a concurrent one ([`AppError::Busy`]): up to four more times, after
+/// 20, 40, 80 and 160 ms plus a random part, so that the contenders spread out. The
+/// last failure is returned as it is.
+pub async fn retry_contended<T, F, Fut>(mut attempt: F) -> Result<T, crate::error::AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, crate::error::AppError>>,
+{
+    let mut retries = 0_u32;
+    loop {
+        match attempt().await {
+            Err(crate::error::AppError::Busy) if retries < 4 => {
+                retries += 1;
+                let jitter: u64 = rand::random::<u64>() % 20;
+                let pause = (10_u64 << retries) + jitter;
+                tracing::info!(retries, "retrying a transaction after a conflict");
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Which database engine a pool talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DbKind {
@@ -178,6 +222,92 @@ fn create_sqlite_parent_dir(url: &str) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::AppError;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn a_contended_transaction_is_run_again_and_nothing_else_is() {
+        let tries = AtomicU32::new(0);
+        let done = retry_contended(|| async {
+            if tries.fetch_add(1, Ordering::SeqCst) < 2 {
+                Err(AppError::Busy)
+            } else {
+                Ok(7)
+            }
+        })
+        .await;
+        assert_eq!(done, Ok(7));
+        assert_eq!(tries.load(Ordering::SeqCst), 3);
+
+        let tries = AtomicU32::new(0);
+        let failed: Result<(), AppError> = retry_contended(|| async {
+            tries.fetch_add(1, Ordering::SeqCst);
+            Err(AppError::Internal)
+        })
+        .await;
+        assert_eq!(failed, Err(AppError::Internal));
+        assert_eq!(
+            tries.load(Ordering::SeqCst),
+            1,
+            "other failures are not retried"
+        );
+
+        let tries = AtomicU32::new(0);
+        let busy: Result<(), AppError> = retry_contended(|| async {
+            tries.fetch_add(1, Ordering::SeqCst);
+            Err(AppError::Busy)
+        })
+        .await;
+        assert_eq!(busy, Err(AppError::Busy), "gives up in the end");
+        assert_eq!(tries.load(Ordering::SeqCst), 5);
+    }
+
+    // Two transactions locking two rows in opposite orders: PostgreSQL aborts one of
+    // them (deadlock, 40P01), which Parvis reports as `Busy` so that it is retried.
+    // (SQLite has one writer at a time: `begin_write` takes the lock first, so the same
+    // transactions queue instead.)
+    crate::db_test!(a_deadlock_is_reported_as_busy, |db| {
+        sqlx::raw_sql(
+            "CREATE TABLE contended (id INTEGER PRIMARY KEY, v INTEGER NOT NULL); \
+             INSERT INTO contended (id, v) VALUES (1, 0), (2, 0)",
+        )
+        .execute(db.pool())
+        .await
+        .unwrap();
+        let barrier = Arc::new(tokio::sync::Barrier::new(2));
+        let run = |first: i64, second: i64| {
+            let db = db.clone();
+            let barrier = Arc::clone(&barrier);
+            async move {
+                let mut tx = db.begin_write().await.map_err(crate::error::internal)?;
+                sqlx::query("UPDATE contended SET v = v + 1 WHERE id = $1")
+                    .bind(first)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(crate::error::internal)?;
+                if db.kind() == crate::server::db::DbKind::Postgres {
+                    barrier.wait().await;
+                }
+                sqlx::query("UPDATE contended SET v = v + 1 WHERE id = $1")
+                    .bind(second)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(crate::error::internal)?;
+                tx.commit().await.map_err(crate::error::internal)?;
+                Ok::<(), AppError>(())
+            }
+        };
+        let (a, b) = tokio::join!(tokio::spawn(run(1, 2)), tokio::spawn(run(2, 1)));
+        let mut outcomes = vec![a.unwrap(), b.unwrap()];
+        outcomes.sort_by_key(|o| o.is_err());
+        match db.kind() {
+            crate::server::db::DbKind::Postgres => {
+                assert_eq!(outcomes, vec![Ok(()), Err(AppError::Busy)]);
+            }
+            crate::server::db::DbKind::Sqlite => assert_eq!(outcomes, vec![Ok(()), Ok(())]),
+        }
+    });
 
     #[test]
     fn the_engine_is_chosen_by_the_url_scheme() {

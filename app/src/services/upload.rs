@@ -139,7 +139,10 @@ pub async fn message_post(
         let (raw, mut uploads) = read_multipart(multipart, state.uploads.max_bytes).await?;
         body = first(&raw, "body");
         let upload = uploads.pop();
-        service::post_message(state, actor, id, &body, upload).await
+        crate::server::db::retry_contended(|| {
+            service::post_message(state, actor, id, &body, upload.clone())
+        })
+        .await
     }
     .await;
     match result {

@@ -198,14 +198,16 @@ pub async fn save_answers(
         let who = participant(viewer, survey.info.audience == super::model::Audience::Link)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        super::service::save_page(
-            &state,
-            &survey,
-            &who,
-            index as usize,
-            Move::parse(&go),
-            &raw,
-        )
+        crate::server::db::retry_contended(|| {
+            super::service::save_page(
+                &state,
+                &survey,
+                &who,
+                index as usize,
+                Move::parse(&go),
+                &raw,
+            )
+        })
         .await
     }
     .await;

@@ -205,6 +205,7 @@ pub fn form_error_text(error: &AppError, fields: &[&str]) -> Option<String> {
         AppError::Conflict(key) if key.starts_with("errors.") => error_text(key),
         AppError::Conflict(_) => t_string!(i18n, errors.conflict).to_string(),
         AppError::Transport => t_string!(i18n, errors.transport).to_string(),
+        AppError::Busy => t_string!(i18n, errors.busy).to_string(),
         AppError::Internal => t_string!(i18n, errors.internal).to_string(),
     })
 }

@@ -23,7 +23,10 @@ pub async fn add_comment(
     let state = crate::server::state::app_state()?;
     let result = async {
         let body = super::service::CommentBody::parse(&body)?;
-        super::service::add_comment(&state, user.id, proposal_id, parent_id, &body).await
+        crate::server::db::retry_contended(|| {
+            super::service::add_comment(&state, user.id, proposal_id, parent_id, &body)
+        })
+        .await
     }
     .await;
     let (id, page) = finish(result, "add_comment", &[("body", &body)]).await?;
