@@ -521,10 +521,12 @@ pub async fn own_draft(pool: &AnyPool, user_id: i64, service_id: i64) -> sqlx::R
     .await
 }
 
-/// Agents' messages not read yet, over all of a resident's requests.
+/// Agents' messages not read yet, over all of a resident's requests. (PostgreSQL sums a
+/// `BIGINT` column as `NUMERIC`, which the `Any` driver cannot decode: cast back.)
 pub async fn unread_messages(pool: &AnyPool, user_id: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "SELECT COALESCE(SUM(unread_for_resident), 0) FROM service_requests WHERE user_id = $1",
+        "SELECT CAST(COALESCE(SUM(unread_for_resident), 0) AS BIGINT) FROM service_requests \
+         WHERE user_id = $1",
     )
     .bind(user_id)
     .fetch_one(pool)

@@ -313,6 +313,13 @@ crate::db_test!(
                 .unwrap(),
             1
         );
+        // The total shown on "Mon espace" (a sum: `NUMERIC` on PostgreSQL, cast back).
+        assert_eq!(
+            crate::services::requests_repo::unread_messages(state.db.pool(), lea)
+                .await
+                .unwrap(),
+            1
+        );
         processing::add_note(&state, agent(ines), id, "Dossier incomplet, rappeler.")
             .await
             .unwrap();
