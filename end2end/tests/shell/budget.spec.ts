@@ -1,20 +1,33 @@
-// "Fast on a cheap phone": the first load of a page, everything included (HTML, CSS,
-// JS, wasm, icons), stays within 25 requests and 200 KB as served.
+// "Fast on a cheap phone": the first load of a public page, everything included (HTML,
+// CSS, JS, wasm, icons), stays within 25 requests, and within 500 KB as served (issue 10's
+// ceiling; the brief's target is 200 KB).
 import { test, expect } from '../../fixtures/parvis';
 import type { Page } from '@playwright/test';
 
-const BUDGET_BYTES = 200 * 1024;
+const BUDGET_BYTES = 500 * 1024;
 const BUDGET_REQUESTS = 25;
-const PAGES = ['/', '/forum', '/contact-dpo', '/introuvable'];
+const PAGES = [
+  '/',
+  '/forum',
+  '/forum/propositions/1',
+  '/consultations',
+  '/demarches',
+  '/equipements',
+  '/rendez-vous',
+  '/contact-dpo',
+  '/introuvable',
+];
 
 /** Loads `path` in a fresh page and returns [requests, bytes as served]. */
 async function firstLoad(page: Page, gotoPage: (url: string) => Promise<unknown>, path: string) {
   const sizes: Promise<number>[] = [];
-  page.on('requestfinished', (req) => {
+  const count = (req: import('@playwright/test').Request) => {
     sizes.push(req.sizes().then((s) => s.responseBodySize + s.responseHeadersSize));
-  });
+  };
+  page.on('requestfinished', count);
   await gotoPage(path);
   await page.waitForLoadState('networkidle');
+  page.off('requestfinished', count);
   const all = await Promise.all(sizes);
   const bytes = all.reduce((a, b) => a + b, 0);
   test.info().annotations.push({ type: 'weight', description: `${path}: ${all.length} requests, ${bytes} bytes` });
@@ -26,16 +39,25 @@ for (const path of PAGES) {
     const [requests] = await firstLoad(page, gotoPage, path);
     expect(requests).toBeLessThanOrEqual(BUDGET_REQUESTS);
   });
-
-  test(`first load of ${path} weighs at most 200 KB`, async ({ page, gotoPage }) => {
-    // Known gap, expected to fail until fixed: a first load weighs ~1.7 MB as served
-    // (2026-12-01, with the privacy centre), nearly all of it the hydration bundle
-    // (~1,614 KB brotli; 1,475 KB before the privacy centre, 1,268 KB before
-    // appointments, 1,019 KB before the services pages, 736 KB before surveys), which
-    // browsers fetch through <link rel="preload"> even with JavaScript off. When the bundle shrinks under budget this test passes and Playwright reports
-    // it: remove this line then.
-    test.fail(true, 'wasm bundle over the 200 KB budget (follow-up issue)');
-    const [, bytes] = await firstLoad(page, gotoPage, path);
-    expect(bytes).toBeLessThanOrEqual(BUDGET_BYTES);
-  });
 }
+
+test('the first load of every public page weighs at most 500 KB', async ({ page, gotoPage }, testInfo) => {
+  // The same bytes on both viewports: measured on desktop, with and without JavaScript.
+  test.skip(testInfo.project.name.startsWith('mobile'), 'measured on desktop');
+  // Known gap, expected to fail until fixed: a first load weighs ~1.7 MB as served
+  // (2026-12-01), nearly all of it the hydration bundle (~1,620 KB brotli, recorded in
+  // .ci/bundle-budget), which browsers fetch through <link rel="preload"> even with
+  // JavaScript off. When the bundle shrinks under budget this test passes and Playwright
+  // reports it: remove this line then.
+  test.fail(true, 'wasm bundle over the 500 KB budget (issue 10)');
+  const cdp = await page.context().newCDPSession(page);
+  const over: string[] = [];
+  for (const path of PAGES) {
+    // Each page is a first load: nothing cached, no cookie.
+    await cdp.send('Network.clearBrowserCache');
+    await page.context().clearCookies();
+    const [, bytes] = await firstLoad(page, gotoPage, path);
+    if (bytes > BUDGET_BYTES) over.push(`${path}: ${bytes} bytes`);
+  }
+  expect(over).toEqual([]);
+});
