@@ -123,13 +123,33 @@ pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow
         database = db.kind().name(),
         "Parvis is listening on http://{}", config.site_addr
     );
-    axum::serve(
+    // In-flight requests get SHUTDOWN_GRACE to finish after the stop signal; then the
+    // process stops anyway: an open live-update stream (endless by design) or a stalled
+    // render would otherwise keep it running for ever.
+    let (stopping, stop_requested) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(
         socket,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("serving HTTP")?;
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stopping.send(());
+    });
+    tokio::select! {
+        served = std::future::IntoFuture::into_future(server) => served.context("serving HTTP")?,
+        () = async {
+            if stop_requested.await.is_ok() {
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => {
+            tracing::warn!(
+                "requests still open {} s after the stop signal (live-update streams or stalled renders): stopping anyway",
+                SHUTDOWN_GRACE.as_secs()
+            );
+        }
+    }
     // Queued mails stay in the outbox: the next start sends them.
     worker.abort();
     jobs.abort();
@@ -140,6 +160,9 @@ pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow
     tracing::info!("Parvis stopped");
     Ok(())
 }
+
+/// How long in-flight requests may take to finish once the server is asked to stop.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

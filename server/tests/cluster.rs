@@ -355,6 +355,41 @@ async fn scenario(url: String, direct: String, work: PathBuf) {
     println!("comment posted through A reached B's stream after {delay:?}");
     assert!(delay < Duration::from_secs(1), "reached B after {delay:?}");
 
+    // Asked to stop (SIGTERM) while a browser holds a live-update stream open, B finishes
+    // within its 10-second grace instead of waiting for the endless stream.
+    let held = tokio::spawn(stream_until(
+        b.port,
+        proposal,
+        0,
+        "never sent".into(),
+        Duration::from_secs(60),
+    ));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stop_asked = Instant::now();
+    let status = Command::new("kill")
+        .args(["-TERM", &b.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut b = b;
+    loop {
+        if b.child.try_wait().unwrap().is_some() {
+            break;
+        }
+        assert!(
+            stop_asked.elapsed() < Duration::from_secs(20),
+            "B did not stop after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    println!(
+        "B stopped {:?} after SIGTERM with a stream open",
+        stop_asked.elapsed()
+    );
+    held.abort();
+    let b = start(&url, &direct, &work, "b");
+    wait_until_up(&b).await;
+
     // A browser that lost its connection reconnects to A and gets what it missed.
     let replayed = stream_until(
         a.port,
