@@ -455,8 +455,10 @@ async fn scenario(url: String, direct: String, work: PathBuf) {
     )
     .await;
     assert_eq!(failed, 0);
-    let mut sent: Vec<i64> = mail_ids(&a.mail_dir);
-    sent.extend(mail_ids(&b.mail_dir));
+    let (by_a, by_b) = (mail_ids(&a.mail_dir), mail_ids(&b.mail_dir));
+    let (sent_by_a, sent_by_b) = (by_a.len(), by_b.len());
+    let mut sent: Vec<i64> = by_a;
+    sent.extend(by_b);
     let total = sent.len();
     sent.sort_unstable();
     sent.dedup();
@@ -475,9 +477,7 @@ async fn scenario(url: String, direct: String, work: PathBuf) {
     let extra = sent.len() as i64 - MAILS;
     assert!(extra <= already, "unexpected mail files");
     println!(
-        "sent: {} by A, {} by B, {} twice",
-        mail_ids(&a.mail_dir).len(),
-        mail_ids(&b.mail_dir).len(),
+        "sent: {sent_by_a} by A, {sent_by_b} by B, {} twice",
         total - sent.len()
     );
     assert!(

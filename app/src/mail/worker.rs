@@ -35,7 +35,7 @@ pub const DEFAULT_LEASE: Duration = Duration::from_secs(120);
 pub struct Mailer {
     transport: Transport,
     from: Mailbox,
-    lease_ms: i64,
+    lease: Duration,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -67,13 +67,13 @@ impl Mailer {
         Ok(Mailer {
             transport,
             from,
-            lease_ms: i64::try_from(DEFAULT_LEASE.as_millis()).unwrap_or(i64::MAX),
+            lease: DEFAULT_LEASE,
         })
     }
 
     /// Sets how long an attempt holds its mail (`PARVIS_MAIL_LEASE_SECONDS`).
     pub fn with_lease(mut self, lease: Duration) -> Mailer {
-        self.lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
+        self.lease = lease;
         self
     }
 
@@ -167,6 +167,7 @@ pub fn retry_delay_ms(attempts: i32) -> Option<i64> {
 
 /// Tries every due mail once; returns how many were delivered.
 pub async fn drain_once(db: &Db, clock: &Clock, mailer: &Mailer) -> anyhow::Result<usize> {
+    let lease_ms = i64::try_from(mailer.lease.as_millis()).unwrap_or(i64::MAX);
     let mut delivered = 0;
     loop {
         let batch = outbox::due(db, clock.now_ms(), 20).await?;
@@ -174,7 +175,7 @@ pub async fn drain_once(db: &Db, clock: &Clock, mailer: &Mailer) -> anyhow::Resu
             return Ok(delivered);
         }
         for mail in batch {
-            if !outbox::claim(db, &mail, clock.now_ms(), mailer.lease_ms).await? {
+            if !outbox::claim(db, &mail, clock.now_ms(), lease_ms).await? {
                 continue;
             }
             match mailer.send(&mail).await {
