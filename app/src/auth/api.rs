@@ -51,6 +51,7 @@ pub async fn sign_up(
             &password,
             &state.site.commune_name,
         )?;
+        // Not retried on a conflict: the attempt already counted against the rate limit.
         super::service::sign_up(&state, form, lang(), &client_ip()).await
     }
     .await;
@@ -68,7 +69,8 @@ pub async fn sign_up(
 #[server(prefix = "/api", endpoint = "confirm_email")]
 pub async fn confirm_email(token: String) -> Result<(), AppError> {
     let state = crate::server::state::app_state()?;
-    let result = super::service::confirm_email(&state, &token).await;
+    let result =
+        crate::server::db::retry_contended(|| super::service::confirm_email(&state, &token)).await;
     finish(result, "confirm_email", &[]).await?;
     go("/connexion?confirmee=1");
     Ok(())
@@ -165,7 +167,10 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     let state = crate::server::state::app_state()?;
-    let result = super::service::reset_password(&state, &token, &password).await;
+    let result = crate::server::db::retry_contended(|| {
+        super::service::reset_password(&state, &token, &password)
+    })
+    .await;
     finish(result, "reset_password", &[]).await?;
     go("/connexion?nouveau-mot-de-passe=1");
     Ok(())
@@ -194,7 +199,9 @@ pub async fn request_magic_link(email: String) -> Result<(), AppError> {
 pub async fn use_magic_link(token: String) -> Result<(), AppError> {
     let state = crate::server::state::app_state()?;
     let result = async {
-        let user = super::service::use_magic_link(&state, &token).await?;
+        let user =
+            crate::server::db::retry_contended(|| super::service::use_magic_link(&state, &token))
+                .await?;
         super::guard::start_session(&user, state.clock.now_ms()).await?;
         Ok(user.id)
     }

@@ -49,7 +49,7 @@ pub async fn add_category(
     let result = async {
         let kind = kind_of(&kind)?;
         let form = super::categories::CategoryForm::parse(&name_fr, &name_en, &position)?;
-        super::categories::add(&state, kind, &form).await
+        crate::server::db::retry_contended(|| super::categories::add(&state, kind, &form)).await
     }
     .await;
     finish(
@@ -81,7 +81,8 @@ pub async fn edit_category(
     let result = async {
         let kind = kind_of(&kind)?;
         let form = super::categories::CategoryForm::parse(&name_fr, &name_en, &position)?;
-        super::categories::edit(&state, kind, id, &form).await
+        crate::server::db::retry_contended(|| super::categories::edit(&state, kind, id, &form))
+            .await
     }
     .await;
     finish(
@@ -106,7 +107,10 @@ pub async fn archive_category(kind: String, id: i64, archived: String) -> Result
     let state = crate::server::state::app_state()?;
     let result = async {
         let kind = kind_of(&kind)?;
-        super::categories::archive(&state, kind, id, archived == "1").await
+        crate::server::db::retry_contended(|| {
+            super::categories::archive(&state, kind, id, archived == "1")
+        })
+        .await
     }
     .await;
     finish(result, "archive_category", &[]).await?;

@@ -184,7 +184,10 @@ pub async fn edit_proposal(
     let state = crate::server::state::app_state()?;
     let result = async {
         let form = super::service::ProposalForm::parse(&title, &body, &theme, &neighbourhood)?;
-        super::service::edit_proposal(&state, user.id, id, &form).await
+        crate::server::db::retry_contended(|| {
+            super::service::edit_proposal(&state, user.id, id, &form)
+        })
+        .await
     }
     .await;
     finish(
@@ -202,7 +205,10 @@ pub async fn edit_proposal(
 pub async fn withdraw_proposal(id: i64) -> Result<(), AppError> {
     let user = crate::auth::require_user().await?;
     let state = crate::server::state::app_state()?;
-    let result = super::service::withdraw_proposal(&state, user.id, id).await;
+    let result = crate::server::db::retry_contended(|| {
+        super::service::withdraw_proposal(&state, user.id, id)
+    })
+    .await;
     finish(result, "withdraw_proposal", &[]).await?;
     leptos_axum::redirect(&format!("/forum/propositions/{id}"));
     Ok(())
@@ -248,7 +254,10 @@ pub async fn answer_proposal(
     let state = crate::server::state::app_state()?;
     let result = async {
         let form = super::answers::AnswerForm::parse(&status, &answer)?;
-        super::answers::answer_proposal(&state, agent.id, proposal_id, &form).await
+        crate::server::db::retry_contended(|| {
+            super::answers::answer_proposal(&state, agent.id, proposal_id, &form)
+        })
+        .await
     }
     .await;
     finish(
@@ -273,7 +282,10 @@ pub async fn create_proposal(
     let state = crate::server::state::app_state()?;
     let result = async {
         let form = super::service::ProposalForm::parse(&title, &body, &theme, &neighbourhood)?;
-        super::service::create_proposal(&state, user.id, &form).await
+        crate::server::db::retry_contended(|| {
+            super::service::create_proposal(&state, user.id, &form)
+        })
+        .await
     }
     .await;
     let id = finish(

@@ -68,7 +68,10 @@ pub async fn flag_item(
     let result = async {
         let kind = kind_of(&kind)?;
         let form = super::service::FlagForm::parse(&reason, &detail)?;
-        super::service::flag(&state, user.id, kind, id, &form).await
+        crate::server::db::retry_contended(|| {
+            super::service::flag(&state, user.id, kind, id, &form)
+        })
+        .await
     }
     .await;
     let proposal = finish(
@@ -132,7 +135,10 @@ pub async fn moderate(
     let result = async {
         let kind = kind_of(&kind)?;
         let form = super::service::DecisionForm::parse(&action, &reason, &rule, &note, &passage)?;
-        super::service::decide(&state, user.id, kind, id, &form).await
+        crate::server::db::retry_contended(|| {
+            super::service::decide(&state, user.id, kind, id, &form)
+        })
+        .await
     }
     .await;
     finish(
@@ -176,7 +182,10 @@ pub async fn moderate_many(
             return Err(AppError::field("items", "errors.choose_items"));
         }
         for (kind, id) in targets {
-            super::service::decide(&state, user.id, kind, id, &form).await?;
+            crate::server::db::retry_contended(|| {
+                super::service::decide(&state, user.id, kind, id, &form)
+            })
+            .await?;
         }
         Ok(())
     }
@@ -206,7 +215,10 @@ pub async fn settle_appeal(
             "overturn" => false,
             _ => return Err(AppError::field("outcome", "errors.choose_decision")),
         };
-        super::service::settle_appeal(&state, user.id, appeal_id, uphold, &note).await
+        crate::server::db::retry_contended(|| {
+            super::service::settle_appeal(&state, user.id, appeal_id, uphold, &note)
+        })
+        .await
     }
     .await;
     finish(
@@ -251,7 +263,10 @@ pub async fn sanction(
             .ok_or(AppError::NotFound)?;
         drop(conn);
         let author = item.author_id.ok_or(AppError::NotFound)?;
-        super::service::sanction(&state, user.id, author, item.proposal_id, &form).await
+        crate::server::db::retry_contended(|| {
+            super::service::sanction(&state, user.id, author, item.proposal_id, &form)
+        })
+        .await
     }
     .await;
     finish(
@@ -302,7 +317,10 @@ pub async fn appeal(decision_id: i64, #[server(default)] text: String) -> Result
     let state = crate::server::state::app_state()?;
     let result = async {
         let text = super::service::parse_appeal(&text)?;
-        super::service::appeal(&state, user.id, decision_id, &text).await
+        crate::server::db::retry_contended(|| {
+            super::service::appeal(&state, user.id, decision_id, &text)
+        })
+        .await
     }
     .await;
     finish(result, "appeal", &[("text", &text)]).await?;

@@ -62,7 +62,9 @@ pub async fn answer_data_request(
 ) -> Result<(), AppError> {
     let admin = crate::auth::require_role(crate::accounts::model::Role::Admin).await?;
     let state = crate::server::state::app_state()?;
-    let result = super::dpo::answer(&state, admin.id, id, &answer).await;
+    let result =
+        crate::server::db::retry_contended(|| super::dpo::answer(&state, admin.id, id, &answer))
+            .await;
     finish(result, "answer_data_request", &[("answer", &answer)]).await?;
     leptos_axum::redirect(&format!("/admin/donnees#demande-{id}"));
     Ok(())
@@ -76,7 +78,10 @@ pub async fn set_retention(
 ) -> Result<(), AppError> {
     crate::auth::require_role(crate::accounts::model::Role::Admin).await?;
     let state = crate::server::state::app_state()?;
-    let result = super::admin::set_retention(&state, &category, &months).await;
+    let result = crate::server::db::retry_contended(|| {
+        super::admin::set_retention(&state, &category, &months)
+    })
+    .await;
     finish(
         result,
         "set_retention",
@@ -92,7 +97,9 @@ pub async fn set_retention(
 pub async fn publish_terms(#[server(default)] summary: String) -> Result<(), AppError> {
     crate::auth::require_role(crate::accounts::model::Role::Admin).await?;
     let state = crate::server::state::app_state()?;
-    let result = super::consents::publish_terms(&state, &summary).await;
+    let result =
+        crate::server::db::retry_contended(|| super::consents::publish_terms(&state, &summary))
+            .await;
     finish(result, "publish_terms", &[("summary", &summary)]).await?;
     leptos_axum::redirect("/admin/donnees?publiee=1#conditions");
     Ok(())

@@ -33,7 +33,8 @@ pub async fn get_my_data(page: u32) -> Result<MyData, AppError> {
 pub async fn request_export() -> Result<(), AppError> {
     let user = crate::auth::require_user().await?;
     let state = crate::server::state::app_state()?;
-    let result = super::export::request(&state, user.id).await;
+    let result =
+        crate::server::db::retry_contended(|| super::export::request(&state, user.id)).await;
     finish(result, "request_export", &[]).await?;
     let worker = state.clone();
     tokio::spawn(async move {
@@ -50,7 +51,10 @@ pub async fn request_export() -> Result<(), AppError> {
 pub async fn set_consent(purpose: String, given: String) -> Result<(), AppError> {
     let user = crate::auth::require_user().await?;
     let state = crate::server::state::app_state()?;
-    let result = super::consents::set_optional(&state, user.id, &purpose, given == "1").await;
+    let result = crate::server::db::retry_contended(|| {
+        super::consents::set_optional(&state, user.id, &purpose, given == "1")
+    })
+    .await;
     finish(result, "set_consent", &[]).await?;
     back_to("consentements");
     Ok(())
@@ -64,7 +68,10 @@ pub async fn schedule_erasure(
 ) -> Result<(), AppError> {
     let user = crate::auth::require_user().await?;
     let state = crate::server::state::app_state()?;
-    let result = super::erasure::schedule(&state, user.id, &mode, confirm.is_some()).await;
+    let result = crate::server::db::retry_contended(|| {
+        super::erasure::schedule(&state, user.id, &mode, confirm.is_some())
+    })
+    .await;
     finish(result, "schedule_erasure", &[("mode", &mode)]).await?;
     back_to("effacement");
     Ok(())

@@ -72,11 +72,16 @@ pub async fn save_service(
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
         if id == 0 {
-            super::admin::create_service(&state, actor, &form).await
+            crate::server::db::retry_contended(|| {
+                super::admin::create_service(&state, actor, &form)
+            })
+            .await
         } else {
-            super::admin::update_service(&state, actor, id, &form)
-                .await
-                .map(|()| id)
+            crate::server::db::retry_contended(|| {
+                super::admin::update_service(&state, actor, id, &form)
+            })
+            .await
+            .map(|()| id)
         }
     }
     .await;
@@ -102,7 +107,8 @@ pub async fn add_service_agent(id: i64, email: String) -> Result<(), AppError> {
     let result = async {
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
-        super::admin::add_member(&state, actor, id, &email).await
+        crate::server::db::retry_contended(|| super::admin::add_member(&state, actor, id, &email))
+            .await
     }
     .await;
     finish(result, "add_service_agent", &[("email", &email)]).await?;
@@ -115,7 +121,10 @@ pub async fn remove_service_agent(id: i64, user_id: i64) -> Result<(), AppError>
     let result = async {
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
-        super::admin::remove_member(&state, actor, id, user_id).await
+        crate::server::db::retry_contended(|| {
+            super::admin::remove_member(&state, actor, id, user_id)
+        })
+        .await
     }
     .await;
     finish(result, "remove_service_agent", &[]).await?;
@@ -132,7 +141,10 @@ pub async fn add_service_template(
     let result = async {
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
-        super::admin::add_template(&state, actor, id, &template_title, &template_body).await
+        crate::server::db::retry_contended(|| {
+            super::admin::add_template(&state, actor, id, &template_title, &template_body)
+        })
+        .await
     }
     .await;
     let typed = [
@@ -149,7 +161,10 @@ pub async fn delete_service_template(id: i64, template_id: i64) -> Result<(), Ap
     let result = async {
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
-        super::admin::delete_template(&state, actor, id, template_id).await
+        crate::server::db::retry_contended(|| {
+            super::admin::delete_template(&state, actor, id, template_id)
+        })
+        .await
     }
     .await;
     finish(result, "delete_service_template", &[]).await?;
@@ -180,8 +195,9 @@ pub async fn save_service_field(
     let result = async {
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
-        let key = (!key.is_empty()).then(|| key.clone());
-        super::admin::change_form(&state, actor, id, &FieldChange::Save(key, form.clone())).await
+        let change = FieldChange::Save((!key.is_empty()).then(|| key.clone()), form.clone());
+        crate::server::db::retry_contended(|| super::admin::change_form(&state, actor, id, &change))
+            .await
     }
     .await;
     let typed = [
@@ -207,7 +223,8 @@ pub async fn change_service_field(id: i64, key: String, action: String) -> Resul
             "up" => FieldChange::Move(key.clone(), true),
             _ => FieldChange::Move(key.clone(), false),
         };
-        super::admin::change_form(&state, actor, id, &change).await
+        crate::server::db::retry_contended(|| super::admin::change_form(&state, actor, id, &change))
+            .await
     }
     .await;
     finish(result, "change_service_field", &[]).await?;

@@ -101,7 +101,7 @@ pub async fn create_survey(
         let form = super::builder::SurveyForm::parse(
             &title, &intro, &opens_at, &closes_at, &audience, &results, &anonymous,
         )?;
-        super::builder::create(&state, agent.id, &form).await
+        crate::server::db::retry_contended(|| super::builder::create(&state, agent.id, &form)).await
     }
     .await;
     let values = settings_values(
@@ -130,7 +130,8 @@ pub async fn update_survey(
         let form = super::builder::SurveyForm::parse(
             &title, &intro, &opens_at, &closes_at, &audience, &results, &anonymous,
         )?;
-        super::builder::update(&state, survey_id, &form).await
+        crate::server::db::retry_contended(|| super::builder::update(&state, survey_id, &form))
+            .await
     }
     .await;
     let values = settings_values(
@@ -155,7 +156,11 @@ pub async fn add_survey_page(
 ) -> Result<(), AppError> {
     crate::auth::require_role(Role::Agent).await?;
     let state = crate::server::state::app_state()?;
-    let result = super::builder::add_page(&state, survey_id, &page_title, &ids(&condition)).await;
+    let condition = ids(&condition);
+    let result = crate::server::db::retry_contended(|| {
+        super::builder::add_page(&state, survey_id, &page_title, &condition)
+    })
+    .await;
     let page = finish(result, "add_survey_page", &[("page_title", &page_title)]).await?;
     leptos_axum::redirect(&format!("/consultations/gestion/{survey_id}#page-{page}"));
     Ok(())
@@ -203,7 +208,10 @@ pub async fn save_survey_question(
     let result = async {
         let form = QuestionForm::parse(&fields)?;
         let existing = (question_id > 0).then_some(question_id);
-        super::builder::save_question(&state, survey_id, existing, &form).await
+        crate::server::db::retry_contended(|| {
+            super::builder::save_question(&state, survey_id, existing, &form)
+        })
+        .await
     }
     .await;
     let page = page_id.to_string();
@@ -240,7 +248,8 @@ pub async fn delete_survey_item(survey_id: i64, target: String) -> Result<(), Ap
             _ => None,
         }
         .ok_or(AppError::NotFound)?;
-        super::builder::delete(&state, survey_id, target).await
+        crate::server::db::retry_contended(|| super::builder::delete(&state, survey_id, target))
+            .await
     }
     .await;
     finish(result, "delete_survey_item", &[]).await?;
@@ -257,8 +266,10 @@ pub async fn move_survey_question(
 ) -> Result<(), AppError> {
     crate::auth::require_role(Role::Agent).await?;
     let state = crate::server::state::app_state()?;
-    let result =
-        super::builder::move_question(&state, survey_id, question_id, direction == "up").await;
+    let result = crate::server::db::retry_contended(|| {
+        super::builder::move_question(&state, survey_id, question_id, direction == "up")
+    })
+    .await;
     finish(result, "move_survey_question", &[]).await?;
     leptos_axum::redirect(&format!(
         "/consultations/gestion/{survey_id}#question-{question_id}"
@@ -271,7 +282,9 @@ pub async fn move_survey_question(
 pub async fn publish_survey(survey_id: i64) -> Result<(), AppError> {
     let agent = crate::auth::require_role(Role::Agent).await?;
     let state = crate::server::state::app_state()?;
-    let result = super::builder::publish(&state, agent.id, survey_id).await;
+    let result =
+        crate::server::db::retry_contended(|| super::builder::publish(&state, agent.id, survey_id))
+            .await;
     finish(result, "publish_survey", &[]).await?;
     leptos_axum::redirect(&format!("/consultations/gestion/{survey_id}?publie=1"));
     Ok(())
@@ -282,7 +295,10 @@ pub async fn publish_survey(survey_id: i64) -> Result<(), AppError> {
 pub async fn duplicate_survey(survey_id: i64) -> Result<(), AppError> {
     let agent = crate::auth::require_role(Role::Agent).await?;
     let state = crate::server::state::app_state()?;
-    let result = super::builder::duplicate(&state, agent.id, survey_id).await;
+    let result = crate::server::db::retry_contended(|| {
+        super::builder::duplicate(&state, agent.id, survey_id)
+    })
+    .await;
     let id = finish(result, "duplicate_survey", &[]).await?;
     leptos_axum::redirect(&format!("/consultations/gestion/{id}"));
     Ok(())
@@ -307,9 +323,10 @@ pub async fn review_survey_text(
 ) -> Result<(), AppError> {
     let moderator = crate::auth::require_role(Role::Moderator).await?;
     let state = crate::server::state::app_state()?;
-    let result =
+    let result = crate::server::db::retry_contended(|| {
         super::review::review_text(&state, moderator.id, survey_id, &key, decision == "approve")
-            .await;
+    })
+    .await;
     finish(result, "review_survey_text", &[]).await?;
     leptos_axum::redirect(&format!("/consultations/{survey_id}/relecture"));
     Ok(())

@@ -41,7 +41,10 @@ pub async fn edit_comment(comment_id: i64, body: String) -> Result<(), AppError>
     let state = crate::server::state::app_state()?;
     let result = async {
         let body = super::service::CommentBody::parse(&body)?;
-        super::service::edit_comment(&state, user.id, comment_id, &body).await
+        crate::server::db::retry_contended(|| {
+            super::service::edit_comment(&state, user.id, comment_id, &body)
+        })
+        .await
     }
     .await;
     let (proposal_id, page) = finish(result, "edit_comment", &[("body", &body)]).await?;
@@ -54,7 +57,10 @@ pub async fn edit_comment(comment_id: i64, body: String) -> Result<(), AppError>
 pub async fn delete_comment(comment_id: i64) -> Result<(), AppError> {
     let user = crate::auth::require_user().await?;
     let state = crate::server::state::app_state()?;
-    let result = super::service::delete_comment(&state, user.id, comment_id).await;
+    let result = crate::server::db::retry_contended(|| {
+        super::service::delete_comment(&state, user.id, comment_id)
+    })
+    .await;
     let (proposal_id, page) = finish(result, "delete_comment", &[]).await?;
     leptos_axum::redirect(&comment_url(proposal_id, page, comment_id));
     Ok(())
