@@ -359,3 +359,60 @@ app::db_test!(
         );
     }
 );
+
+app::db_test!(
+    a_long_timeline_is_paged_for_its_resident_and_its_agents,
+    |db| {
+        app::demo::load(&db, &app::server::clock::Clock::System)
+            .await
+            .unwrap();
+        let router = server::http::router(state(db.clone(), "http://127.0.0.1:3000"));
+        // Yanis's demo request (1) gets 60 more messages: two pages of timeline.
+        let yanis_id = scalar(&db, "SELECT user_id FROM service_requests WHERE id = 1").await;
+        for n in 0..60 {
+            sqlx::query(
+            "INSERT INTO request_events (request_id, kind, author_id, from_agent, body, created_at) \
+             VALUES (1, 'message', $1, 0, $2, $3)",
+        )
+        .bind(yanis_id)
+        .bind(format!("Relance numéro {n}"))
+        .bind(1_900_000_000_000_i64 + n)
+        .execute(db.pool())
+        .await
+        .unwrap();
+        }
+        let yanis = demo_session(&router, "yanis").await;
+        let agent = demo_session(&router, "agent.etat-civil").await;
+        let camille = demo_session(&router, "camille").await;
+        for (who, base) in [
+            (&yanis, "/mon-espace/demandes/1"),
+            (&agent, "/guichet/demandes/1"),
+        ] {
+            let latest = send(router.clone(), get_with(base, Some(who))).await;
+            assert_eq!(latest.status(), StatusCode::OK, "{base}");
+            let latest = body_text(latest).await;
+            assert!(latest.contains("Relance numéro 59"), "{base}");
+            assert!(
+                !latest.contains("Relance numéro 5<"),
+                "{base}: older events on page 2"
+            );
+            assert!(latest.contains("Page 1 sur 2"), "{base}");
+            assert!(latest.contains(&format!("{base}?fil=2#suivi")), "{base}");
+            let older = send(
+                router.clone(),
+                get_with(&format!("{base}?fil=2"), Some(who)),
+            )
+            .await;
+            assert_eq!(older.status(), StatusCode::OK, "{base}");
+            let older = body_text(older).await;
+            assert!(older.contains("Page 2 sur 2"), "{base}");
+            assert!(!older.contains("Relance numéro 59"), "{base}");
+            assert!(older.contains(&format!("{base}?fil=1#suivi")), "{base}");
+        }
+        // Another resident gets neither page.
+        for path in ["/mon-espace/demandes/1?fil=2", "/guichet/demandes/1?fil=2"] {
+            let page = body_text(send(router.clone(), get_with(path, Some(&camille))).await).await;
+            assert!(!page.contains("Relance numéro"), "{path}");
+        }
+    }
+);

@@ -85,7 +85,7 @@ pub async fn start_request(slug: String) -> Result<(), AppError> {
     let result = async {
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
-        super::service::start(&state, actor, &slug).await
+        crate::server::db::retry_contended(|| super::service::start(&state, actor, &slug)).await
     }
     .await;
     let id = finish(result, "start_request", &[]).await?;
@@ -95,11 +95,11 @@ pub async fn start_request(slug: String) -> Result<(), AppError> {
 
 /// A request, as its resident or an agent of its service sees it.
 #[server(prefix = "/api", endpoint = "request")]
-pub async fn get_request(id: i64) -> Result<RequestView, AppError> {
+pub async fn get_request(id: i64, timeline_page: u32) -> Result<RequestView, AppError> {
     let result = async {
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
-        super::service::view(&state, actor, id).await
+        super::service::view_page(&state, actor, id, timeline_page).await
     }
     .await;
     answer(result)
@@ -122,7 +122,7 @@ pub async fn cancel_request(id: i64) -> Result<(), AppError> {
     let result = async {
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
-        super::service::cancel(&state, actor, id).await
+        crate::server::db::retry_contended(|| super::service::cancel(&state, actor, id)).await
     }
     .await;
     finish(result, "cancel_request", &[]).await?;
@@ -135,7 +135,7 @@ pub async fn delete_request_draft(id: i64) -> Result<(), AppError> {
     let result = async {
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
-        super::service::delete_draft(&state, actor, id).await
+        crate::server::db::retry_contended(|| super::service::delete_draft(&state, actor, id)).await
     }
     .await;
     finish(result, "delete_request_draft", &[]).await?;
@@ -196,7 +196,10 @@ pub async fn change_request_status(
         let state = crate::server::state::app_state()?;
         let to = super::model::Status::parse(&status)
             .ok_or_else(|| AppError::field("status", "errors.required"))?;
-        super::processing::change_status(&state, actor, id, to, &message).await
+        crate::server::db::retry_contended(|| {
+            super::processing::change_status(&state, actor, id, to, &message)
+        })
+        .await
     }
     .await;
     finish(
@@ -214,7 +217,8 @@ pub async fn add_request_note(id: i64, note: String) -> Result<(), AppError> {
     let result = async {
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
-        super::processing::add_note(&state, actor, id, &note).await
+        crate::server::db::retry_contended(|| super::processing::add_note(&state, actor, id, &note))
+            .await
     }
     .await;
     finish(result, "add_request_note", &[("note", &note)]).await?;
@@ -236,7 +240,8 @@ pub async fn assign_request(id: i64, assignee: String) -> Result<(), AppError> {
                     .map_err(|_| AppError::field("assignee", "errors.choice_unknown"))?,
             ),
         };
-        super::processing::assign(&state, actor, id, to).await
+        crate::server::db::retry_contended(|| super::processing::assign(&state, actor, id, to))
+            .await
     }
     .await;
     finish(result, "assign_request", &[]).await?;
@@ -262,7 +267,10 @@ pub async fn start_counter_request(
     let result = async {
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
-        super::processing::start_for_resident(&state, actor, service_id, &form).await
+        crate::server::db::retry_contended(|| {
+            super::processing::start_for_resident(&state, actor, service_id, &form)
+        })
+        .await
     }
     .await;
     let typed = [

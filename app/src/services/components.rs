@@ -126,6 +126,23 @@ pub fn AnswersList(
         .collect_view()
 }
 
+/// Links between the pages of a long timeline (page 1: the latest events), to the
+/// request's page at `base`.
+#[component]
+pub fn TimelinePages(page: u32, pages: u32, base: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = move |n: u32| format!("{base}?fil={n}#suivi");
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pagination" aria-label=t_string!(i18n, requests.timeline_pages).to_string()>
+                {(page < pages).then(|| view! { <a href=href(page + 1)>{t!(i18n, requests.older_events)}</a> })}
+                <span>{t!(i18n, forum.page_of, page = move || page, pages = move || pages)}</span>
+                {(page > 1).then(|| view! { <a href=href(page - 1)>{t!(i18n, requests.newer_events)}</a> })}
+            </nav>
+        }
+    })
+}
+
 /// The timeline: status changes and messages, oldest first (notes and assignments too
 /// for agents).
 #[component]

@@ -260,6 +260,9 @@ pub fn typed_answers(fields: &[FieldDef], raw: &RawForm) -> Answers {
     out
 }
 
+/// Events of a request's timeline per page (the latest first: a long exchange of
+/// messages stays quick to open).
+pub const TIMELINE_PER_PAGE: u32 = 50;
 pub const SHORT_TEXT_MAX: usize = 300;
 pub const LONG_TEXT_MAX: usize = 5_000;
 

@@ -8,6 +8,7 @@ use super::api::{
 };
 use super::components::{
     channel_text, status_text, AnswersList, MessageForm, RequestFields, StatusBadge, Timeline,
+    TimelinePages,
 };
 use super::model::Status;
 use super::views::{RequestView, FORM_PATH};
@@ -46,7 +47,16 @@ where
 {
     let i18n = use_i18n();
     let id = request_id();
-    let request = Resource::new(move || id.get(), get_request);
+    let timeline_page = query_value("fil");
+    let request = Resource::new(
+        move || {
+            (
+                id.get(),
+                timeline_page.get().parse::<u32>().unwrap_or(1).max(1),
+            )
+        },
+        |(id, page)| get_request(id, page),
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || {
@@ -113,6 +123,8 @@ fn ResidentRequest(view: RequestView) -> impl IntoView {
         answers,
         attachments,
         events,
+        timeline_page,
+        timeline_pages,
         submitted_label,
         ..
     } = view;
@@ -141,8 +153,9 @@ fn ResidentRequest(view: RequestView) -> impl IntoView {
         view! {
         <div class="columns">
             <section>
-                <h2>{t!(i18n, requests.timeline)}</h2>
+                <h2 id="suivi">{t!(i18n, requests.timeline)}</h2>
                 <Timeline events />
+                <TimelinePages page=timeline_page pages=timeline_pages base=format!("/mon-espace/demandes/{id}") />
                 {(!matches!(status, Status::Draft | Status::Closed | Status::Cancelled)).then(|| view! {
                     <h2 id="messages">{t!(i18n, requests.write)}</h2>
                     <MessageForm request_id=id />
@@ -316,6 +329,8 @@ fn AgentRequest(view: RequestView) -> impl IntoView {
         answers,
         attachments,
         events,
+        timeline_page,
+        timeline_pages,
         resident,
         contact,
         assignee,
@@ -354,8 +369,9 @@ fn AgentRequest(view: RequestView) -> impl IntoView {
             <section>
                 <h2>{t!(i18n, requests.answers)}</h2>
                 <AnswersList fields answers files=attachments />
-                <h2>{t!(i18n, requests.timeline)}</h2>
+                <h2 id="suivi">{t!(i18n, requests.timeline)}</h2>
                 <Timeline events />
+                <TimelinePages page=timeline_page pages=timeline_pages base=format!("/guichet/demandes/{id}") />
             </section>
     }
     .into_any();

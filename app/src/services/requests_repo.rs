@@ -252,25 +252,40 @@ pub async fn insert_event(
     .await
 }
 
-/// The timeline, oldest first, with each message's files; `with_notes` for agents.
+/// One page of the timeline (page 1: the `per_page` latest events; a page past the end
+/// is the last one), oldest first, with each message's files, and the number of pages
+/// and the page shown; `with_notes` for agents.
 pub async fn events(
     pool: &AnyPool,
     request_id: i64,
     with_notes: bool,
     files: &[(Attachment, Option<i64>)],
-) -> sqlx::Result<Vec<Event>> {
+    (page, per_page): (u32, u32),
+) -> sqlx::Result<(Vec<Event>, u32, u32)> {
+    let notes = if with_notes {
+        ""
+    } else {
+        "AND e.kind <> 'note'"
+    };
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM request_events e WHERE e.request_id = $1 {notes}"
+    ))
+    .bind(request_id)
+    .fetch_one(pool)
+    .await?;
+    let per_page = per_page.max(1);
+    let pages = u32::try_from((total.max(1) + i64::from(per_page) - 1) / i64::from(per_page))
+        .unwrap_or(u32::MAX);
+    let page = page.clamp(1, pages);
     let sql = format!(
         "SELECT e.id, e.kind, e.status, e.from_agent, e.body, e.created_at, u.display_name \
          FROM request_events e LEFT JOIN users u ON u.id = e.author_id \
-         WHERE e.request_id = $1 {} ORDER BY e.id",
-        if with_notes {
-            ""
-        } else {
-            "AND e.kind <> 'note'"
-        }
+         WHERE e.request_id = $1 {notes} ORDER BY e.id DESC LIMIT $2 OFFSET $3"
     );
-    sqlx::query(&sql)
+    let mut events = sqlx::query(&sql)
         .bind(request_id)
+        .bind(i64::from(per_page))
+        .bind(i64::from(page - 1) * i64::from(per_page))
         .fetch_all(pool)
         .await?
         .iter()
@@ -296,7 +311,9 @@ pub async fn events(
                     .collect(),
             })
         })
-        .collect()
+        .collect::<sqlx::Result<Vec<Event>>>()?;
+    events.reverse();
+    Ok((events, pages, page))
 }
 
 /// Every file of a request, with the message it came with.

@@ -524,9 +524,20 @@ pub async fn post_message(
     result
 }
 
-/// A request's page. An agent's visit is recorded (the resident sees who opened their
-/// file); a resident's visit marks agents' news read.
+/// A request's page with the latest events of its timeline.
 pub async fn view(state: &AppState, actor: Actor, id: i64) -> Result<RequestView, AppError> {
+    view_page(state, actor, id, 1).await
+}
+
+/// A request's page, with page `timeline_page` of its timeline (1: the latest events).
+/// An agent's visit is recorded (the resident sees who opened their file); a resident's
+/// visit marks agents' news read.
+pub async fn view_page(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    timeline_page: u32,
+) -> Result<RequestView, AppError> {
     let row = load(state, id).await?;
     let side = side_of(state, actor, &row).await?;
     let pool = state.db.pool();
@@ -555,9 +566,11 @@ pub async fn view(state: &AppState, actor: Actor, id: i64) -> Result<RequestView
     let files = repo::attachments(&mut conn, id).await.map_err(internal)?;
     drop(conn);
     let agent = side == Side::Agent;
-    let events = repo::events(pool, id, agent, &files)
-        .await
-        .map_err(internal)?;
+    let per_page = super::model::TIMELINE_PER_PAGE;
+    let (events, timeline_pages, timeline_page) =
+        repo::events(pool, id, agent, &files, (timeline_page, per_page))
+            .await
+            .map_err(internal)?;
     let (resident, contact) = resident_of(state, &row).await?;
     let accesses = if agent {
         repo::accesses(pool, id)
@@ -602,6 +615,8 @@ pub async fn view(state: &AppState, actor: Actor, id: i64) -> Result<RequestView
             .map(|(a, _)| a)
             .collect(),
         events,
+        timeline_page,
+        timeline_pages,
         resident,
         contact,
         assignee,

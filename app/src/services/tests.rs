@@ -278,6 +278,79 @@ crate::db_test!(
 );
 
 crate::db_test!(
+    a_long_timeline_is_shown_a_page_at_a_time_latest_first,
+    |db| {
+        use crate::services::requests_repo::{insert_event, NewEvent};
+        use crate::services::views::EventKind;
+        let state = with_uploads(state(&db));
+        let lea = resident(&state, "lea@example.org").await;
+        let ines = staff(&state, "ines@mairie.fr", Role::Agent).await;
+        canteen(&state, "cantine", &[ines]).await;
+        let id = file(&state, lea, "cantine").await;
+        let before = service::view(&state, agent(ines), id).await.unwrap();
+        let first_events = i64::try_from(before.events.len()).unwrap();
+        // 110 messages, and 10 internal notes the resident never sees.
+        let mut conn = state.db.pool().acquire().await.unwrap();
+        for n in 0..120 {
+            let body = format!("Échange {n}");
+            let note = n % 12 == 11;
+            let event = NewEvent {
+                request_id: id,
+                kind: if note {
+                    EventKind::Note
+                } else {
+                    EventKind::Message
+                },
+                status: None,
+                author_id: Some(if note { ines } else { lea }),
+                from_agent: note,
+                body: &body,
+            };
+            insert_event(&mut conn, &event, 1_000 + n).await.unwrap();
+        }
+        drop(conn);
+        let per_page = i64::from(crate::services::model::TIMELINE_PER_PAGE);
+        let agents_total = first_events + 120;
+        let residents_total = first_events + 110;
+        let latest = service::view(&state, citizen(lea), id).await.unwrap();
+        assert_eq!(latest.timeline_page, 1);
+        let pages = |total: i64| u32::try_from((total + per_page - 1) / per_page).unwrap();
+        assert_eq!(latest.timeline_pages, pages(residents_total));
+        assert_eq!(latest.events.len(), 50);
+        // Page 1 holds the latest events, oldest first.
+        assert_eq!(latest.events.last().unwrap().body, "Échange 118");
+        assert!(latest.events.windows(2).all(|w| w[0].id < w[1].id));
+        assert!(!latest.events.iter().any(|e| e.kind == EventKind::Note));
+        // The last page holds the first events; pages cover everything once.
+        let mut seen = Vec::new();
+        for page in 1..=latest.timeline_pages {
+            let view = service::view_page(&state, citizen(lea), id, page)
+                .await
+                .unwrap();
+            seen.extend(view.events.iter().map(|e| e.id));
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(i64::try_from(seen.len()).unwrap(), residents_total);
+        // Agents see the notes too; a page past the end shows the last one.
+        let agents = service::view_page(&state, agent(ines), id, 99)
+            .await
+            .unwrap();
+        assert_eq!(agents.timeline_pages, pages(agents_total));
+        assert_eq!(agents.timeline_page, agents.timeline_pages);
+        assert_eq!(agents.events.first().unwrap().id, before.events[0].id);
+        // Someone else's request stays refused whatever the page.
+        let tom = resident(&state, "tom@example.org").await;
+        assert_eq!(
+            service::view_page(&state, citizen(tom), id, 2)
+                .await
+                .map(|_| ()),
+            Err(AppError::NotFound)
+        );
+    }
+);
+
+crate::db_test!(
     processing_writes_status_timeline_notification_and_mail_together,
     |db| {
         let state = with_uploads(state(&db));

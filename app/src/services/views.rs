@@ -154,7 +154,10 @@ pub struct RequestView {
     pub fields: Vec<FieldDef>,
     pub answers: Answers,
     pub attachments: Vec<Attachment>,
+    /// One page of the timeline (page 1: the latest events), oldest first.
     pub events: Vec<Event>,
+    pub timeline_page: u32,
+    pub timeline_pages: u32,
     pub resident: String,
     pub contact: String,
     pub assignee: Option<Person>,
