@@ -63,7 +63,8 @@ impl<S: tracing::Subscriber> Layer<S> for CountQueries {
 type Counts = BTreeMap<String, usize>;
 
 /// Loads `items` proposals, comments on a proposal, notifications (one per followed
-/// proposal) and accounts, then counts the queries of each list page.
+/// proposal), accounts, requests of a resident to one service and comments waiting
+/// for moderation, then counts the queries of each list page.
 async fn count_pages(db: Db, items: usize) -> Counts {
     let state = state(db.clone(), "http://127.0.0.1:3000");
     let data = app::loadtest::load(&state, items, items, 2).await.unwrap();
@@ -101,9 +102,59 @@ async fn count_pages(db: Db, items: usize) -> Counts {
             .unwrap();
     }
     tx.commit().await.unwrap();
+    // Yanis files `items` more requests to the service of his demo request; the first
+    // comments of the typical proposal wait in the moderation queue.
+    let (service_id, form_version_id, yanis_id): (i64, i64, i64) = sqlx::query_as(
+        "SELECT service_id, form_version_id, user_id FROM service_requests WHERE id = 1",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    let mut tx = db.begin_write().await.unwrap();
+    for n in 0..items {
+        let new = app::services::requests_repo::NewRequest {
+            service_id,
+            form_version_id,
+            user_id: Some(yanis_id),
+            filed_by: None,
+            channel: app::services::model::Channel::Web,
+            contact_name: "Yanis Benali".into(),
+            contact_email: "yanis.benali@example.org".into(),
+            contact_phone: String::new(),
+        };
+        let id = app::services::requests_repo::insert_draft(&mut tx, &new, now)
+            .await
+            .unwrap();
+        app::services::requests_repo::submit(&mut tx, id, &format!("TEST-{n}"), now)
+            .await
+            .unwrap();
+    }
+    let comments: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM proposal_comments WHERE proposal_id = $1 ORDER BY id LIMIT $2",
+    )
+    .bind(data.typical_proposal)
+    .bind(items as i64)
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(comments.len(), items);
+    for comment in comments {
+        use app::moderation::model::{Cause, ItemKind, Reason};
+        let item = app::moderation::repo::item(&mut tx, ItemKind::Comment, comment)
+            .await
+            .unwrap()
+            .unwrap();
+        app::moderation::repo::enqueue(&mut tx, &item, Cause::Flags, Some(Reason::Spam), now)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
     let router = server::http::router(state);
     let camille = demo_session(&router, "camille").await;
+    let yanis = demo_session(&router, "yanis").await;
     let admin = demo_session(&router, "admin").await;
+    let agent = demo_session(&router, "agent.etat-civil").await;
+    let moderator = demo_session(&router, "moderation").await;
     let pages = [
         ("forum list", "/forum".to_owned(), None),
         (
@@ -122,6 +173,21 @@ async fn count_pages(db: Db, items: usize) -> Counts {
             "accounts (admin)",
             "/admin/personnes".to_owned(),
             Some(&admin),
+        ),
+        (
+            "my requests (mon espace)",
+            "/mon-espace".to_owned(),
+            Some(&yanis),
+        ),
+        (
+            "a service's queue (guichet)",
+            format!("/guichet/{service_id}"),
+            Some(&agent),
+        ),
+        (
+            "moderation queue",
+            "/moderation".to_owned(),
+            Some(&moderator),
         ),
     ];
     let mut counts = Counts::new();
