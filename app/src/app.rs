@@ -59,7 +59,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#1d3a6e" />
                 <AutoReload options=options.clone() />
                 <HashedStylesheet options=options.clone() id="parvis-css" />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -78,14 +78,6 @@ pub fn App() -> impl IntoView {
     let user: CurrentUserResource =
         OnceResource::new_blocking(crate::auth::api::get_current_user());
     provide_context(user);
-
-    // Hydration marker: end-to-end tests wait for it before clicking.
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <I18nContextProvider

@@ -34,3 +34,22 @@ pub mod server;
 
 pub use app::{shell, App};
 pub use error::AppError;
+
+/// Browser entry point (called by `frontend`). Parvis runs in islands mode: the server
+/// renders every page completely, and only the islands (`#[island]`: live proposal
+/// pages, survey conditions, export progress) are compiled to wasm and hydrated, by the
+/// script `HydrationScripts` puts in the page once this returns.
+#[cfg(feature = "hydrate")]
+pub fn hydrate_islands() {
+    leptos::mount::hydrate_islands();
+    // End-to-end tests wait for this marker before clicking; it is set once the islands
+    // of the page have hydrated (they hydrate right after this function returns).
+    leptos::prelude::set_timeout(
+        || {
+            if let Some(root) = leptos::prelude::document().document_element() {
+                let _ = root.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}

@@ -207,6 +207,9 @@ pub(super) fn ProposalMeta(
     proposal: ProposalSummary,
     #[prop(into)] supports: Signal<i64>,
     #[prop(into)] comments: Signal<i64>,
+    /// The counts follow live updates (`data-live`, on the proposal's own page).
+    #[prop(optional)]
+    live: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
@@ -224,7 +227,7 @@ pub(super) fn ProposalMeta(
             " · "{t!(i18n, forum.by, name = move || author.clone())}
             " · "{t!(i18n, forum.published_on, date = move || date.clone())}
         </p>
-        <p class="meta">
+        <p class="meta" data-live=live.then_some("proposal-counts")>
             {t!(i18n, forum.supports, count = move || supports.get())}
             " · "{t!(i18n, forum.comments, count = move || comments.get())}
         </p>

@@ -9,7 +9,7 @@ use super::api::{
 };
 use super::comments::api::{AddComment, DeleteComment, EditComment};
 use super::comments::components::{group_by_parent, CommentSection, ThreadContext};
-use super::live_view::{apply, listen, LiveTargets};
+use super::live_view::{LiveProposal, LiveTexts};
 use super::model::{OfficialAnswer, ProposalStatus};
 use super::pages::{status_label, ProposalFields, ProposalMeta};
 use crate::accounts::pages::AccessDenied;
@@ -87,10 +87,8 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
     let title = detail.summary.title.clone();
     let withdrawn = detail.summary.withdrawn;
     let status = detail.summary.status;
-    let supports = RwSignal::new(detail.summary.support_count);
-    let comment_count = RwSignal::new(detail.summary.comment_count);
-    let announcement = RwSignal::new(String::new());
-    let outdated = RwSignal::new(false);
+    let supports = detail.summary.support_count;
+    let comment_count = detail.summary.comment_count;
     let shown = RwSignal::new(comments.comments);
     let add_error = use_form_error(AddComment::url());
     let edit_error = use_form_error(EditComment::url());
@@ -110,22 +108,18 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
         add_values: use_typed_values("add_comment", add_error),
         edit_values: use_typed_values("edit_comment", edit_error),
     };
-    let targets = LiveTargets {
-        comments: thread.comments,
-        last_page: comments.page >= comments.page_count,
-        supports,
-        comment_count,
-        announcement,
-        outdated,
+    // The island's texts; `{name}` is filled in the browser. (Interpolated translations
+    // are only compiled for the server, which is the only side rendering this.)
+    #[cfg(feature = "ssr")]
+    let new_comment_from = t_string!(i18n, forum.new_comment_from, name = "{name}").to_string();
+    #[cfg(not(feature = "ssr"))]
+    let new_comment_from = String::new();
+    let live_texts = LiveTexts {
+        new_comment_from,
+        former_participant: t_string!(i18n, forum.former_participant).to_string(),
+        page_outdated: t_string!(i18n, forum.page_outdated).to_string(),
+        reload: t_string!(i18n, forum.reload).to_string(),
     };
-    listen(id, detail.event_seq, move |event| {
-        apply(&targets, event, |comment| {
-            comment
-                .author_name
-                .clone()
-                .unwrap_or_else(|| t_string!(i18n, forum.former_participant).to_string())
-        })
-    });
     let page_title = title.clone();
     // A failed post of any form of the page puts "Erreur" in the title (RGAA 11.10).
     let form_errors = [
@@ -139,20 +133,13 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
     ];
     let failed = move || form_errors.iter().any(|e| e.with(Option::is_some));
     let edited = detail.edited_at_ms.map(format_utc);
-    let reload_href = format!("/forum/propositions/{id}");
     view! {
         <PageTitle text=title_failed_when(failed, move || page_title.clone()) />
         <article class="proposal">
             <h1>{title}</h1>
-            <ProposalMeta proposal=detail.summary supports comments=comment_count />
-            <Show when=move || outdated.get()>
-                <div class="alert alert--info" role="status">
-                    <p>
-                        {t!(i18n, forum.page_outdated)}" "
-                        <a href=reload_href.clone() rel="external">{t!(i18n, forum.reload)}</a>
-                    </p>
-                </div>
-            </Show>
+            <ProposalMeta proposal=detail.summary supports=Signal::stored(supports)
+                comments=Signal::stored(comment_count) live=true />
+            <LiveProposal proposal_id=id after=detail.event_seq texts=live_texts />
             {withdrawn.then(|| view! { <p class="notice">{t!(i18n, forum.withdrawn_notice)}</p> })}
             <ThanksForFlag />
             {match moderation {
@@ -179,7 +166,7 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
                 <p class="meta"><a href=format!("/moderation/proposal/{id}")>{t!(i18n, moderation.review_proposal)}</a></p>
             })}
         </article>
-        <CommentSection ctx=thread page_count=comments.page_count comment_count announcement />
+        <CommentSection ctx=thread page_count=comments.page_count comment_count />
     }
     .into_any()
 }
@@ -224,7 +211,7 @@ fn SupportAndFollow(
     supported: bool,
     following: bool,
     withdrawn: bool,
-    supports: RwSignal<i64>,
+    supports: i64,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let support_error = use_form_error(SetSupport::url());
@@ -233,7 +220,7 @@ fn SupportAndFollow(
         let href = format!("/connexion?suite=/forum/propositions/{id}");
         return view! {
             <section class="support" aria-label=t_string!(i18n, forum.support_section).to_string()>
-                <p class="support__count">{t!(i18n, forum.supports, count = move || supports.get())}</p>
+                <p class="support__count" data-live="support-count">{t!(i18n, forum.supports, count = move || supports)}</p>
                 <p><A href=href>{t!(i18n, forum.sign_in_to_support)}</A></p>
             </section>
         }
@@ -265,7 +252,7 @@ fn SupportAndFollow(
         <section class="support" aria-label=t_string!(i18n, forum.support_section).to_string()>
             <FormAlert error=support_error fields=&[] />
             <FormAlert error=follow_error fields=&[] />
-            <p class="support__count">{t!(i18n, forum.supports, count = move || supports.get())}</p>
+            <p class="support__count" data-live="support-count">{t!(i18n, forum.supports, count = move || supports)}</p>
             {support}
             <form method="post" action=SetFollow::url()>
                 <input type="hidden" name="proposal_id" value=id />

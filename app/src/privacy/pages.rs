@@ -12,6 +12,7 @@ use super::model::{
 use crate::accounts::pages::AccessDenied;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{errors_of, query_value, title_failed_when, use_form_error, FormAlert};
+use crate::ui::live::FollowProgress;
 use crate::ui::{PageTitle, Pagination};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -54,16 +55,6 @@ pub fn MyDataPage() -> impl IntoView {
         move || page.get().parse::<u32>().unwrap_or(1).max(1),
         get_my_data,
     );
-    // While an export is being built, the hydrated page looks again every two seconds.
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        let building = data.with(|d| {
-            matches!(d, Some(Ok(MyData { export: Some(e), .. })) if e.status == "pending" || e.status == "running")
-        });
-        if building {
-            set_timeout(move || data.refetch(), std::time::Duration::from_secs(2));
-        }
-    });
     view! {
         <PageTitle text=title_failed_when(
             move || failed.iter().any(|e| e.with(Option::is_some)),
@@ -178,6 +169,8 @@ fn ExportSection(export: Option<ExportState>) -> impl IntoView {
             view! {
                 <label for="export-progress">{t!(i18n, my_data.export_building)}</label>
                 <progress id="export-progress" max="100" value=progress.to_string()>{progress}" %"</progress>
+                // With JavaScript the page follows the export by itself.
+                <FollowProgress selector="#export-progress".to_owned() every_ms=2000 />
                 // No fragment: a link to this very page and a fragment would only scroll.
                 <p><a href="/mon-espace/donnees?export=actualiser">{t!(i18n, my_data.export_refresh)}</a></p>
             }
@@ -189,12 +182,14 @@ fn ExportSection(export: Option<ExportState>) -> impl IntoView {
             <h2 id="export">{t!(i18n, my_data.export_title)}</h2>
             <p>{t!(i18n, my_data.export_intro)}</p>
             <FormAlert error fields=&[] />
-            <div role="status">{state}</div>
-            {(!building).then(|| view! {
-                <form method="post" action=RequestExport::url()>
-                    <button type="submit" class="button">{t!(i18n, my_data.export_button)}</button>
-                </form>
-            })}
+            <div role="status" data-live="export-state">{state}</div>
+            <div data-live="export-form">
+                {(!building).then(|| view! {
+                    <form method="post" action=RequestExport::url()>
+                        <button type="submit" class="button">{t!(i18n, my_data.export_button)}</button>
+                    </form>
+                })}
+            </div>
         </section>
     }
     .into_any()

@@ -728,7 +728,6 @@ pub fn PreviewPage() -> impl IntoView {
                     Ok(view) => {
                         let survey = view.survey;
                         let id = survey.info.id;
-                        let picked = RwSignal::new(BTreeMap::new());
                         view! {
                             <h1>{t!(i18n, surveys.preview)}" : "{survey.info.title.clone()}</h1>
                             <p class="alert">{t!(i18n, surveys.preview_notice)}</p>
@@ -738,7 +737,7 @@ pub fn PreviewPage() -> impl IntoView {
                                     {condition_text(&survey, &page.condition).map(|c| view! { <p class="meta">{c}</p> })}
                                     {page.questions.iter().map(|q| view! {
                                         <QuestionControl question=q.clone() fields=Arc::new(BTreeMap::new()) errors=Vec::new()
-                                            visible=true condition_note=condition_text(&survey, &q.condition) picked preview=true />
+                                            visible=true condition_note=condition_text(&survey, &q.condition) preview=true />
                                     }).collect_view()}
                                 </section>
                             }).collect_view()}

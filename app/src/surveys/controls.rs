@@ -14,9 +14,6 @@ use std::sync::Arc;
 /// Field values to show, by field name (`t[12]`, `m[12][40]`…).
 pub type Fields = Arc<BTreeMap<String, String>>;
 
-/// Options picked so far, by question (0: earlier pages); conditions read it.
-pub type Picked = RwSignal<BTreeMap<i64, Vec<i64>>>;
-
 /// A question of the answering form (or of a preview, with `preview` disabling it).
 #[component]
 pub fn QuestionControl(
@@ -26,7 +23,6 @@ pub fn QuestionControl(
     #[prop(into)] visible: Signal<bool>,
     /// "Answer only if…", for questions with a condition (read without JavaScript).
     condition_note: Option<String>,
-    picked: Picked,
     #[prop(default = false)] preview: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -115,22 +111,6 @@ pub fn QuestionControl(
                         (name, checked)
                     };
                     let input_value = if multiple { "1".to_owned() } else { v.clone() };
-                    let choice: Option<i64> = v.parse().ok().filter(|_| question.kind != QuestionKind::Scale);
-                    let on_change = move |ev: leptos::ev::Event| {
-                        let on = event_target_checked(&ev);
-                        picked.update(|p| {
-                            let list = p.entry(qid).or_default();
-                            if !multiple {
-                                list.clear();
-                            }
-                            if let Some(c) = choice {
-                                list.retain(|x| *x != c);
-                                if on {
-                                    list.push(c);
-                                }
-                            }
-                        });
-                    };
                     let is_other = v == "other";
                     let other_label_id = format!("{base}-other-text");
                     view! {
@@ -139,7 +119,7 @@ pub fn QuestionControl(
                                 id=id.clone() name=name value=input_value checked=checked
                                 disabled=disabled
                                 aria-describedby=described.clone() aria-invalid=invalid
-                                on:change=on_change />
+                                />
                             <label for=id>
                                 {if is_other { view! { {t!(i18n, surveys.other)} }.into_any() } else { text.into_any() }}
                             </label>
@@ -288,4 +268,152 @@ fn rules_hint(question: &Question) -> Option<AnyView> {
         (None, None) if choices => view! { <p>{t!(i18n, surveys.hint_choices_any)}</p> }.into_any(),
         (None, None) => return None,
     })
+}
+
+/// Applies the conditions of the page's questions as the participant picks options: a
+/// question whose condition is not met is hidden and disabled (it posts nothing). Each
+/// rule is (question, options of which one must be picked); `choosers` are the questions
+/// whose inputs are options (not scales), `earlier` the options picked on earlier pages.
+///
+/// Browser only. Without JavaScript every question is shown with its condition stated,
+/// and the server ignores answers to questions whose condition is not met.
+#[island]
+pub fn SurveyConditions(
+    rules: Vec<(i64, Vec<i64>)>,
+    choosers: Vec<i64>,
+    earlier: Vec<i64>,
+) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    conditions_browser::watch(rules, choosers, earlier);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (rules, choosers, earlier);
+}
+
+/// The options picked in a form, from the names of its checked inputs: `t[q]` (the
+/// value is the option) and `m[q][option]`, for questions in `choosers` only.
+pub fn picked_options<'a>(
+    checked: impl IntoIterator<Item = (&'a str, &'a str)>,
+    choosers: &[i64],
+) -> Vec<i64> {
+    let mut picked = Vec::new();
+    for (name, value) in checked {
+        let Some(rest) = name
+            .strip_prefix(['t', 'm'])
+            .and_then(|r| r.strip_prefix('['))
+        else {
+            continue;
+        };
+        let Some((question, rest)) = rest.split_once(']') else {
+            continue;
+        };
+        if !question.parse::<i64>().is_ok_and(|q| choosers.contains(&q)) {
+            continue;
+        }
+        let option = if name.starts_with('t') {
+            value.parse::<i64>().ok()
+        } else {
+            rest.strip_prefix('[')
+                .and_then(|r| r.strip_suffix(']'))
+                .and_then(|o| o.parse::<i64>().ok())
+        };
+        picked.extend(option);
+    }
+    picked
+}
+
+#[cfg(feature = "hydrate")]
+mod conditions_browser {
+    use super::super::model::{condition_met, Answer, Answers};
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    pub fn watch(rules: Vec<(i64, Vec<i64>)>, choosers: Vec<i64>, earlier: Vec<i64>) {
+        let document = leptos::prelude::document();
+        let Ok(Some(form)) = document.query_selector("form.survey-form") else {
+            return;
+        };
+        let apply = {
+            let form = form.clone();
+            move || {
+                let Ok(inputs) = form.query_selector_all("input:checked") else {
+                    return;
+                };
+                let checked: Vec<(String, String)> = (0..inputs.length())
+                    .filter_map(|i| inputs.item(i))
+                    .filter_map(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    .map(|input| (input.name(), input.value()))
+                    .collect();
+                let mut chosen = super::picked_options(
+                    checked.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+                    &choosers,
+                );
+                chosen.extend(&earlier);
+                let answers: Answers = [(
+                    0,
+                    Answer::Choices {
+                        chosen,
+                        other: None,
+                    },
+                )]
+                .into();
+                for (question, condition) in &rules {
+                    let shown = condition_met(condition, &answers);
+                    show(&document, *question, shown);
+                }
+            }
+        };
+        apply();
+        let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| apply());
+        let _ = form.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+        // The form lives as long as the page.
+        listener.forget();
+    }
+
+    fn show(document: &web_sys::Document, question: i64, shown: bool) {
+        let Some(wrap) = document.get_element_by_id(&super::error_field(question)) else {
+            return;
+        };
+        let _ = if shown {
+            wrap.remove_attribute("hidden")
+        } else {
+            wrap.set_attribute("hidden", "")
+        };
+        if let Ok(controls) = wrap.query_selector_all("input, select, textarea") {
+            for i in 0..controls.length() {
+                if let Some(control) = controls
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                {
+                    let _ = if shown {
+                        control.remove_attribute("disabled")
+                    } else {
+                        control.set_attribute("disabled", "")
+                    };
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::picked_options;
+
+    #[test]
+    fn options_are_read_from_input_names_of_option_questions_only() {
+        let checked = [
+            ("t[3]", "31"),
+            ("m[4][41]", "1"),
+            ("m[4][other]", "1"),
+            ("t[5]", "4"),
+            ("survey_id", "9"),
+            ("t[x]", "1"),
+        ];
+        assert_eq!(
+            picked_options(checked, &[3, 4]),
+            vec![31, 41],
+            "5 is a scale"
+        );
+        assert!(picked_options(checked, &[]).is_empty());
+    }
 }

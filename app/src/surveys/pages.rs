@@ -3,8 +3,8 @@
 
 use super::answering::{error_field, AnswerState};
 use super::api::{get_answer_page, get_survey, list_surveys, SaveAnswers, SurveyView};
-use super::controls::{Fields, QuestionControl};
-use super::model::{condition_met, Answer, Answers, Audience, SurveyInfo, SurveyState};
+use super::controls::{Fields, QuestionControl, SurveyConditions};
+use super::model::{Audience, QuestionKind, SurveyInfo, SurveyState};
 use crate::accounts::pages::AccessDenied;
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
@@ -283,23 +283,22 @@ fn AnswerForm(
     } else {
         page.fields.clone()
     });
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let mut initial: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    initial.insert(0, page.earlier_choices.clone());
-    for q in &page.page.questions {
-        let ids: Vec<i64> = q
-            .choices
-            .iter()
-            .filter(|c| {
-                fields.get(&format!("t[{}]", q.id)) == Some(&c.id.to_string())
-                    || fields.contains_key(&format!("m[{}][{}]", q.id, c.id))
-            })
-            .map(|c| c.id)
-            .collect();
-        initial.insert(q.id, ids);
-    }
-    let picked = RwSignal::new(initial);
+    // Conditions of this page's questions, applied in the browser by an island.
+    let rules: Vec<(i64, Vec<i64>)> = page
+        .page
+        .questions
+        .iter()
+        .filter(|q| !q.condition.is_empty())
+        .map(|q| (q.id, q.condition.clone()))
+        .collect();
+    let choosers: Vec<i64> = page
+        .page
+        .questions
+        .iter()
+        .filter(|q| matches!(q.kind, QuestionKind::Single | QuestionKind::Multiple))
+        .map(|q| q.id)
+        .collect();
+    let earlier = page.earlier_choices.clone();
     let all_questions: Vec<super::model::Question> = page.page.questions.clone();
     let summary_questions: Vec<(i64, String)> = all_questions
         .iter()
@@ -317,27 +316,6 @@ fn AnswerForm(
         .questions
         .iter()
         .map(|q| {
-            let condition = q.condition.clone();
-            let visible = Signal::derive(move || {
-                if !hydrated.get() || condition.is_empty() {
-                    return true;
-                }
-                picked.with(|p| {
-                    let answers: Answers = p
-                        .iter()
-                        .map(|(q, chosen)| {
-                            (
-                                *q,
-                                Answer::Choices {
-                                    chosen: chosen.clone(),
-                                    other: None,
-                                },
-                            )
-                        })
-                        .collect();
-                    condition_met(&condition, &answers)
-                })
-            });
             let words = (
                 t_string!(i18n, surveys.condition_note_before).to_string(),
                 t_string!(i18n, surveys.condition_note_after).to_string(),
@@ -345,8 +323,8 @@ fn AnswerForm(
             let note = condition_note(&all_questions, &q.condition, words);
             let errors = error.with_untracked(|e| field_errors(e.as_ref(), &error_field(q.id)));
             view! {
-                <QuestionControl question=q.clone() fields=fields.clone() errors visible
-                    condition_note=note picked />
+                <QuestionControl question=q.clone() fields=fields.clone() errors visible=true
+                    condition_note=note />
             }
         })
         .collect_view();
@@ -365,6 +343,7 @@ fn AnswerForm(
             <form class="form survey-form" method="post" action=SaveAnswers::url() novalidate>
                 <input type="hidden" name="survey_id" value=info.id />
                 <input type="hidden" name="index" value=page.index />
+                {(!rules.is_empty()).then(|| view! { <SurveyConditions rules choosers earlier /> })}
                 {controls}
                 <div class="form__actions">
                     <button type="submit" name="go" value="next" class="button">

@@ -2,6 +2,7 @@
 
 pub mod form;
 pub mod layout;
+pub mod live;
 
 use crate::site::with_site;
 use leptos::prelude::*;

@@ -33,7 +33,7 @@ pub struct ThreadContext {
     pub proposal_id: i64,
     /// Page of threads shown (1-based).
     pub page: u32,
-    /// The page's comments in reading order; live updates add to it.
+    /// The page's comments in reading order.
     pub comments: RwSignal<Vec<CommentView>>,
     /// The same comments grouped by parent (computed once per change, not per list).
     pub by_parent: Memo<HashMap<Option<i64>, Vec<CommentView>>>,
@@ -67,13 +67,7 @@ impl ThreadContext {
 
 /// The comments heading, threads, page links and the form for a new comment.
 #[component]
-pub fn CommentSection(
-    ctx: ThreadContext,
-    page_count: u32,
-    comment_count: RwSignal<i64>,
-    /// Author of the last comment that arrived live (announced to screen readers).
-    announcement: RwSignal<String>,
-) -> impl IntoView {
+pub fn CommentSection(ctx: ThreadContext, page_count: u32, comment_count: i64) -> impl IntoView {
     let i18n = use_i18n();
     let empty = move || {
         ctx.comments
@@ -85,20 +79,19 @@ pub fn CommentSection(
         move |n: u32| format!("/forum/propositions/{pid}?commentaires={n}#commentaires");
     view! {
         <section class="comments" id="commentaires" aria-labelledby="commentaires-titre">
-            <h2 id="commentaires-titre">
-                {t!(i18n, forum.comments_title)}" ("{move || comment_count.get()}")"
+            <h2 id="commentaires-titre" data-live="comment-heading">
+                {t!(i18n, forum.comments_title)}" ("{comment_count}")"
             </h2>
-            <p class="visually-hidden" role="status">
-                {move || {
-                    let name = announcement.get();
-                    (!name.is_empty()).then(|| view! { {t!(i18n, forum.new_comment_from, name = move || name.clone())} })
-                }}
-            </p>
             <FormAlert error=ctx.delete_error fields=&[] />
-            <Show when=empty>
-                <p>{t!(i18n, forum.no_comments)}</p>
-            </Show>
-            <CommentList parent=None ctx />
+            <div data-live="comments-empty">
+                <Show when=empty>
+                    <p>{t!(i18n, forum.no_comments)}</p>
+                </Show>
+            </div>
+            // Live updates add new comments here (crate::ui::live).
+            <div class="comment-threads" data-threads="">
+                <CommentList parent=None ctx />
+            </div>
             {(page_count > 1).then(|| view! {
                 <nav class="pagination" aria-label=t_string!(i18n, forum.comment_pages).to_string()>
                     {(page > 1).then(|| view! { <a href=page_link(page - 1)>{t!(i18n, forum.previous_comments)}</a> })}
