@@ -225,38 +225,49 @@ impl Config {
                 format!("not a sender such as \"Mairie <noreply@ville.fr>\": {mail_from:?}"),
             ));
         }
-        let mail_lease = match lookup("PARVIS_MAIL_LEASE_SECONDS") {
-            None => app::mail::worker::DEFAULT_LEASE,
-            Some(raw) => raw
-                .trim()
-                .parse::<u64>()
+        // A whole number of `what` within `range`, or None when the variable is unset.
+        let bounded = |variable: &'static str,
+                       range: std::ops::RangeInclusive<i64>,
+                       what: &str|
+         -> Result<Option<i64>, ConfigError> {
+            let Some(raw) = lookup(variable) else {
+                return Ok(None);
+            };
+            raw.trim()
+                .parse::<i64>()
                 .ok()
-                .filter(|n| (1..=86_400).contains(n))
-                .map(std::time::Duration::from_secs)
+                .filter(|n| range.contains(n))
+                .map(Some)
                 .ok_or_else(|| {
                     error(
-                        "PARVIS_MAIL_LEASE_SECONDS",
-                        format!("expected a number of seconds from 1 to 86400, got {raw:?}"),
+                        variable,
+                        format!(
+                            "expected {what} from {} to {}, got {raw:?}",
+                            range.start(),
+                            range.end()
+                        ),
                     )
-                })?,
+                })
         };
+        let mail_lease = bounded(
+            "PARVIS_MAIL_LEASE_SECONDS",
+            1..=86_400,
+            "a number of seconds",
+        )?
+        .map_or(app::mail::worker::DEFAULT_LEASE, |secs| {
+            std::time::Duration::from_secs(secs.unsigned_abs())
+        });
         let defaults = RateLimits::default();
         let limit = |variable: &'static str, default: Limit| -> Result<Limit, ConfigError> {
-            match lookup(variable) {
-                None => Ok(default),
-                Some(raw) => raw
-                    .trim()
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .map(|max| Limit { max, ..default })
-                    .ok_or_else(|| {
-                        error(
-                            variable,
-                            format!("expected a positive whole number, got {raw:?}"),
-                        )
-                    }),
-            }
+            Ok(
+                bounded(variable, 1..=i64::from(u32::MAX), "a whole number")?.map_or(
+                    default,
+                    |max| Limit {
+                        max: u32::try_from(max).unwrap_or(u32::MAX),
+                        ..default
+                    },
+                ),
+            )
         };
         let limits = RateLimits {
             sign_in_per_ip: limit("PARVIS_LIMIT_SIGNIN_PER_MINUTE", defaults.sign_in_per_ip)?,
@@ -279,21 +290,8 @@ impl Config {
         };
 
         let minutes = |variable: &'static str, default_ms: i64| -> Result<i64, ConfigError> {
-            match lookup(variable) {
-                None => Ok(default_ms),
-                Some(raw) => raw
-                    .trim()
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|n| (0..=525_600).contains(n))
-                    .map(|n| n * 60_000)
-                    .ok_or_else(|| {
-                        error(
-                            variable,
-                            format!("expected a number of minutes (0 to 525600), got {raw:?}"),
-                        )
-                    }),
-            }
+            Ok(bounded(variable, 0..=525_600, "a number of minutes")?
+                .map_or(default_ms, |n| n * 60_000))
         };
         let forum_defaults = ForumSettings::default();
         let forum = ForumSettings {
@@ -308,20 +306,7 @@ impl Config {
         };
 
         let count = |variable: &'static str, default: i64, max: i64| -> Result<i64, ConfigError> {
-            match lookup(variable) {
-                None => Ok(default),
-                Some(raw) => raw
-                    .trim()
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|n| (0..=max).contains(n))
-                    .ok_or_else(|| {
-                        error(
-                            variable,
-                            format!("expected a number from 0 to {max}, got {raw:?}"),
-                        )
-                    }),
-            }
+            Ok(bounded(variable, 0..=max, "a number")?.unwrap_or(default))
         };
         let md = ModerationSettings::default();
         let moderation = ModerationSettings {
@@ -362,23 +347,14 @@ impl Config {
             dir: PathBuf::from(
                 lookup("PARVIS_UPLOADS_DIR").unwrap_or_else(|| "data/uploads".into()),
             ),
-            max_bytes: match lookup("PARVIS_UPLOAD_MAX_MB") {
-                None => 10 * 1024 * 1024,
-                Some(raw) => raw
-                    .trim()
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=1024).contains(n))
-                    .map(|mb| mb * 1024 * 1024)
-                    .ok_or_else(|| {
-                        error(
-                            "PARVIS_UPLOAD_MAX_MB",
-                            format!(
-                                "expected a whole number of megabytes (1 to 1024), got {raw:?}"
-                            ),
-                        )
-                    })?,
-            },
+            max_bytes: bounded(
+                "PARVIS_UPLOAD_MAX_MB",
+                1..=1024,
+                "a whole number of megabytes",
+            )?
+            .map_or(10, |mb| usize::try_from(mb).unwrap_or(10))
+                * 1024
+                * 1024,
         };
 
         let oidc = oidc_settings(&lookup)?;

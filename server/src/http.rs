@@ -133,9 +133,8 @@ struct Health {
     status: &'static str,
     database: &'static str,
     version: &'static str,
-    /// How this process learns of live updates written by others: `notify` (PostgreSQL
-    /// LISTEN connection up), `polling` (PostgreSQL, listener down: pages look every
-    /// second), `local` (SQLite: one process).
+    /// How this process learns of live updates written by others
+    /// ([`app::forum::live::LiveHub::mode`]).
     live_updates: &'static str,
 }
 
@@ -146,11 +145,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
         status: if reachable { "ok" } else { "unavailable" },
         database: state.db.kind().name(),
         version: env!("CARGO_PKG_VERSION"),
-        live_updates: match state.db.kind() {
-            app::server::db::DbKind::Sqlite => "local",
-            app::server::db::DbKind::Postgres if state.live.is_listening() => "notify",
-            app::server::db::DbKind::Postgres => "polling",
-        },
+        live_updates: state.live.mode(state.db.kind()),
     });
     let status = if reachable {
         StatusCode::OK

@@ -110,7 +110,7 @@ pub async fn answer_proposal(
             .map_err(internal)?;
     }
     tx.commit().await.map_err(internal)?;
-    state.live_changed();
+    state.live_changed(Some(proposal_id));
     state.mail_wakeup.notify_one();
     Ok(())
 }

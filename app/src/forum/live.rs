@@ -74,6 +74,17 @@ impl LiveHub {
         self.listening.load(Ordering::Acquire)
     }
 
+    /// How this process learns of live updates written by others (`/healthz`):
+    /// `notify` (PostgreSQL's LISTEN connection is up), `polling` (PostgreSQL, listener
+    /// down: streams look every second), `local` (SQLite: one process, its own writes).
+    pub fn mode(&self, kind: DbKind) -> &'static str {
+        match kind {
+            DbKind::Sqlite => "local",
+            DbKind::Postgres if self.is_listening() => "notify",
+            DbKind::Postgres => "polling",
+        }
+    }
+
     fn set_listening(&self, listening: bool) {
         self.listening.store(listening, Ordering::Release);
     }

@@ -253,7 +253,7 @@ pub async fn withdraw_proposal(state: &AppState, user_id: i64, id: i64) -> Resul
             .map_err(internal)?;
     }
     tx.commit().await.map_err(internal)?;
-    state.live_changed();
+    state.live_changed(Some(id));
     Ok(())
 }
 
@@ -348,7 +348,7 @@ pub async fn set_support(
             .await
             .map_err(internal)?;
     }
-    state.live_changed();
+    state.live_changed(Some(proposal_id));
     Ok(())
 }
 

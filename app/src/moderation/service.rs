@@ -283,7 +283,7 @@ pub async fn flag(
         .map_err(internal)?;
     }
     tx.commit().await.map_err(internal)?;
-    state.live_changed();
+    state.live_changed(Some(item.proposal_id));
     Ok(item.proposal_id)
 }
 
@@ -509,7 +509,7 @@ pub async fn decide(
             .map_err(internal)?;
     }
     tx.commit().await.map_err(internal)?;
-    state.live_changed();
+    state.live_changed(Some(item.proposal_id));
     Ok(item.proposal_id)
 }
 
@@ -709,7 +709,7 @@ pub async fn settle_appeal(
             .map_err(internal)?;
     }
     tx.commit().await.map_err(internal)?;
-    state.live_changed();
+    state.live_changed(decision.proposal_id);
     Ok((decision.kind, decision.item_id))
 }
 

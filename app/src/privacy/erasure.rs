@@ -270,7 +270,8 @@ pub async fn erase(
         .context("deleting the account")?;
     tx.commit().await?;
     state.uploads.remove(&files).await;
-    state.live_changed();
+    // Contributions of many proposals may have changed.
+    state.live_changed(None);
     Ok(())
 }
 

@@ -74,13 +74,18 @@ impl AppState {
 }
 
 impl AppState {
-    /// Tells this process's live-update streams that a forum change was committed. On
-    /// PostgreSQL, while this process listens, the change's own notification (sent by
-    /// [`crate::forum::events::record`]) wakes the right streams of every process,
-    /// this one included; otherwise every stream of this process looks.
-    pub fn live_changed(&self) {
-        if !self.live.is_listening() {
-            self.live.wake_all();
+    /// Tells this process's live-update streams that a change to `proposal` (`None`:
+    /// unknown, every proposal) was committed. On PostgreSQL, while this process listens,
+    /// the change's own notification (sent by [`crate::forum::events::record`]) wakes the
+    /// right streams of every process, this one included; otherwise this process wakes
+    /// the streams of that proposal itself.
+    pub fn live_changed(&self, proposal: Option<i64>) {
+        if self.live.is_listening() {
+            return;
+        }
+        match proposal {
+            Some(id) => self.live.wake(id),
+            None => self.live.wake_all(),
         }
     }
 

@@ -233,7 +233,7 @@ pub async fn add_comment(
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    state.live_changed();
+    state.live_changed(Some(proposal_id));
     let reader = Reader::resident(author_id);
     let page = page_of(state, proposal_id, id, record.root_id, reader).await?;
     Ok((id, page))
@@ -303,7 +303,7 @@ pub async fn edit_comment(
         .map_err(internal)?;
     }
     tx.commit().await.map_err(internal)?;
-    state.live_changed();
+    state.live_changed(Some(record.proposal_id));
     let page = page_of(
         state,
         record.proposal_id,
@@ -340,7 +340,7 @@ pub async fn delete_comment(
         .map_err(internal)?;
     }
     tx.commit().await.map_err(internal)?;
-    state.live_changed();
+    state.live_changed(Some(record.proposal_id));
     let page = page_of(
         state,
         record.proposal_id,
