@@ -477,6 +477,10 @@ mod tests {
             ("PARVIS_OIDC_ISSUER", "http://idp.example.org"),
             ("PARVIS_DIRECT_DATABASE_URL", "postgres://db.example/parvis"),
             ("PARVIS_MAIL_LEASE_SECONDS", "0"),
+            ("PARVIS_UPLOAD_MAX_MB", "2048"),
+            ("PARVIS_MODERATION_AUTO_HIDE_FLAGS", "-1"),
+            ("PARVIS_LIMIT_MAILS_PER_IP_PER_HOUR", "4294967296"),
+            ("PARVIS_MODERATION_NEW_ACCOUNT_HOURS", "1.5"),
         ];
         for (variable, value) in cases {
             let err = config(&[(variable, value)]).expect_err(variable);
@@ -539,6 +543,16 @@ mod tests {
         .expect("valid");
         assert_eq!(cfg.limits.sign_in_per_ip, Limit::per_minute(20));
         assert!(cfg.trust_proxy);
+        assert_eq!(config(&[]).expect("defaults").uploads.max_bytes, 10 << 20);
+        let tuned = config(&[
+            ("PARVIS_UPLOAD_MAX_MB", "25"),
+            ("PARVIS_FORUM_EDIT_MINUTES", "0"),
+            ("PARVIS_MODERATION_NEW_ACCOUNT_HOURS", "48"),
+        ])
+        .expect("valid");
+        assert_eq!(tuned.uploads.max_bytes, 25 << 20);
+        assert_eq!(tuned.forum.proposal_edit_ms, 0);
+        assert_eq!(tuned.moderation.new_account_ms, 48 * 3_600_000);
     }
 
     #[test]

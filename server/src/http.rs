@@ -27,7 +27,10 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            provide_context(app::auth::guard::RequestUser::default());
+        }
     };
     let page_shell = {
         let options = state.leptos_options.clone();

@@ -20,6 +20,8 @@ use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::Layer;
 
 static QUERIES: AtomicUsize = AtomicUsize::new(0);
+/// The statements counted, for the failure message.
+static STATEMENTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Counts the statements sqlx logs, except the settings a new pooled connection applies
 /// (SQLite's `PRAGMA`s): connections open lazily, whenever a render needs one more.
@@ -55,12 +57,13 @@ impl<S: tracing::Subscriber> Layer<S> for CountQueries {
             .starts_with("PRAGMA");
         if !setting {
             QUERIES.fetch_add(1, Ordering::SeqCst);
+            STATEMENTS.lock().unwrap().push(summary.0);
         }
     }
 }
 
-/// Pages whose lists grow with the data, keyed by what they list.
-type Counts = BTreeMap<String, usize>;
+/// Pages whose lists grow with the data, keyed by what they list: the statements run.
+type Counts = BTreeMap<String, Vec<String>>;
 
 /// Loads `items` proposals, comments on a proposal, notifications (one per followed
 /// proposal), accounts, requests of a resident to one service and comments waiting
@@ -197,10 +200,13 @@ async fn count_pages(db: Db, items: usize) -> Counts {
         assert_eq!(warm.status(), 200, "{path}");
         body_text(warm).await;
         QUERIES.store(0, Ordering::SeqCst);
+        STATEMENTS.lock().unwrap().clear();
         let response = send(router.clone(), get_with(&path, cookie.map(String::as_str))).await;
         assert_eq!(response.status(), 200, "{path}");
         body_text(response).await;
-        counts.insert(what.to_owned(), QUERIES.load(Ordering::SeqCst));
+        let statements = std::mem::take(&mut *STATEMENTS.lock().unwrap());
+        assert_eq!(statements.len(), QUERIES.load(Ordering::SeqCst));
+        counts.insert(what.to_owned(), statements);
     }
     counts
 }
@@ -226,13 +232,25 @@ async fn list_pages_run_as_many_queries_for_100_items_as_for_10() {
         }
         let found = found.lock().unwrap();
         let (small, large) = (&found[0], &found[1]);
-        println!("{kind:?}: queries at 10 items {small:?}, at 100 items {large:?}");
-        for (page, queries) in small {
-            assert!(*queries > 0, "{kind:?}: no query counted for {page}");
+        let tally = |c: &Counts| -> BTreeMap<String, usize> {
+            c.iter().map(|(page, s)| (page.clone(), s.len())).collect()
+        };
+        println!(
+            "{kind:?}: queries at 10 items {:?}, at 100 items {:?}",
+            tally(small),
+            tally(large)
+        );
+        for (page, statements) in small {
+            assert!(
+                !statements.is_empty(),
+                "{kind:?}: no query counted for {page}"
+            );
+            let at_100 = large.get(page).cloned().unwrap_or_default();
             assert_eq!(
-                Some(queries),
-                large.get(page),
-                "{kind:?}: {page} runs a different number of queries for 100 items than for 10"
+                statements.len(),
+                at_100.len(),
+                "{kind:?}: {page} runs a different number of queries for 100 items than for 10\n\
+                 at 10: {statements:#?}\nat 100: {at_100:#?}"
             );
         }
     }

@@ -504,15 +504,25 @@ fn AppointmentDetails(appointment: AppointmentView) -> impl IntoView {
     }
 }
 
-/// Mon espace's list of appointments.
-#[component]
-pub fn MyAppointments() -> impl IntoView {
-    let i18n = use_i18n();
+/// The loader of Mon espace's list of appointments. The page creates it at its top, not
+/// inside the `Suspend` that shows the list: a resource created there is created again
+/// each time that closure runs, and loaded again.
+pub fn my_appointments_resource() -> MyAppointmentsResource {
     let page = query_value("rdv");
-    let list = Resource::new(
+    Resource::new(
         move || page.get().parse::<u32>().unwrap_or(1).max(1),
         my_appointments,
-    );
+    )
+}
+
+pub type MyAppointmentsResource = Resource<
+    Result<crate::services::views::Paged<super::views::AppointmentSummary>, crate::error::AppError>,
+>;
+
+/// Mon espace's list of appointments.
+#[component]
+pub fn MyAppointments(list: MyAppointmentsResource) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section>
             <h2>{t!(i18n, appointments.mine)}</h2>

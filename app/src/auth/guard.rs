@@ -23,8 +23,38 @@ pub async fn session() -> Result<Session, AppError> {
         .map_err(|err| internal(anyhow::anyhow!("no session layer: {err}")))
 }
 
+/// The signed-in person of the request being served, looked up once: every data loader
+/// of a page asks, and the answer does not change within one request (signing in or out
+/// forgets it). Provided per request by the server; without it, every call looks up.
+#[derive(Clone, Debug, Default)]
+pub struct RequestUser(std::sync::Arc<tokio::sync::Mutex<Option<Option<CurrentUser>>>>);
+
+impl RequestUser {
+    fn forget() {
+        if let Some(cache) = leptos::prelude::use_context::<RequestUser>() {
+            if let Ok(mut known) = cache.0.try_lock() {
+                *known = None;
+            }
+        }
+    }
+}
+
 /// The signed-in person, if any. A session whose account was deleted counts as signed out.
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    let Some(cache) = leptos::prelude::use_context::<RequestUser>() else {
+        return look_up_user().await;
+    };
+    // Held while looking up, so that loaders asking at once wait for one lookup.
+    let mut known = cache.0.lock().await;
+    if let Some(user) = known.as_ref() {
+        return Ok(user.clone());
+    }
+    let user = look_up_user().await?;
+    *known = Some(user.clone());
+    Ok(user)
+}
+
+async fn look_up_user() -> Result<Option<CurrentUser>, AppError> {
     let session = session().await?;
     let Some(user_id) = session
         .get::<i64>(keys::USER_ID)
@@ -68,6 +98,7 @@ pub async fn require_role(role: Role) -> Result<CurrentUser, AppError> {
 
 /// Signs `user` in: a fresh session id (no fixation), the account and browser recorded.
 pub async fn start_session(user: &UserRow, now_ms: i64) -> Result<(), AppError> {
+    RequestUser::forget();
     let session = session().await?;
     let fail = |err: tower_sessions::session::Error| internal(anyhow::anyhow!("session: {err}"));
     session.cycle_id().await.map_err(fail)?;
@@ -87,6 +118,7 @@ pub async fn start_session(user: &UserRow, now_ms: i64) -> Result<(), AppError> 
 
 /// Signs out: the session is deleted from the database and its cookie expired.
 pub async fn end_session() -> Result<(), AppError> {
+    RequestUser::forget();
     session()
         .await?
         .flush()
