@@ -123,6 +123,17 @@ pub(crate) async fn file(state: &AppState, who: i64, slug: &str) -> i64 {
     id
 }
 
+/// Léa's canteen request, filed, and Inès, agent of the canteen: (state, Léa, Inès,
+/// the request).
+async fn filed_with_agent(db: &crate::server::db::Db) -> (AppState, i64, i64, i64) {
+    let state = with_uploads(state(db));
+    let lea = resident(&state, "lea@example.org").await;
+    let ines = staff(&state, "ines@mairie.fr", Role::Agent).await;
+    canteen(&state, "cantine", &[ines]).await;
+    let id = file(&state, lea, "cantine").await;
+    (state, lea, ines, id)
+}
+
 async fn count(state: &AppState, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
         .fetch_one(state.db.pool())
@@ -282,11 +293,7 @@ crate::db_test!(
     |db| {
         use crate::services::requests_repo::{insert_event, NewEvent};
         use crate::services::views::EventKind;
-        let state = with_uploads(state(&db));
-        let lea = resident(&state, "lea@example.org").await;
-        let ines = staff(&state, "ines@mairie.fr", Role::Agent).await;
-        canteen(&state, "cantine", &[ines]).await;
-        let id = file(&state, lea, "cantine").await;
+        let (state, lea, ines, id) = filed_with_agent(&db).await;
         let before = service::view(&state, agent(ines), id).await.unwrap();
         let first_events = i64::try_from(before.events.len()).unwrap();
         // 110 messages, and 10 internal notes the resident never sees.
@@ -353,11 +360,7 @@ crate::db_test!(
 crate::db_test!(
     processing_writes_status_timeline_notification_and_mail_together,
     |db| {
-        let state = with_uploads(state(&db));
-        let lea = resident(&state, "lea@example.org").await;
-        let ines = staff(&state, "ines@mairie.fr", Role::Agent).await;
-        canteen(&state, "cantine", &[ines]).await;
-        let id = file(&state, lea, "cantine").await;
+        let (state, lea, ines, id) = filed_with_agent(&db).await;
         // Asking for information needs a message to the resident.
         let err = processing::change_status(&state, agent(ines), id, Status::InfoRequested, " ")
             .await
