@@ -95,7 +95,12 @@ pub async fn start_request(slug: String) -> Result<(), AppError> {
 
 /// A request, as its resident or an agent of its service sees it.
 #[server(prefix = "/api", endpoint = "request")]
-pub async fn get_request(id: i64, timeline_page: u32) -> Result<RequestView, AppError> {
+pub async fn get_request(
+    id: i64,
+    /// Page of the timeline (1, or absent: the latest events).
+    #[server(default)]
+    timeline_page: u32,
+) -> Result<RequestView, AppError> {
     let result = async {
         let actor = actor().await?;
         let state = crate::server::state::app_state()?;
