@@ -102,6 +102,13 @@ pub fn internal(err: impl Into<anyhow::Error>) -> AppError {
         tracing::warn!(error = %err, "transaction rolled back by a concurrent one");
         return AppError::Busy;
     }
+    if err
+        .chain()
+        .any(|cause| cause.is::<crate::server::hashing::Saturated>())
+    {
+        tracing::warn!("password hashing saturated: request refused as busy");
+        return AppError::Busy;
+    }
     tracing::error!(error = ?err, "internal error");
     AppError::Internal
 }

@@ -87,7 +87,10 @@ pub async fn request_email_change(
 #[server(prefix = "/api", endpoint = "confirm_email_change")]
 pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     let state = crate::server::state::app_state()?;
-    let result = super::profile::confirm_email_change(&state, &token).await;
+    let signed_in = crate::auth::current_user().await?.map(|u| u.id);
+    let session = current_session_id().await;
+    let keep = signed_in.zip(session.as_deref());
+    let result = super::profile::confirm_email_change(&state, &token, keep).await;
     finish(result, "confirm_email_change", &[]).await?;
     leptos_axum::redirect("/mon-compte?enregistre=adresse-confirmee");
     Ok(())

@@ -42,25 +42,23 @@ impl fmt::Display for Role {
     }
 }
 
-/// A plausible e-mail address, trimmed and lower-cased so one person has one account.
+/// A bare e-mail address (`local@domain.tld`), trimmed and lower-cased so one person
+/// has one account. Only the address itself is accepted — never a display name, angle
+/// brackets, quotes, comments or several addresses — so what is typed is exactly where
+/// mail goes: `someone@example.org<attacker@evil.example>` is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Email(String);
 
 impl Email {
-    /// Accepts `local@domain.tld` without spaces, at most 254 characters.
+    /// At most 254 characters: a local part of 1 to 64 characters of letters, digits and
+    /// ``!#$%&'*+/=?^_`{|}~-``, dots between them; a domain name of at least two labels,
+    /// each 1 to 63 letters, digits or inner hyphens (accented letters allowed).
     pub fn parse(raw: &str) -> Result<Email, &'static str> {
         let email = raw.trim().to_lowercase();
         let Some((local, domain)) = email.split_once('@') else {
             return Err("errors.email_invalid");
         };
-        let valid = !local.is_empty()
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains('@')
-            && email.len() <= 254
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-        if valid {
+        if email.chars().count() <= 254 && valid_local_part(local) && valid_domain(domain) {
             Ok(Email(email))
         } else {
             Err("errors.email_invalid")
@@ -71,6 +69,33 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// An RFC 5322 dot-atom (no quoted strings, no comments).
+fn valid_local_part(local: &str) -> bool {
+    let atom_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c);
+    !local.is_empty()
+        && local.len() <= 64
+        && local
+            .split('.')
+            .all(|atom| !atom.is_empty() && atom.chars().all(atom_char))
+}
+
+/// A host name of two labels or more; the last is not all digits.
+fn valid_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |label: &&str| {
+        !label.is_empty()
+            && label.chars().count() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    labels.len() >= 2
+        && labels.iter().all(label_ok)
+        && labels
+            .last()
+            .is_some_and(|tld| !tld.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// A new password: 12 to 256 characters (ANSSI recommends length over complexity).
@@ -159,6 +184,39 @@ mod tests {
             "a@b@c.fr",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn only_a_bare_address_is_accepted_never_a_display_name_or_a_second_address() {
+        for hostile in [
+            "someone@example.org<attacker@evil.example>",
+            "x<attacker@evil.example>",
+            "Someone <someone@example.org>",
+            "\"someone\"@example.org",
+            "someone@example.org, attacker@evil.example",
+            "someone@example.org;attacker@evil.example",
+            "someone(comment)@example.org",
+            "someone@[127.0.0.1]",
+            "someone@example.org\r\nBcc: attacker@evil.example",
+            "some..one@example.org",
+            ".someone@example.org",
+            "someone@-example.org",
+            "someone@example.123",
+            "someone@exa_mple.org",
+        ] {
+            assert!(
+                Email::parse(hostile).is_err(),
+                "{hostile:?} should be refused"
+            );
+        }
+        for fine in [
+            "marie.curie+mairie@example.org",
+            "o'brien@example.ie",
+            "jean-luc@mairie-évry.fr",
+            "a@b.co",
+        ] {
+            assert!(Email::parse(fine).is_ok(), "{fine:?} should be accepted");
         }
     }
 

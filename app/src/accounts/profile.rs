@@ -4,6 +4,7 @@ use super::model::{Email, NewPassword, Profile};
 use super::repo as accounts;
 use super::service::{hash_password_async, verify_password_async};
 use crate::auth::model::{ActiveSession, CurrentUser, DisplayName, TokenPurpose};
+use crate::auth::proof::credentials_changed;
 use crate::auth::repo;
 use crate::auth::service::{check_password_strength, consume_link, personal_words, send_token_to};
 use crate::error::{internal, AppError};
@@ -61,7 +62,10 @@ async fn check_current_password(
     let stored = accounts::password_hash(state.db.pool(), user_id)
         .await
         .map_err(internal)?;
-    if verify_password_async(stored, candidate).await {
+    if verify_password_async(stored, candidate)
+        .await
+        .map_err(internal)?
+    {
         Ok(())
     } else {
         Err(AppError::field("current_password", "errors.password_wrong"))
@@ -83,14 +87,15 @@ pub async fn change_password(
     check_current_password(state, user.id, current).await?;
     let hash = hash_password_async(&new).await.map_err(internal)?;
     let now = state.clock.now_ms();
-    accounts::set_password_hash(state.db.pool(), user.id, &hash, now)
+    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    accounts::set_password_hash(&mut *tx, user.id, &hash, now)
         .await
         .map_err(internal)?;
-    repo::delete_sessions_of(state.db.pool(), user.id, keep_session)
+    credentials_changed(&mut tx, user.id, keep_session, now)
         .await
         .map_err(internal)?;
     repo::audit(
-        state.db.pool(),
+        &mut *tx,
         Some(user.id),
         "password_changed",
         Some(user.id),
@@ -98,7 +103,8 @@ pub async fn change_password(
         now,
     )
     .await
-    .map_err(internal)
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)
 }
 
 /// Mails a confirmation link to a new address; the address changes when it is followed.
@@ -134,18 +140,32 @@ pub async fn request_email_change(
     .await
 }
 
-/// Follows the link mailed to a new address.
-pub async fn confirm_email_change(state: &AppState, token: &str) -> Result<(), AppError> {
+/// Follows the link mailed to a new address. Every other link of the account (a reset
+/// mailed to the old address…) is revoked and every session but `keep_session` (the
+/// browser confirming, when it is signed in to this account) ends.
+pub async fn confirm_email_change(
+    state: &AppState,
+    token: &str,
+    keep_session: Option<(i64, &str)>,
+) -> Result<(), AppError> {
     let now = state.clock.now_ms();
-    let (user_id, email) = consume_link(state, token, TokenPurpose::ChangeEmail).await?;
-    if !accounts::set_email(state.db.pool(), user_id, &email, now)
+    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let used = consume_link(&mut tx, token, TokenPurpose::ChangeEmail, now).await?;
+    let user_id = used.user_id;
+    if !accounts::set_email(&mut tx, user_id, &used.email, now)
         .await
         .map_err(internal)?
     {
         return Err(AppError::field("token", "errors.email_taken"));
     }
+    let keep = keep_session
+        .filter(|(owner, _)| *owner == user_id)
+        .map(|(_, id)| id);
+    credentials_changed(&mut tx, user_id, keep, now)
+        .await
+        .map_err(internal)?;
     repo::audit(
-        state.db.pool(),
+        &mut *tx,
         Some(user_id),
         "email_changed",
         Some(user_id),
@@ -153,7 +173,8 @@ pub async fn confirm_email_change(state: &AppState, token: &str) -> Result<(), A
         now,
     )
     .await
-    .map_err(internal)
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)
 }
 
 /// Signs the person out of every other browser.

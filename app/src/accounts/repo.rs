@@ -106,8 +106,8 @@ pub async fn password_hash(pool: &AnyPool, user_id: i64) -> sqlx::Result<Option<
 }
 
 /// Replaces the password hash.
-pub async fn set_password_hash(
-    pool: &AnyPool,
+pub async fn set_password_hash<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
     user_id: i64,
     hash: &str,
     now_ms: i64,
@@ -116,32 +116,27 @@ pub async fn set_password_hash(
         .bind(hash)
         .bind(now_ms)
         .bind(user_id)
-        .execute(pool)
+        .execute(executor)
         .await?;
     Ok(())
 }
 
-/// Removes the password: the account signs in only with mailed links or its provider.
-pub async fn remove_password(pool: &AnyPool, user_id: i64, now_ms: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET password_hash = NULL, updated_at = $1 WHERE id = $2")
-        .bind(now_ms)
-        .bind(user_id)
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
-/// Marks the e-mail address as proven (first verification only).
-pub async fn mark_email_verified(pool: &AnyPool, user_id: i64, now_ms: i64) -> sqlx::Result<()> {
-    sqlx::query(
+/// Marks the e-mail address as proven (first verification only); true when it was not
+/// proven before.
+pub async fn mark_email_verified<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    user_id: i64,
+    now_ms: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
         "UPDATE users SET email_verified_at = $1, updated_at = $1 \
          WHERE id = $2 AND email_verified_at IS NULL",
     )
     .bind(now_ms)
     .bind(user_id)
-    .execute(pool)
+    .execute(executor)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Grants a staff role; false when the account already held it.
@@ -181,14 +176,14 @@ pub async fn set_display_name(
 
 /// Moves an account to a new, proven address; false when another account uses it.
 pub async fn set_email(
-    pool: &AnyPool,
+    conn: &mut sqlx::AnyConnection,
     user_id: i64,
     email: &str,
     now_ms: i64,
 ) -> sqlx::Result<bool> {
     let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(email)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await?;
     if taken.is_some_and(|id| id != user_id) {
         return Ok(false);
@@ -199,7 +194,7 @@ pub async fn set_email(
     .bind(email)
     .bind(now_ms)
     .bind(user_id)
-    .execute(pool)
+    .execute(&mut *conn)
     .await;
     match done {
         Ok(_) => Ok(true),

@@ -43,10 +43,10 @@ pub fn verify_password(stored_hash: &str, candidate: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Hashes off the async workers (about 50 ms of CPU each).
+/// Hashes off the async workers (about 50 ms of CPU each), in the bounded hashing pool.
 pub async fn hash_password_async(password: &NewPassword) -> anyhow::Result<String> {
     let secret = password.expose().to_owned();
-    tokio::task::spawn_blocking(move || hash_password(&secret))
+    crate::server::hashing::run(move || hash_password(&secret))
         .await
         .context("password hashing task")?
 }
@@ -56,10 +56,14 @@ pub async fn hash_password_async(password: &NewPassword) -> anyhow::Result<Strin
 static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| hash_password("parvis-timing-equaliser").unwrap_or_default());
 
-/// Verifies off the async workers. `None` as the stored hash still spends the time.
-pub async fn verify_password_async(stored_hash: Option<String>, candidate: &str) -> bool {
+/// Verifies off the async workers, in the bounded hashing pool. `None` as the stored
+/// hash still spends the time. Fails only when the pool stays saturated.
+pub async fn verify_password_async(
+    stored_hash: Option<String>,
+    candidate: &str,
+) -> anyhow::Result<bool> {
     let candidate = candidate.to_owned();
-    tokio::task::spawn_blocking(move || match stored_hash {
+    crate::server::hashing::run(move || match stored_hash {
         Some(hash) => verify_password(&hash, &candidate),
         None => {
             let _ = verify_password(&DUMMY_HASH, &candidate);
@@ -67,7 +71,6 @@ pub async fn verify_password_async(stored_hash: Option<String>, candidate: &str)
         }
     })
     .await
-    .unwrap_or(false)
 }
 
 /// Creates an account whose e-mail is already trusted (command line, demo data).
@@ -179,8 +182,13 @@ mod tests {
             "stored: {hash}"
         );
         assert!(!hash.contains("correct horse"));
-        assert!(verify_password_async(Some(hash.clone()), "correct horse battery staple").await);
-        assert!(!verify_password_async(Some(hash), "wrong horse battery staple").await);
-        assert!(!verify_password_async(None, "correct horse battery staple").await);
+        let check = |stored: Option<String>, candidate: &'static str| async move {
+            verify_password_async(stored, candidate)
+                .await
+                .expect("a free hashing slot")
+        };
+        assert!(check(Some(hash.clone()), "correct horse battery staple").await);
+        assert!(!check(Some(hash), "wrong horse battery staple").await);
+        assert!(!check(None, "correct horse battery staple").await);
     });
 }

@@ -51,8 +51,9 @@ pub async fn sign_up(
             &password,
             &state.site.commune_name,
         )?;
+        let browser = super::proof::browser::bind();
         // Not retried on a conflict: the attempt already counted against the rate limit.
-        super::service::sign_up(&state, form, lang(), &client_ip()).await
+        super::service::sign_up(&state, form, lang(), &client_ip(), &browser).await
     }
     .await;
     finish(
@@ -69,10 +70,17 @@ pub async fn sign_up(
 #[server(prefix = "/api", endpoint = "confirm_email")]
 pub async fn confirm_email(token: String) -> Result<(), AppError> {
     let state = crate::server::state::app_state()?;
-    let result =
-        crate::server::db::retry_contended(|| super::service::confirm_email(&state, &token)).await;
-    finish(result, "confirm_email", &[]).await?;
-    go("/connexion?confirmee=1");
+    let browser = super::proof::browser::hash();
+    let result = crate::server::db::retry_contended(|| {
+        super::service::confirm_email(&state, &token, browser.as_deref())
+    })
+    .await;
+    match finish(result, "confirm_email", &[]).await? {
+        super::service::Confirmed::Done => go("/connexion?confirmee=1"),
+        super::service::Confirmed::ChoosePassword(reset) => {
+            go(&format!("/nouveau-mot-de-passe?jeton={reset}&confirmee=1"))
+        }
+    }
     Ok(())
 }
 
@@ -81,7 +89,10 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
 pub async fn sign_in(email: String, password: String, next: String) -> Result<(), AppError> {
     let state = crate::server::state::app_state()?;
     let result = async {
-        let user = super::service::sign_in(&state, &email, &password, &client_ip(), lang()).await?;
+        let browser = super::proof::browser::bind();
+        let user =
+            super::service::sign_in(&state, &email, &password, &client_ip(), lang(), &browser)
+                .await?;
         super::guard::start_session(&user, state.clock.now_ms()).await?;
         Ok(user.id)
     }

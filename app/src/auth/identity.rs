@@ -53,18 +53,17 @@ async fn first_sign_in(
         Some(_) if !identity.email_verified => return Err(OidcFailure::AccountExists),
         Some(user) => {
             if !user.email_verified {
-                // Whoever chose this account's password never proved the mailbox: it may
-                // be someone else's. The provider proves it now; their password and
-                // sessions go.
-                accounts::remove_password(pool, user.id, now)
+                // The provider proves the mailbox now: whoever chose this account's
+                // password never did, so the one rule of proofs drops it.
+                let mut tx = state
+                    .db
+                    .begin_write()
                     .await
                     .map_err(OidcFailure::internal)?;
-                repo::delete_sessions_of(pool, user.id, None)
+                super::proof::address_proven(&mut tx, user.id, false, now)
                     .await
                     .map_err(OidcFailure::internal)?;
-                accounts::mark_email_verified(pool, user.id, now)
-                    .await
-                    .map_err(OidcFailure::internal)?;
+                tx.commit().await.map_err(OidcFailure::internal)?;
             }
             (user.id, "oidc_linked")
         }
@@ -77,7 +76,7 @@ async fn first_sign_in(
                 // Another request took the address in between: treat it as existing.
                 .ok_or(OidcFailure::AccountExists)?;
             if !identity.email_verified {
-                super::service::send_confirmation(state, created, email.as_str(), lang)
+                super::service::send_confirmation(state, created, email.as_str(), None, lang)
                     .await
                     .map_err(|_| OidcFailure::Internal)?;
             }

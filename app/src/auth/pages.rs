@@ -220,10 +220,15 @@ pub fn UseMagicLinkPage() -> impl IntoView {
 pub fn NewPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     let error = use_form_error(ResetPassword::url());
+    let after_confirm = query_value("confirmee");
     view! {
         <TokenPage action=ResetPassword::url()
             title=Signal::derive(move || t_string!(i18n, auth.new_password_title).to_string())
-            intro=Signal::derive(move || t_string!(i18n, auth.new_password_intro).to_string())
+            intro=Signal::derive(move || if after_confirm.get().is_empty() {
+                t_string!(i18n, auth.new_password_intro).to_string()
+            } else {
+                t_string!(i18n, auth.new_password_after_confirm).to_string()
+            })
             submit=Signal::derive(move || t_string!(i18n, auth.new_password_submit).to_string())>
             <Field name="password" input_type="password" autocomplete="new-password"
                 label=Signal::derive(move || t_string!(i18n, auth.new_password).to_string())

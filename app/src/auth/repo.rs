@@ -3,48 +3,100 @@
 use super::model::TokenPurpose;
 use sqlx::{AnyPool, Row};
 
+/// A token to store: its hash, what it is for, whose it is and where it is mailed.
+pub struct NewToken<'a> {
+    pub token_hash: &'a str,
+    pub purpose: TokenPurpose,
+    pub user_id: i64,
+    pub email: &'a str,
+    /// The hash of the secret of the browser the link is bound to, if any.
+    pub browser_hash: Option<&'a str>,
+}
+
 /// Stores a token by its hash.
-pub async fn insert_token(
-    pool: &AnyPool,
-    token_hash: &str,
-    purpose: TokenPurpose,
-    user_id: i64,
-    email: &str,
+pub async fn insert_token<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    token: &NewToken<'_>,
     now_ms: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO auth_tokens (token_hash, purpose, user_id, email, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO auth_tokens \
+         (token_hash, purpose, user_id, email, browser_hash, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(token_hash)
-    .bind(purpose.as_str())
-    .bind(user_id)
-    .bind(email)
+    .bind(token.token_hash)
+    .bind(token.purpose.as_str())
+    .bind(token.user_id)
+    .bind(token.email)
+    .bind(token.browser_hash)
     .bind(now_ms)
-    .bind(now_ms + purpose.lifetime_ms())
-    .execute(pool)
+    .bind(now_ms + token.purpose.lifetime_ms())
+    .execute(executor)
     .await?;
     Ok(())
 }
 
-/// Uses a token once: returns its account and e-mail when it exists, has this purpose,
-/// has not expired and was not used before (in one statement, so two clicks race safely).
-pub async fn consume_token(
-    pool: &AnyPool,
+/// A token used up: whose it is, the address it was mailed to, the browser it is bound to.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UsedToken {
+    pub user_id: i64,
+    pub email: String,
+    pub browser_hash: Option<String>,
+}
+
+/// Uses a token once: its account and e-mail when it exists, has this purpose, has not
+/// expired and was not used (or revoked) before (in one statement, so two clicks race
+/// safely).
+pub async fn consume_token<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
     token_hash: &str,
     purpose: TokenPurpose,
     now_ms: i64,
-) -> sqlx::Result<Option<(i64, String)>> {
+) -> sqlx::Result<Option<UsedToken>> {
     sqlx::query_as(
         "UPDATE auth_tokens SET used_at = $1 \
          WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
-         RETURNING user_id, email",
+         RETURNING user_id, email, browser_hash",
     )
     .bind(now_ms)
     .bind(token_hash)
     .bind(purpose.as_str())
-    .fetch_optional(pool)
+    .fetch_optional(executor)
     .await
+}
+
+/// True when a token exists with this purpose, unexpired and unused (without using it).
+pub async fn token_is_usable(
+    pool: &AnyPool,
+    token_hash: &str,
+    purpose: TokenPurpose,
+    now_ms: i64,
+) -> sqlx::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM auth_tokens \
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+    )
+    .bind(token_hash)
+    .bind(purpose.as_str())
+    .bind(now_ms)
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Revokes every link of an account not used yet (they stop working at once).
+pub async fn revoke_tokens_of<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    user_id: i64,
+    now_ms: i64,
+) -> sqlx::Result<u64> {
+    let done =
+        sqlx::query("UPDATE auth_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+            .bind(now_ms)
+            .bind(user_id)
+            .execute(executor)
+            .await?;
+    Ok(done.rows_affected())
 }
 
 /// Forgets tokens expired for more than a week.
@@ -73,15 +125,15 @@ pub async fn sessions_of(
 }
 
 /// Ends every session of an account but `keep` (the current one, if any).
-pub async fn delete_sessions_of(
-    pool: &AnyPool,
+pub async fn delete_sessions_of<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
     user_id: i64,
     keep: Option<&str>,
 ) -> sqlx::Result<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
         .bind(user_id)
         .bind(keep.unwrap_or(""))
-        .execute(pool)
+        .execute(executor)
         .await?;
     Ok(done.rows_affected())
 }

@@ -105,13 +105,28 @@ pub async fn send_token_to(
     path: &str,
     lang: Lang,
 ) -> Result<(), AppError> {
+    send_bound_token_to(state, user_id, to, (purpose, kind, path), None, lang).await
+}
+
+/// [`send_token_to`], the link bound to the browser of `browser_hash` when given.
+async fn send_bound_token_to(
+    state: &AppState,
+    user_id: i64,
+    to: &str,
+    (purpose, kind, path): (TokenPurpose, LinkMail, &str),
+    browser_hash: Option<&str>,
+    lang: Lang,
+) -> Result<(), AppError> {
     let (token, hash) = new_token();
     repo::insert_token(
         state.db.pool(),
-        &hash,
-        purpose,
-        user_id,
-        to,
+        &repo::NewToken {
+            token_hash: &hash,
+            purpose,
+            user_id,
+            email: to,
+            browser_hash,
+        },
         state.clock.now_ms(),
     )
     .await
@@ -126,20 +141,25 @@ pub async fn send_token_to(
     queue(state, mail).await
 }
 
-/// Mails the link that confirms a new account's address.
+/// Mails the link that confirms a new account's address, bound to the browser that chose
+/// its password (`browser_hash`), if any: see [`confirm_email`].
 pub async fn send_confirmation(
     state: &AppState,
     user_id: i64,
     to: &str,
+    browser_hash: Option<&str>,
     lang: Lang,
 ) -> Result<(), AppError> {
-    send_token_to(
+    send_bound_token_to(
         state,
         user_id,
         to,
-        TokenPurpose::VerifyEmail,
-        LinkMail::VerifyEmail,
-        "/verifier-email",
+        (
+            TokenPurpose::VerifyEmail,
+            LinkMail::VerifyEmail,
+            "/verifier-email",
+        ),
+        browser_hash,
         lang,
     )
     .await
@@ -211,9 +231,16 @@ impl SignUp {
     }
 }
 
-/// Creates an unverified account and mails its verification link. When the address is
-/// already registered, its owner gets a mail saying so instead; the answer is the same.
-pub async fn sign_up(state: &AppState, form: SignUp, lang: Lang, ip: &str) -> Result<(), AppError> {
+/// Creates an unverified account and mails its verification link, bound to the browser
+/// signing up (`browser_hash`). When the address is already registered, its owner gets a
+/// mail saying so instead; the answer is the same.
+pub async fn sign_up(
+    state: &AppState,
+    form: SignUp,
+    lang: Lang,
+    ip: &str,
+    browser_hash: &str,
+) -> Result<(), AppError> {
     check_limit(
         state,
         &format!("signup-ip:{ip}"),
@@ -244,7 +271,7 @@ pub async fn sign_up(state: &AppState, form: SignUp, lang: Lang, ip: &str) -> Re
     }
     let to = form.email.as_str();
     match created {
-        Some(user_id) => send_confirmation(state, user_id, to, lang).await,
+        Some(user_id) => send_confirmation(state, user_id, to, Some(browser_hash), lang).await,
         None => {
             let mail = link_mail(
                 LinkMail::AlreadyRegistered,
@@ -262,40 +289,81 @@ pub async fn sign_up(state: &AppState, form: SignUp, lang: Lang, ip: &str) -> Re
     }
 }
 
-/// Confirms an address with the link mailed at sign-up (or to a new address).
-pub async fn confirm_email(state: &AppState, token: &str) -> Result<(), AppError> {
-    let (user_id, _) = consume_link(state, token, TokenPurpose::VerifyEmail).await?;
-    accounts::mark_email_verified(state.db.pool(), user_id, state.clock.now_ms())
+/// What following a confirmation link did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmed {
+    /// The address is proven; the account signs in as before.
+    Done,
+    /// The link was opened elsewhere than in the browser that chose the password: that
+    /// password is dropped (it may be a stranger's), and whoever opened the link chooses
+    /// one now with this reset token (never mailed).
+    ChoosePassword(String),
+}
+
+/// Confirms an address with the link mailed at sign-up. The password chosen at sign-up is
+/// kept only when the link is opened in the browser that chose it (`browser_hash`, from
+/// its cookie); anywhere else the link still proves the address, but the password is
+/// dropped and the person opening it chooses a new one ([`super::proof`]).
+pub async fn confirm_email(
+    state: &AppState,
+    token: &str,
+    browser_hash: Option<&str>,
+) -> Result<Confirmed, AppError> {
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let used = consume_link(&mut tx, token, TokenPurpose::VerifyEmail, now).await?;
+    let same_browser = used.browser_hash.is_some() && used.browser_hash.as_deref() == browser_hash;
+    let dropped = super::proof::address_proven(&mut tx, used.user_id, same_browser, now)
         .await
-        .map_err(internal)
+        .map_err(internal)?;
+    let next = if dropped {
+        let (token, hash) = new_token();
+        repo::insert_token(
+            &mut *tx,
+            &repo::NewToken {
+                token_hash: &hash,
+                purpose: TokenPurpose::ResetPassword,
+                user_id: used.user_id,
+                email: &used.email,
+                browser_hash: None,
+            },
+            now,
+        )
+        .await
+        .map_err(internal)?;
+        Confirmed::ChoosePassword(token)
+    } else {
+        Confirmed::Done
+    };
+    tx.commit().await.map_err(internal)?;
+    Ok(next)
 }
 
 /// Uses a mailed link once: its account and address, or "this link is no longer valid"
-/// (unknown, expired, already used, or meant for something else).
+/// (unknown, expired, already used or revoked, or meant for something else).
 pub async fn consume_link(
-    state: &AppState,
+    conn: &mut sqlx::AnyConnection,
     token: &str,
     purpose: TokenPurpose,
-) -> Result<(i64, String), AppError> {
-    repo::consume_token(
-        state.db.pool(),
-        &token_hash(token),
-        purpose,
-        state.clock.now_ms(),
-    )
-    .await
-    .map_err(internal)?
-    .ok_or_else(|| AppError::field("token", "errors.link_invalid"))
+    now_ms: i64,
+) -> Result<repo::UsedToken, AppError> {
+    repo::consume_token(conn, &token_hash(token), purpose, now_ms)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::field("token", "errors.link_invalid"))
 }
 
 /// Checks an e-mail and password. Unknown e-mails cost the same time as wrong passwords;
-/// repeated failures on one account slow its sign-in down (never lock it).
+/// repeated failures on one account slow its sign-in down (never lock it). A right
+/// password of an unverified account mails the confirmation link again, bound to this
+/// browser (`browser_hash`).
 pub async fn sign_in(
     state: &AppState,
     email: &str,
     password: &str,
     ip: &str,
     lang: Lang,
+    browser_hash: &str,
 ) -> Result<UserRow, AppError> {
     check_limit(
         state,
@@ -329,7 +397,9 @@ pub async fn sign_in(
             .map_err(internal)?,
         None => None,
     };
-    let matches = verify_password_async(stored, password).await;
+    let matches = verify_password_async(stored, password)
+        .await
+        .map_err(internal)?;
     let Some(user) = user.filter(|_| matches) else {
         ratelimit::hit(
             &state.db,
@@ -344,7 +414,7 @@ pub async fn sign_in(
     if !user.email_verified {
         // Only someone who knows the password learns the account awaits verification.
         if mail_allowed(state, &email, ip).await? {
-            send_confirmation(state, user.id, email.as_str(), lang).await?;
+            send_confirmation(state, user.id, email.as_str(), Some(browser_hash), lang).await?;
         }
         return Err(AppError::field("email", "errors.email_unverified"));
     }
@@ -391,29 +461,44 @@ pub async fn request_link(
     send_token_to(state, user.id, email.as_str(), purpose, mail, path, lang).await
 }
 
-/// Sets a new password with a reset link. The link proves the mailbox, so the address
-/// counts as verified; every session of the account is ended.
+/// Sets a new password with a reset link. The link proves the mailbox ([`super::proof`]);
+/// every session and every other link of the account ends. The token is checked before
+/// the password is hashed, so bogus links cost no hashing.
 pub async fn reset_password(
     state: &AppState,
     token: &str,
     password: &str,
 ) -> Result<i64, AppError> {
     let password = NewPassword::parse(password).map_err(|e| AppError::field("password", e))?;
+    let pending = repo::token_is_usable(
+        state.db.pool(),
+        &token_hash(token),
+        TokenPurpose::ResetPassword,
+        state.clock.now_ms(),
+    )
+    .await
+    .map_err(internal)?;
+    if !pending {
+        return Err(AppError::field("token", "errors.link_invalid"));
+    }
     check_password_strength(&password, &[]).map_err(|e| AppError::field("password", e))?;
     let hash = hash_password_async(&password).await.map_err(internal)?;
     let now = state.clock.now_ms();
-    let (user_id, _) = consume_link(state, token, TokenPurpose::ResetPassword).await?;
-    accounts::set_password_hash(state.db.pool(), user_id, &hash, now)
+    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let user_id = consume_link(&mut tx, token, TokenPurpose::ResetPassword, now)
+        .await?
+        .user_id;
+    super::proof::address_proven(&mut tx, user_id, false, now)
         .await
         .map_err(internal)?;
-    accounts::mark_email_verified(state.db.pool(), user_id, now)
+    accounts::set_password_hash(&mut *tx, user_id, &hash, now)
         .await
         .map_err(internal)?;
-    repo::delete_sessions_of(state.db.pool(), user_id, None)
+    super::proof::credentials_changed(&mut tx, user_id, None, now)
         .await
         .map_err(internal)?;
     repo::audit(
-        state.db.pool(),
+        &mut *tx,
         Some(user_id),
         "password_reset",
         Some(user_id),
@@ -422,16 +507,21 @@ pub async fn reset_password(
     )
     .await
     .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
     Ok(user_id)
 }
 
-/// Signs in with a magic link; the link also proves the mailbox.
+/// Signs in with a magic link; the link also proves the mailbox ([`super::proof`]).
 pub async fn use_magic_link(state: &AppState, token: &str) -> Result<UserRow, AppError> {
     let now = state.clock.now_ms();
-    let (user_id, _) = consume_link(state, token, TokenPurpose::MagicLink).await?;
-    accounts::mark_email_verified(state.db.pool(), user_id, now)
+    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let user_id = consume_link(&mut tx, token, TokenPurpose::MagicLink, now)
+        .await?
+        .user_id;
+    super::proof::address_proven(&mut tx, user_id, false, now)
         .await
         .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
     accounts::find_by_id(state.db.pool(), user_id)
         .await
         .map_err(internal)?

@@ -16,6 +16,8 @@ use crate::server::state::AppState;
 use crate::site::Lang;
 
 const PASSWORD: &str = "Le héron pêche au bord du canal";
+/// The hash of the secret of the browser signing up in these tests.
+const BROWSER: &str = "hash-of-the-browser-secret";
 
 fn state(db: &Db) -> AppState {
     AppState::detached(
@@ -108,40 +110,72 @@ fn tokens_are_random_and_stored_hashed() {
 
 crate::db_test!(sign_up_then_confirm_then_sign_in, |db| {
     let state = state(&db);
-    service::sign_up(&state, sign_up_form("lea@example.org"), Lang::Fr, "1.2.3.4")
-        .await
-        .expect("signed up");
-    let unverified =
-        service::sign_in(&state, "lea@example.org", PASSWORD, "1.2.3.4", Lang::Fr).await;
+    service::sign_up(
+        &state,
+        sign_up_form("lea@example.org"),
+        Lang::Fr,
+        "1.2.3.4",
+        BROWSER,
+    )
+    .await
+    .expect("signed up");
+    let unverified = service::sign_in(
+        &state,
+        "lea@example.org",
+        PASSWORD,
+        "1.2.3.4",
+        Lang::Fr,
+        BROWSER,
+    )
+    .await;
     assert_eq!(
         unverified.err(),
         Some(AppError::field("email", "errors.email_unverified"))
     );
 
     let token = last_token(&db).await;
-    service::confirm_email(&state, &token)
+    service::confirm_email(&state, &token, Some(BROWSER))
         .await
         .expect("confirmed");
     assert_eq!(
-        service::confirm_email(&state, &token).await,
+        service::confirm_email(&state, &token, Some(BROWSER)).await,
         Err(AppError::field("token", "errors.link_invalid")),
         "a link serves once"
     );
-    let user = service::sign_in(&state, "LEA@example.org", PASSWORD, "1.2.3.4", Lang::Fr)
-        .await
-        .expect("signed in");
+    let user = service::sign_in(
+        &state,
+        "LEA@example.org",
+        PASSWORD,
+        "1.2.3.4",
+        Lang::Fr,
+        BROWSER,
+    )
+    .await
+    .expect("signed in");
     assert_eq!(user.display_name, "Léa");
     assert!(user.email_verified);
 });
 
 crate::db_test!(a_taken_address_answers_alike_and_mails_its_owner, |db| {
     let state = state(&db);
-    service::sign_up(&state, sign_up_form("a@example.org"), Lang::Fr, "ip")
-        .await
-        .expect("first");
-    service::sign_up(&state, sign_up_form("a@example.org"), Lang::En, "ip")
-        .await
-        .expect("same answer for a taken address");
+    service::sign_up(
+        &state,
+        sign_up_form("a@example.org"),
+        Lang::Fr,
+        "ip",
+        BROWSER,
+    )
+    .await
+    .expect("first");
+    service::sign_up(
+        &state,
+        sign_up_form("a@example.org"),
+        Lang::En,
+        "ip",
+        BROWSER,
+    )
+    .await
+    .expect("same answer for a taken address");
     let sent = mails(&db).await;
     assert_eq!(sent.len(), 2);
     assert!(
@@ -154,27 +188,58 @@ crate::db_test!(a_taken_address_answers_alike_and_mails_its_owner, |db| {
 crate::db_test!(wrong_passwords_and_unknown_emails_fail_alike, |db| {
     let state = state(&db);
     resident(&db, &state, "c@example.org").await;
-    let wrong = service::sign_in(&state, "c@example.org", "not the password", "ip", Lang::Fr).await;
-    let unknown = service::sign_in(&state, "x@example.org", PASSWORD, "ip", Lang::Fr).await;
+    let wrong = service::sign_in(
+        &state,
+        "c@example.org",
+        "not the password",
+        "ip",
+        Lang::Fr,
+        BROWSER,
+    )
+    .await;
+    let unknown =
+        service::sign_in(&state, "x@example.org", PASSWORD, "ip", Lang::Fr, BROWSER).await;
     assert_eq!(wrong.err(), unknown.err());
 });
 
 crate::db_test!(sign_in_is_limited_per_address_of_the_requester, |db| {
     let state = state(&db);
     for _ in 0..6 {
-        let _ = service::sign_in(&state, "x@example.org", "whatever", "9.9.9.9", Lang::Fr).await;
+        let _ = service::sign_in(
+            &state,
+            "x@example.org",
+            "whatever",
+            "9.9.9.9",
+            Lang::Fr,
+            BROWSER,
+        )
+        .await;
     }
     assert_eq!(
-        service::sign_in(&state, "x@example.org", "whatever", "9.9.9.9", Lang::Fr)
-            .await
-            .err(),
+        service::sign_in(
+            &state,
+            "x@example.org",
+            "whatever",
+            "9.9.9.9",
+            Lang::Fr,
+            BROWSER
+        )
+        .await
+        .err(),
         Some(AppError::RateLimited)
     );
     // Another requester is not affected.
     assert_ne!(
-        service::sign_in(&state, "x@example.org", "whatever", "8.8.8.8", Lang::Fr)
-            .await
-            .err(),
+        service::sign_in(
+            &state,
+            "x@example.org",
+            "whatever",
+            "8.8.8.8",
+            Lang::Fr,
+            BROWSER
+        )
+        .await
+        .err(),
         Some(AppError::RateLimited)
     );
 });
@@ -192,14 +257,22 @@ crate::db_test!(
                 "guess",
                 &format!("10.0.0.{i}"),
                 Lang::Fr,
+                BROWSER,
             )
             .await;
         }
         // …the owner still gets in, only slower.
         let started = std::time::Instant::now();
-        service::sign_in(&state, "v@example.org", PASSWORD, "192.168.1.1", Lang::Fr)
-            .await
-            .expect("the owner signs in");
+        service::sign_in(
+            &state,
+            "v@example.org",
+            PASSWORD,
+            "192.168.1.1",
+            Lang::Fr,
+            BROWSER,
+        )
+        .await
+        .expect("the owner signs in");
         assert!(started.elapsed() >= std::time::Duration::from_millis(1_000));
     }
 );
@@ -212,18 +285,32 @@ crate::db_test!(sign_up_is_limited_per_ip_per_day, |db| {
             sign_up_form(&format!("u{i}@example.org")),
             Lang::Fr,
             "5.5.5.5",
+            BROWSER,
         )
         .await
         .expect("allowed");
     }
     assert_eq!(
-        service::sign_up(&state, sign_up_form("u9@example.org"), Lang::Fr, "5.5.5.5").await,
+        service::sign_up(
+            &state,
+            sign_up_form("u9@example.org"),
+            Lang::Fr,
+            "5.5.5.5",
+            BROWSER
+        )
+        .await,
         Err(AppError::RateLimited)
     );
     state.clock.advance_ms(Limit::DAY);
-    service::sign_up(&state, sign_up_form("u9@example.org"), Lang::Fr, "5.5.5.5")
-        .await
-        .expect("the next day");
+    service::sign_up(
+        &state,
+        sign_up_form("u9@example.org"),
+        Lang::Fr,
+        "5.5.5.5",
+        BROWSER,
+    )
+    .await
+    .expect("the next day");
 });
 
 crate::db_test!(
@@ -281,9 +368,16 @@ crate::db_test!(
             .await
             .expect("count");
         assert_eq!(sessions, 0);
-        service::sign_in(&state, "r@example.org", new_password, "ip", Lang::Fr)
-            .await
-            .expect("new password works");
+        service::sign_in(
+            &state,
+            "r@example.org",
+            new_password,
+            "ip",
+            Lang::Fr,
+            BROWSER,
+        )
+        .await
+        .expect("new password works");
     }
 );
 
@@ -395,8 +489,15 @@ mod provider_identities {
                 .expect("account");
             assert_ne!(other.id, user.id, "identities are per issuer");
 
-            let no_password =
-                service::sign_in(&state, "camille@example.org", "", "1.2.3.4", Lang::Fr).await;
+            let no_password = service::sign_in(
+                &state,
+                "camille@example.org",
+                "",
+                "1.2.3.4",
+                Lang::Fr,
+                BROWSER,
+            )
+            .await;
             assert!(no_password.is_err(), "a provider account has no password");
         }
     );
@@ -416,9 +517,16 @@ mod provider_identities {
             user.display_name, "Résident",
             "the account keeps its own name"
         );
-        service::sign_in(&state, "lea@example.org", PASSWORD, "1.2.3.4", Lang::Fr)
-            .await
-            .expect("the owner's password still works");
+        service::sign_in(
+            &state,
+            "lea@example.org",
+            PASSWORD,
+            "1.2.3.4",
+            Lang::Fr,
+            BROWSER,
+        )
+        .await
+        .expect("the owner's password still works");
     });
 
     crate::db_test!(
@@ -439,9 +547,15 @@ mod provider_identities {
         |db| {
             let state = state(&db);
             // Someone signs up with Léa's address and never confirms it.
-            service::sign_up(&state, sign_up_form("lea@example.org"), Lang::Fr, "6.6.6.6")
-                .await
-                .expect("signed up");
+            service::sign_up(
+                &state,
+                sign_up_form("lea@example.org"),
+                Lang::Fr,
+                "6.6.6.6",
+                BROWSER,
+            )
+            .await
+            .expect("signed up");
             let user = account_for(
                 &state,
                 &identity("sub-4", "lea@example.org", true),
@@ -450,8 +564,15 @@ mod provider_identities {
             .await
             .expect("linked");
             assert!(user.email_verified);
-            let squatter =
-                service::sign_in(&state, "lea@example.org", PASSWORD, "6.6.6.6", Lang::Fr).await;
+            let squatter = service::sign_in(
+                &state,
+                "lea@example.org",
+                PASSWORD,
+                "6.6.6.6",
+                Lang::Fr,
+                BROWSER,
+            )
+            .await;
             assert_eq!(
                 squatter.err(),
                 Some(AppError::field("email", "errors.sign_in_failed"))
@@ -485,5 +606,296 @@ mod provider_identities {
         };
         let result = account_for(&state, &anonymous, Lang::Fr).await;
         assert_eq!(result.err(), Some(OidcFailure::NoEmail));
+    });
+}
+
+mod proofs_of_the_address {
+    //! A password only works if whoever set it proved the address (issue 22, item 1);
+    //! changing the address or the password revokes links and other sessions (item 2).
+    use super::*;
+
+    async fn sessions_of(db: &Db, id: i64) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
+            .bind(id)
+            .fetch_one(db.pool())
+            .await
+            .expect("count")
+    }
+
+    async fn open_session(db: &Db, session: &str, id: i64) {
+        sqlx::query(
+            "INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, '{}', $2, $3)",
+        )
+        .bind(session)
+        .bind(i64::MAX)
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .expect("a session");
+    }
+
+    /// A stranger signs up with Léa's address and a password of their choice.
+    async fn squatted(state: &AppState) {
+        service::sign_up(
+            state,
+            sign_up_form("lea@example.org"),
+            Lang::Fr,
+            "6.6.6.6",
+            "the-stranger's-browser",
+        )
+        .await
+        .expect("signed up");
+    }
+
+    async fn stranger_signs_in(
+        state: &AppState,
+    ) -> Result<crate::accounts::repo::UserRow, AppError> {
+        service::sign_in(
+            state,
+            "lea@example.org",
+            PASSWORD,
+            "6.6.6.6",
+            Lang::Fr,
+            "the-stranger's-browser",
+        )
+        .await
+    }
+
+    crate::db_test!(
+        a_confirmation_opened_in_the_browser_that_signed_up_keeps_its_password,
+        |db| {
+            let state = state(&db);
+            service::sign_up(
+                &state,
+                sign_up_form("lea@example.org"),
+                Lang::Fr,
+                "ip",
+                BROWSER,
+            )
+            .await
+            .expect("signed up");
+            let token = last_token(&db).await;
+            assert_eq!(
+                service::confirm_email(&state, &token, Some(BROWSER)).await,
+                Ok(Confirmed::Done)
+            );
+            service::sign_in(&state, "lea@example.org", PASSWORD, "ip", Lang::Fr, BROWSER)
+                .await
+                .expect("the password chosen at sign-up works");
+        }
+    );
+
+    crate::db_test!(
+        a_confirmation_opened_elsewhere_drops_the_password_chosen_before,
+        |db| {
+            let state = state(&db);
+            squatted(&state).await;
+            // Léa follows the confirmation link she received, in her own browser.
+            let token = last_token(&db).await;
+            let Ok(Confirmed::ChoosePassword(reset)) =
+                service::confirm_email(&state, &token, Some("lea's-browser")).await
+            else {
+                panic!("Léa is asked to choose a password");
+            };
+            assert_eq!(
+                stranger_signs_in(&state).await.err(),
+                Some(AppError::field("email", "errors.sign_in_failed")),
+                "the stranger's password no longer works"
+            );
+            let hers = "Une autre phrase de passe bien longue";
+            reset_password(&state, &reset, hers)
+                .await
+                .expect("Léa chooses her password");
+            service::sign_in(
+                &state,
+                "lea@example.org",
+                hers,
+                "ip",
+                Lang::Fr,
+                "lea's-browser",
+            )
+            .await
+            .expect("Léa signs in");
+            // Without any browser secret at all, the same holds.
+            service::sign_up(
+                &state,
+                sign_up_form("noe@example.org"),
+                Lang::Fr,
+                "ip",
+                BROWSER,
+            )
+            .await
+            .expect("signed up");
+            let token = last_token(&db).await;
+            assert!(matches!(
+                service::confirm_email(&state, &token, None).await,
+                Ok(Confirmed::ChoosePassword(_))
+            ));
+        }
+    );
+
+    crate::db_test!(
+        a_sign_in_link_to_a_squatted_account_drops_the_stranger_password,
+        |db| {
+            let state = state(&db);
+            squatted(&state).await;
+            request_link(
+                &state,
+                LinkRequest::MagicLink,
+                "lea@example.org",
+                "ip",
+                Lang::Fr,
+            )
+            .await
+            .expect("requested");
+            let user = use_magic_link(&state, &last_token(&db).await)
+                .await
+                .expect("Léa signs in with the link");
+            assert!(user.email_verified);
+            assert_eq!(
+                stranger_signs_in(&state).await.err(),
+                Some(AppError::field("email", "errors.sign_in_failed"))
+            );
+        }
+    );
+
+    crate::db_test!(
+        a_reset_link_to_a_squatted_account_replaces_the_stranger_password,
+        |db| {
+            let state = state(&db);
+            squatted(&state).await;
+            request_link(
+                &state,
+                LinkRequest::ResetPassword,
+                "lea@example.org",
+                "ip",
+                Lang::Fr,
+            )
+            .await
+            .expect("requested");
+            let hers = "Une autre phrase de passe bien longue";
+            reset_password(&state, &last_token(&db).await, hers)
+                .await
+                .expect("reset");
+            assert!(stranger_signs_in(&state).await.is_err());
+        }
+    );
+
+    crate::db_test!(
+        changing_the_address_revokes_links_mailed_before_and_other_sessions,
+        |db| {
+            let state = state(&db);
+            let id = resident(&db, &state, "old@example.org").await;
+            open_session(&db, "here", id).await;
+            open_session(&db, "elsewhere", id).await;
+            request_link(
+                &state,
+                LinkRequest::ResetPassword,
+                "old@example.org",
+                "ip",
+                Lang::Fr,
+            )
+            .await
+            .expect("a reset mailed to the old address");
+            let reset = last_token(&db).await;
+            let user = crate::auth::model::CurrentUser {
+                id,
+                display_name: "Résident".into(),
+                email: "old@example.org".into(),
+                roles: vec![],
+                unread_notifications: 0,
+            };
+            crate::accounts::profile::request_email_change(
+                &state,
+                &user,
+                "new@example.org",
+                PASSWORD,
+                Lang::Fr,
+            )
+            .await
+            .expect("change asked");
+            let change = last_token(&db).await;
+            crate::accounts::profile::confirm_email_change(&state, &change, Some((id, "here")))
+                .await
+                .expect("confirmed");
+            assert_eq!(
+                reset_password(&state, &reset, "Une autre phrase de passe bien longue").await,
+                Err(AppError::field("token", "errors.link_invalid")),
+                "the reset mailed to the old address is dead"
+            );
+            assert_eq!(
+                sessions_of(&db, id).await,
+                1,
+                "only the confirming browser stays"
+            );
+        }
+    );
+
+    crate::db_test!(changing_the_password_revokes_every_outstanding_link, |db| {
+        let state = state(&db);
+        let id = resident(&db, &state, "p@example.org").await;
+        open_session(&db, "here", id).await;
+        open_session(&db, "elsewhere", id).await;
+        request_link(
+            &state,
+            LinkRequest::MagicLink,
+            "p@example.org",
+            "ip",
+            Lang::Fr,
+        )
+        .await
+        .expect("a sign-in link");
+        let magic = last_token(&db).await;
+        request_link(
+            &state,
+            LinkRequest::ResetPassword,
+            "p@example.org",
+            "ip",
+            Lang::Fr,
+        )
+        .await
+        .expect("a reset link");
+        let reset = last_token(&db).await;
+        let user = crate::auth::model::CurrentUser {
+            id,
+            display_name: "Résident".into(),
+            email: "p@example.org".into(),
+            roles: vec![],
+            unread_notifications: 0,
+        };
+        crate::accounts::profile::change_password(
+            &state,
+            &user,
+            PASSWORD,
+            "Une autre phrase de passe bien longue",
+            Some("here"),
+        )
+        .await
+        .expect("changed");
+        assert!(use_magic_link(&state, &magic).await.is_err());
+        assert!(
+            reset_password(&state, &reset, "Encore une phrase de passe assez longue")
+                .await
+                .is_err()
+        );
+        assert_eq!(sessions_of(&db, id).await, 1);
+    });
+
+    crate::db_test!(a_bogus_reset_link_is_refused_before_any_hashing, |db| {
+        let state = state(&db);
+        let started = std::time::Instant::now();
+        for _ in 0..20 {
+            assert_eq!(
+                reset_password(
+                    &state,
+                    "not-a-token",
+                    "Une autre phrase de passe bien longue"
+                )
+                .await,
+                Err(AppError::field("token", "errors.link_invalid"))
+            );
+        }
+        // Twenty argon2id hashes would take a second or more; twenty lookups do not.
+        assert!(started.elapsed() < std::time::Duration::from_millis(900));
     });
 }

@@ -86,7 +86,14 @@ impl Mailer {
     }
 
     fn message(&self, mail: &QueuedMail) -> anyhow::Result<Message> {
-        let to: Mailbox = mail.to_address.parse().context("recipient address")?;
+        // A bare address only: a display name or a second address in the stored text
+        // (`a@b.fr <c@d.fr>`) is refused rather than followed.
+        let to = Mailbox::new(
+            None,
+            mail.to_address
+                .parse::<lettre::Address>()
+                .context("recipient address")?,
+        );
         let body = MultiPart::alternative()
             .singlepart(
                 SinglePart::builder()

@@ -155,6 +155,8 @@ pub fn error_text(key: &str) -> String {
         "errors.file_empty" => t_string!(i18n, errors.file_empty).to_string(),
         "errors.file_too_large" => t_string!(i18n, errors.file_too_large).to_string(),
         "errors.file_type" => t_string!(i18n, errors.file_type).to_string(),
+        "errors.too_many_files" => t_string!(i18n, errors.too_many_files).to_string(),
+        "errors.upload_quota" => t_string!(i18n, errors.upload_quota).to_string(),
         "errors.number_invalid" => t_string!(i18n, errors.number_invalid).to_string(),
         "errors.options_needed" => t_string!(i18n, errors.options_needed).to_string(),
         "errors.phone_invalid" => t_string!(i18n, errors.phone_invalid).to_string(),

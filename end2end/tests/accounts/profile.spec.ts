@@ -2,7 +2,7 @@ import { test, expect } from '../../fixtures/parvis';
 import { confirmEmail, signIn, signUp, STRONG_PASSWORD } from '../../fixtures/accounts';
 import { linkIn, uniqueEmail, waitForMail } from '../../fixtures/mail';
 
-test('a resident renames themself, changes address and password, and ends other sessions', async ({ page, browser, baseURL }) => {
+test('a resident renames themself, changes address (which signs other browsers out) and password, and ends other sessions', async ({ page, browser, baseURL }) => {
   // A long journey: a dozen pages, each audited with axe afterwards.
   test.slow();
   const email = await signUp(page, 'Maëlle');
@@ -39,7 +39,14 @@ test('a resident renames themself, changes address and password, and ends other 
   await expect(page.getByRole('status')).toContainText('Votre nouvelle adresse est confirmée');
   await expect(page.getByRole('region', { name: 'Adresse électronique' })).toContainText(newEmail);
 
+  // Changing the address ended the other browser's session (and revoked every link).
+  await otherPage.goto('/mon-compte');
+  await expect(otherPage.getByRole('link', { name: 'Se connecter' }).first()).toBeVisible();
+  await signIn(otherPage, newEmail);
+  await expect(otherPage).toHaveURL(/\/mon-espace$/);
+
   // Two sessions are listed; signing out elsewhere ends the other browser's.
+  await page.goto('/mon-compte');
   const sessions = page.getByRole('region', { name: 'Sessions ouvertes' });
   await expect(sessions.getByRole('row')).toHaveCount(3);
   await sessions.getByRole('button', { name: 'Me déconnecter de tous les autres navigateurs' }).click();

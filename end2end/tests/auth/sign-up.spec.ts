@@ -1,6 +1,6 @@
-import { test, expect } from '../../fixtures/parvis';
+import { test, expect, projectContextOptions } from '../../fixtures/parvis';
 import { confirmEmail, signIn, signUp, STRONG_PASSWORD } from '../../fixtures/accounts';
-import { mailsTo, uniqueEmail, waitForMail } from '../../fixtures/mail';
+import { linkIn, mailsTo, uniqueEmail, waitForMail } from '../../fixtures/mail';
 
 test('a resident signs up, confirms the address, signs in and signs out', async ({ page, context }) => {
   const email = await signUp(page, 'Léa Dupont');
@@ -69,4 +69,29 @@ test('a wrong password and an unknown address get the same answer', async ({ pag
   await signIn(page, uniqueEmail('nobody'), STRONG_PASSWORD);
   await expect(page.getByLabel('Adresse électronique')).toHaveAccessibleDescription('Adresse électronique ou mot de passe incorrect.');
   expect(await page.getByRole('alert').textContent()).toBe(known);
+});
+
+test('a stranger who signed up with my address loses their password when I confirm it', async ({ page, browser, baseURL }, testInfo) => {
+  // Someone else signs up first with the resident's address, in their own browser.
+  const stranger = await browser.newContext(projectContextOptions(testInfo, baseURL));
+  const strangerPage = await stranger.newPage();
+  const email = await signUp(strangerPage, 'Quelqu’un');
+
+  // The resident follows the confirmation link she received, in her browser.
+  const mail = await waitForMail(email, /Confirmez votre adresse/);
+  await page.goto(linkIn(mail, '/verifier-email'));
+  await page.getByRole('button', { name: 'Confirmer mon adresse' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Choisir un nouveau mot de passe' })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText('le mot de passe choisi à l’inscription ne vaut plus');
+  const hers = 'Ma propre phrase de passe pour la mairie';
+  await page.getByLabel('Nouveau mot de passe').fill(hers);
+  await page.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
+  await expect(page.getByRole('status')).toContainText('Votre mot de passe a été changé');
+
+  // The stranger's password no longer opens the account; hers does.
+  await signIn(strangerPage, email);
+  await expect(strangerPage.getByLabel('Adresse électronique')).toHaveAccessibleDescription('Adresse électronique ou mot de passe incorrect.');
+  await stranger.close();
+  await signIn(page, email, hers);
+  await expect(page).toHaveURL(/\/mon-espace$/);
 });
