@@ -332,11 +332,13 @@ async fn scenario(url: String, direct: String, work: PathBuf) {
             .await
             .unwrap();
     let text = format!("Relayé d'un serveur à l'autre {}", rand_suffix());
+    // Events name what changed, never the text: the stream announces a new comment.
+    let announced = r#""type":"comment""#.to_owned();
     let on_b = tokio::spawn(stream_until(
         b.port,
         proposal,
         before,
-        text.clone(),
+        announced.clone(),
         Duration::from_secs(10),
     ));
     // The stream on B is open and has read the (empty) backlog before the write.
@@ -395,7 +397,7 @@ async fn scenario(url: String, direct: String, work: PathBuf) {
         a.port,
         proposal,
         before,
-        text.clone(),
+        announced.clone(),
         Duration::from_secs(5),
     )
     .await;

@@ -61,10 +61,11 @@ pub async fn record(
 /// The comment an event is about, if any.
 fn item_of(event: &LiveEvent) -> Option<i64> {
     match event {
-        LiveEvent::Comment { comment }
-        | LiveEvent::CommentEdited { comment }
-        | LiveEvent::CommentRestored { comment } => Some(comment.id),
-        LiveEvent::CommentDeleted { id } | LiveEvent::CommentHidden { id } => Some(*id),
+        LiveEvent::Comment { id }
+        | LiveEvent::CommentEdited { id }
+        | LiveEvent::CommentRestored { id }
+        | LiveEvent::CommentDeleted { id }
+        | LiveEvent::CommentHidden { id } => Some(*id),
         LiveEvent::Supports { .. }
         | LiveEvent::Status { .. }
         | LiveEvent::Withdrawn

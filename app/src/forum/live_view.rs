@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 /// What one event asks of the open page.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Reaction {
-    /// A new comment arrived: its id, and its author's name when known (announced to
-    /// screen readers unless the comment is already on the page).
-    pub new_comment: Option<(i64, Option<String>)>,
+    /// A new comment arrived: its id (announced to screen readers, with its author's
+    /// name read from the page once fetched, unless it was already on the page).
+    pub new_comment: Option<i64>,
     /// Something shown changed: fetch the page again.
     pub refresh: bool,
     /// The proposal itself changed (an answer, a withdrawal, a moderation decision): the
@@ -24,8 +24,8 @@ pub struct Reaction {
 /// How the page reacts to `event`.
 pub fn reaction(event: &LiveEvent) -> Reaction {
     match event {
-        LiveEvent::Comment { comment } => Reaction {
-            new_comment: Some((comment.id, comment.author_name.clone())),
+        LiveEvent::Comment { id } => Reaction {
+            new_comment: Some(*id),
             refresh: true,
             outdated: false,
         },
@@ -49,6 +49,8 @@ pub fn reaction(event: &LiveEvent) -> Reaction {
 pub struct LiveTexts {
     /// "New comment from {name}", with `{name}` left in.
     pub new_comment_from: String,
+    /// "New comment", for a comment on another page of the discussion.
+    pub new_comment: String,
     /// Who wrote a comment whose author has left.
     pub former_participant: String,
     pub page_outdated: String,
@@ -65,22 +67,52 @@ pub fn LiveProposal(proposal_id: i64, after: i64, texts: LiveTexts) -> impl Into
     let reload_href = format!("/forum/propositions/{proposal_id}");
     let LiveTexts {
         new_comment_from,
+        new_comment,
         former_participant,
         page_outdated,
         reload,
     } = texts;
     #[cfg(feature = "hydrate")]
     {
-        let refresher = crate::ui::live::Refresher::default();
+        // New comments not on the page yet: announced once the fetched page shows them.
+        let arrived = std::rc::Rc::new(std::cell::RefCell::new(Vec::<i64>::new()));
+        let announce = {
+            let arrived = arrived.clone();
+            move || {
+                let ids: Vec<i64> = arrived.borrow_mut().drain(..).collect();
+                let Some(last) = ids.last() else {
+                    return;
+                };
+                let author = leptos::prelude::document()
+                    .query_selector(&format!("#commentaire-{last} .comment__author"))
+                    .ok()
+                    .flatten();
+                let text = match author {
+                    Some(author) => {
+                        let name = author.text_content().unwrap_or_default();
+                        let name = name.trim();
+                        let name = if name.is_empty() {
+                            former_participant.as_str()
+                        } else {
+                            name
+                        };
+                        new_comment_from.replace("{name}", name)
+                    }
+                    // On another page of the discussion.
+                    None => new_comment.clone(),
+                };
+                announcement.set(text);
+            }
+        };
+        let refresher = crate::ui::live::Refresher::with_hook(announce);
         listen(proposal_id, after, move |event| {
             let reaction = reaction(&event);
-            if let Some((id, author)) = reaction.new_comment {
+            if let Some(id) = reaction.new_comment {
                 let shown = leptos::prelude::document()
                     .get_element_by_id(&format!("commentaire-{id}"))
                     .is_some();
                 if !shown {
-                    let name = author.unwrap_or_else(|| former_participant.clone());
-                    announcement.set(new_comment_from.replace("{name}", &name));
+                    arrived.borrow_mut().push(id);
                 }
             }
             if reaction.outdated {
@@ -92,7 +124,7 @@ pub fn LiveProposal(proposal_id: i64, after: i64, texts: LiveTexts) -> impl Into
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (after, new_comment_from, former_participant);
+    let _ = (after, new_comment_from, new_comment, former_participant);
     view! {
         <p class="visually-hidden" role="status">{move || announcement.get()}</p>
         <Show when=move || outdated.get()>
@@ -140,54 +172,22 @@ fn listen(proposal_id: i64, after: i64, on_event: impl Fn(LiveEvent) + 'static) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::forum::model::{CommentView, ProposalStatus};
-    use crate::moderation::model::Visibility;
-
-    fn comment(id: i64, author: Option<&str>) -> CommentView {
-        CommentView {
-            id,
-            parent_id: None,
-            depth: 0,
-            author_name: author.map(str::to_owned),
-            body_html: format!("<p>{id}</p>"),
-            created_at_ms: 0,
-            edited: false,
-            deleted: false,
-            editable: false,
-            deletable: false,
-            source: None,
-            moderation: Visibility::Published,
-        }
-    }
+    use crate::forum::model::ProposalStatus;
 
     #[test]
     fn a_new_comment_is_announced_and_fetched() {
-        let r = reaction(&LiveEvent::Comment {
-            comment: comment(7, Some("Alix")),
-        });
-        assert_eq!(r.new_comment, Some((7, Some("Alix".to_owned()))));
+        let r = reaction(&LiveEvent::Comment { id: 7 });
+        assert_eq!(r.new_comment, Some(7));
         assert!(r.refresh && !r.outdated);
-        let r = reaction(&LiveEvent::Comment {
-            comment: comment(8, None),
-        });
-        assert_eq!(
-            r.new_comment,
-            Some((8, None)),
-            "author gone: named by the page"
-        );
     }
 
     #[test]
     fn changes_to_comments_and_supports_refresh_without_announcement() {
         for event in [
-            LiveEvent::CommentEdited {
-                comment: comment(1, Some("Alix")),
-            },
+            LiveEvent::CommentEdited { id: 1 },
             LiveEvent::CommentDeleted { id: 1 },
             LiveEvent::CommentHidden { id: 1 },
-            LiveEvent::CommentRestored {
-                comment: comment(1, Some("Alix")),
-            },
+            LiveEvent::CommentRestored { id: 1 },
             LiveEvent::Supports { count: 3 },
         ] {
             let r = reaction(&event);
@@ -210,5 +210,11 @@ mod tests {
             let r = reaction(&event);
             assert!(r.outdated && !r.refresh, "{event:?}");
         }
+    }
+
+    #[test]
+    fn events_carry_no_text_or_author() {
+        let json = serde_json::to_string(&LiveEvent::Comment { id: 7 }).unwrap_or_default();
+        assert_eq!(json, r#"{"type":"comment","id":7}"#);
     }
 }

@@ -203,14 +203,18 @@ pub struct CommentPage {
 }
 
 /// What changed on a proposal page, sent to open pages as it happens.
+///
+/// Events name what changed, never content: the stream is public and replays a day of
+/// events, so a text or an author carried here would outlive its edit or deletion on the
+/// page. Open pages fetch the page itself again to see the change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
     Comment {
-        comment: CommentView,
+        id: i64,
     },
     CommentEdited {
-        comment: CommentView,
+        id: i64,
     },
     CommentDeleted {
         id: i64,
@@ -221,7 +225,7 @@ pub enum LiveEvent {
     },
     /// Shown again after review.
     CommentRestored {
-        comment: CommentView,
+        id: i64,
     },
     /// The proposal itself was hidden by moderation.
     Hidden,

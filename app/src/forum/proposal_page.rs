@@ -116,6 +116,7 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
     let new_comment_from = String::new();
     let live_texts = LiveTexts {
         new_comment_from,
+        new_comment: t_string!(i18n, forum.new_comment).to_string(),
         former_participant: t_string!(i18n, forum.former_participant).to_string(),
         page_outdated: t_string!(i18n, forum.page_outdated).to_string(),
         reload: t_string!(i18n, forum.reload).to_string(),

@@ -10,7 +10,7 @@ use super::repo::{self, NewProposalRow};
 use crate::error::{add_field_error, internal, AppError, FieldErrors};
 use crate::forum::comments::repo::Reader;
 use crate::moderation::model::{ItemKind, Visibility};
-use crate::moderation::service::{admit, hold, Posting};
+use crate::moderation::service::{admit, hold, Change, Posting};
 use crate::server::db::DbKind;
 use crate::server::state::AppState;
 use crate::server::text::search_words;
@@ -73,14 +73,7 @@ impl ProposalForm {
 /// Residents' Markdown as HTML: no raw HTML survives, links get `rel="nofollow noopener
 /// noreferrer ugc"`, and images are dropped (they would load from other sites).
 pub fn render_markdown(markdown: &str) -> String {
-    let parser = pulldown_cmark::Parser::new(markdown);
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, parser);
-    ammonia::Builder::default()
-        .rm_tags(&["img"])
-        .link_rel(Some("nofollow noopener noreferrer ugc"))
-        .clean(&html)
-        .to_string()
+    crate::server::markdown::contribution(markdown)
 }
 
 /// Words of a search as SQLite FTS5 expects them: each stemmed word quoted (no operator
@@ -158,7 +151,7 @@ pub async fn create_proposal(
         theme_id: prepared.theme_id,
     };
     let text = format!("{}\n{}", form.title, form.body);
-    let admission = admit(state, &mut tx, author_id, posting, &text).await?;
+    let admission = admit(state, &mut tx, author_id, posting, &text, Change::New).await?;
     let row = prepared.row(author_id, form, admission.visibility);
     let id = repo::insert_proposal(&mut tx, &row, now)
         .await
@@ -217,6 +210,11 @@ pub async fn edit_proposal(
     if now - proposal.created_at_ms > state.forum.proposal_edit_ms {
         return Err(AppError::field("body", "errors.edit_window_over"));
     }
+    let posting = Posting::Proposal {
+        theme_id: prepared.theme_id,
+    };
+    let text = format!("{}\n{}", form.title, form.body);
+    let admission = admit(state, &mut tx, user_id, posting, &text, Change::Edit).await?;
     repo::update_proposal(
         &mut tx,
         id,
@@ -225,7 +223,12 @@ pub async fn edit_proposal(
     )
     .await
     .map_err(internal)?;
+    if let Some(cause) = admission.cause {
+        crate::moderation::service::hold_edited(&mut tx, ItemKind::Proposal, id, cause, now)
+            .await?;
+    }
     tx.commit().await.map_err(internal)?;
+    state.live_changed(Some(id));
     Ok(())
 }
 
@@ -379,14 +382,38 @@ pub async fn export(state: &AppState) -> Result<Vec<ExportedProposal>, AppError>
         .collect())
 }
 
-/// The export as CSV (RFC 4180, header row, UTF-8).
+/// The export as CSV (RFC 4180, header row, UTF-8), every cell spreadsheet-safe.
 pub fn export_csv(rows: &[ExportedProposal]) -> Result<String, AppError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut out = crate::server::csv::SafeCsv::new();
+    out.row([
+        "id",
+        "url",
+        "title",
+        "theme",
+        "neighbourhood",
+        "status",
+        "author",
+        "published_at",
+        "supports",
+        "comments",
+        "withdrawn",
+    ])?;
     for row in rows {
-        writer.serialize(row).map_err(internal)?;
+        out.row([
+            row.id.to_string().as_str(),
+            &row.url,
+            &row.title,
+            &row.theme,
+            &row.neighbourhood,
+            &row.status,
+            &row.author,
+            &row.published_at,
+            &row.supports.to_string(),
+            &row.comments.to_string(),
+            if row.withdrawn { "true" } else { "false" },
+        ])?;
     }
-    let bytes = writer.into_inner().map_err(internal)?;
-    String::from_utf8(bytes).map_err(internal)
+    out.finish()
 }
 
 fn rfc3339(epoch_ms: i64) -> String {
@@ -415,7 +442,10 @@ mod tests {
         );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<img"), "{html}");
-        assert!(!html.contains("onerror"), "{html}");
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "shown as typed: {html}"
+        );
     }
 
     #[test]

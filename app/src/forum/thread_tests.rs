@@ -429,9 +429,7 @@ crate::db_test!(live_events_are_numbered_in_commit_order, |db| {
         .map(|e| serde_json::from_str(&e.payload).unwrap())
         .collect();
     assert_eq!(decoded[0], LiveEvent::Supports { count: 1 });
-    assert!(
-        matches!(&decoded[1], LiveEvent::Comment { comment } if comment.id == c && !comment.editable)
-    );
+    assert!(decoded[1] == LiveEvent::Comment { id: c });
     assert_eq!(decoded[2], LiveEvent::CommentDeleted { id: c });
     assert_eq!(
         events::since(db.pool(), id, 2, 100).await.unwrap().len(),
@@ -518,3 +516,79 @@ crate::db_test!(a_periodic_job_runs_once_per_period, |db| {
         "a dead process's lease expires"
     );
 });
+
+crate::db_test!(
+    the_public_stream_never_replays_an_edited_or_deleted_text,
+    |db| {
+        let state = state(&db);
+        categories(&db).await;
+        let lea = resident(&state, "lea@example.org").await;
+        let id = propose(&state, lea, "Des bancs au parc", "voirie", "").await;
+        let c = comments::add_comment(&state, lea, id, None, &body("Mon numéro : 06 12 34 56 78"))
+            .await
+            .unwrap()
+            .0;
+        comments::edit_comment(&state, lea, c, &body("Numéro retiré, pardon"))
+            .await
+            .unwrap();
+        comments::delete_comment(&state, lea, c).await.unwrap();
+        let replayed: String = events::since(db.pool(), id, 0, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.payload)
+            .collect();
+        for secret in ["06 12 34 56 78", "Numéro retiré", "lea@example.org"] {
+            assert!(
+                !replayed.contains(secret),
+                "{secret:?} replayed in {replayed}"
+            );
+        }
+        let stored: i64 = count(
+            &db,
+            "SELECT COUNT(*) FROM forum_events WHERE payload LIKE '%06 12%' OR payload LIKE '%retiré%'",
+        )
+        .await;
+        assert_eq!(stored, 0, "nor kept in the events table");
+    }
+);
+
+crate::db_test!(
+    contributions_stored_by_an_older_renderer_are_rendered_again_once,
+    |db| {
+        let state = state(&db);
+        categories(&db).await;
+        let lea = resident(&state, "lea@example.org").await;
+        let id = propose(&state, lea, "Des bancs au parc", "voirie", "").await;
+        let c = comments::add_comment(&state, lea, id, None, &body("Bonjour"))
+            .await
+            .unwrap()
+            .0;
+        // What the renderer of before December 2026 stored for typed HTML.
+        let typed = "<h1>Gros titre</h1><table><tr><td>x</td></tr></table>";
+        sqlx::query("UPDATE proposal_comments SET body = $1, body_html = $1 WHERE id = $2")
+            .bind(typed)
+            .bind(c)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let rewritten = crate::server::markdown::rerender_stored(&db, state.clock.now_ms())
+            .await
+            .unwrap();
+        assert!(rewritten >= 1);
+        let html: String =
+            sqlx::query_scalar("SELECT body_html FROM proposal_comments WHERE id = $1")
+                .bind(c)
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert!(!html.contains("<h1") && !html.contains("<table"), "{html}");
+        assert_eq!(
+            crate::server::markdown::rerender_stored(&db, state.clock.now_ms() + 1)
+                .await
+                .unwrap(),
+            0,
+            "once per database"
+        );
+    }
+);

@@ -13,6 +13,8 @@ pub mod queue_pages;
 pub mod reads;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(all(test, feature = "ssr"))]
+mod rules_tests;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(all(test, feature = "ssr"))]

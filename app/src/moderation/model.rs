@@ -318,6 +318,10 @@ pub struct ReviewItem {
     pub author_name: Option<String>,
     /// The author is an administrator: moderators may not act on it.
     pub author_is_admin: bool,
+    /// The moderator looking holds the administrator role too (and so may judge an
+    /// administrator's contribution).
+    #[serde(default)]
+    pub viewer_is_admin: bool,
     pub visibility: Visibility,
     pub cause: Option<Cause>,
     pub flags: Vec<FlagView>,

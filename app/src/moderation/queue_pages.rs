@@ -46,10 +46,11 @@ fn visibility_label(visibility: Visibility) -> String {
     .to_string()
 }
 
-fn decision_options() -> Vec<(String, String)> {
+fn decision_options(restore_only: bool) -> Vec<(String, String)> {
     Action::ON_CONTENT
         .into_iter()
         .chain([Action::Redact])
+        .filter(|a| !restore_only || matches!(a, Action::Keep | Action::Approve | Action::Restore))
         .map(|a| (a.as_str().to_owned(), action_label(a)))
         .collect()
 }
@@ -324,7 +325,9 @@ fn Review(item: ReviewItem) -> impl IntoView {
         ItemKind::Comment => format!("/forum/propositions/{pid}#commentaire-{id}"),
         _ => format!("/forum/propositions/{pid}"),
     };
-    let may_act = !item.author_is_admin;
+    // An administrator's contribution: another administrator decides; any moderator may
+    // still bring back what flags hid.
+    let restore_only = item.author_is_admin && !item.viewer_is_admin;
     view! {
         <section aria-labelledby="contenu-titre">
             <h2 id="contenu-titre">{kind_label(kind)}" – "{visibility_label(item.visibility)}</h2>
@@ -346,14 +349,18 @@ fn Review(item: ReviewItem) -> impl IntoView {
             })}
         </section>
         <FlagsSection item=item.clone() />
-        {if may_act {
+        {if restore_only {
+            view! {
+                <p class="notice">{t!(i18n, moderation.author_is_admin)}</p>
+                {item.open_appeal.clone().map(|appeal| view! { <AppealForm appeal /> })}
+                <DecisionForm kind id restore_only=true />
+            }.into_any()
+        } else {
             view! {
                 {item.open_appeal.clone().map(|appeal| view! { <AppealForm appeal /> })}
                 <DecisionForm kind id />
                 {item.author_id.map(|_| view! { <SanctionForm kind id current=item.author_sanction.clone() /> })}
             }.into_any()
-        } else {
-            view! { <p class="notice">{t!(i18n, moderation.author_is_admin)}</p> }.into_any()
         }}
         <HistorySection title=t_string!(i18n, moderation.history).to_string() decisions=item.history.clone() />
         <HistorySection title=t_string!(i18n, moderation.author_record).to_string() decisions=item.author_record.clone() />
@@ -406,7 +413,14 @@ fn HistorySection(title: String, decisions: Vec<super::model::DecisionView>) -> 
 }
 
 #[component]
-fn DecisionForm(kind: ItemKind, id: i64) -> impl IntoView {
+fn DecisionForm(
+    kind: ItemKind,
+    id: i64,
+    /// Only the decisions bringing a contribution back (an administrator's, judged by a
+    /// moderator who is not one).
+    #[prop(optional)]
+    restore_only: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let error = use_form_error(Moderate::url());
     let values = use_typed_values("moderate", error);
@@ -417,7 +431,7 @@ fn DecisionForm(kind: ItemKind, id: i64) -> impl IntoView {
             <form class="form" method="post" action=Moderate::url() novalidate>
                 <input type="hidden" name="kind" value=kind.as_str() />
                 <input type="hidden" name="id" value=id />
-                <SelectField name="action" options=decision_options()
+                <SelectField name="action" options=decision_options(restore_only)
                     label=Signal::derive(move || t_string!(i18n, moderation.decision).to_string())
                     placeholder=Signal::derive(move || t_string!(i18n, moderation.choose_decision).to_string())
                     value=typed(values, "action") errors=errors_of(error, "action") />

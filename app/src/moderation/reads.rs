@@ -136,6 +136,9 @@ pub async fn review(
         author_id: item.author_id,
         author_name,
         author_is_admin,
+        viewer_is_admin: repo::is_admin(&mut *pool.acquire().await.map_err(internal)?, viewer)
+            .await
+            .map_err(internal)?,
         visibility: item.visibility,
         cause: repo::queued_cause(pool, kind, id).await.map_err(internal)?,
         flags: repo::flags_of(pool, kind, id).await.map_err(internal)?,

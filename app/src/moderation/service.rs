@@ -10,8 +10,6 @@ use super::model::{
 };
 use super::repo::{self, Item, NewDecision};
 use crate::error::{add_field_error, internal, AppError, FieldErrors};
-use crate::forum::comments::repo as comments;
-use crate::forum::comments::service::view_of;
 use crate::forum::model::LiveEvent;
 use crate::forum::{events, follows};
 use crate::server::state::AppState;
@@ -34,15 +32,26 @@ pub enum Posting {
     Comment { proposal_id: i64 },
 }
 
+/// Whether a contribution is new or a new text of an existing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    New,
+    Edit,
+}
+
 /// Checks that `author_id` may post now and says whether the contribution waits for a
-/// moderator. Call it in the transaction that stores the contribution. Refusals are
-/// field errors on `body`, shown next to the text typed.
+/// moderator. The one rule for creating and editing alike: a ban or a suspension refuses
+/// both, and a pre-moderated theme, a watched word or a new account's first steps hold
+/// both; only the counts of a new account's first day apply to new contributions alone
+/// (an edit adds none). Call it in the transaction that stores the contribution.
+/// Refusals are field errors on `body`, shown next to the text typed.
 pub async fn admit(
     state: &AppState,
     conn: &mut AnyConnection,
     author_id: i64,
     posting: Posting,
     text: &str,
+    change: Change,
 ) -> Result<Admission, AppError> {
     let now = state.clock.now_ms();
     let rules = state.moderation;
@@ -60,7 +69,8 @@ pub async fn admit(
         ));
     }
     let activity = repo::activity(conn, author_id).await.map_err(internal)?;
-    if now - activity.created_at_ms < rules.new_account_ms {
+    let new_account = now - activity.created_at_ms < rules.new_account_ms;
+    if new_account && change == Change::New {
         let over = match posting {
             Posting::Proposal { .. } => activity.proposals >= rules.new_account_proposals,
             Posting::Comment { .. } => activity.comments >= rules.new_account_comments,
@@ -94,6 +104,11 @@ pub async fn admit(
         return Ok(held(Cause::WatchedWord));
     }
     if activity.proposals + activity.comments < rules.premoderate_first {
+        return Ok(held(Cause::NewAccount));
+    }
+    // A new account publishing something harmless and editing it into something else
+    // right away: its edits wait for a moderator during its first day.
+    if new_account && change == Change::Edit {
         return Ok(held(Cause::NewAccount));
     }
     Ok(Admission {
@@ -287,6 +302,29 @@ pub async fn flag(
     Ok(item.proposal_id)
 }
 
+/// A contribution whose new text the admission rule holds: it leaves the public view
+/// (counts and open pages follow) and waits in the queue for a moderator.
+pub async fn hold_edited(
+    conn: &mut AnyConnection,
+    kind: ItemKind,
+    id: i64,
+    cause: Cause,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let item = repo::item(conn, kind, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    change_visibility(conn, &item, Visibility::Held, now_ms).await?;
+    let held = Item {
+        visibility: Visibility::Held,
+        ..item
+    };
+    repo::enqueue(conn, &held, cause, None, now_ms)
+        .await
+        .map_err(internal)
+}
+
 /// Moves a contribution to `to` with what follows: comment counts, live events, and
 /// for a held comment published at last, its followers' notifications.
 async fn change_visibility(
@@ -314,11 +352,6 @@ async fn change_visibility(
                     .map_err(internal)?;
             }
             let event = if published {
-                let record = comments::find(conn, item.id)
-                    .await
-                    .map_err(internal)?
-                    .ok_or(AppError::NotFound)?;
-                let comment = view_of(&record, None, false, now_ms, 0);
                 if from == Visibility::Held {
                     if let Some(author) = item.author_id {
                         crate::notifications::repo::notify_comment(
@@ -333,9 +366,9 @@ async fn change_visibility(
                             .await
                             .map_err(internal)?;
                     }
-                    Some(LiveEvent::Comment { comment })
+                    Some(LiveEvent::Comment { id: item.id })
                 } else {
-                    Some(LiveEvent::CommentRestored { comment })
+                    Some(LiveEvent::CommentRestored { id: item.id })
                 }
             } else if from == Visibility::Published {
                 events::forget_comment(conn, item.proposal_id, item.id)
@@ -415,11 +448,14 @@ impl DecisionForm {
     }
 }
 
-/// A moderator may not judge their own contributions, nor an administrator's.
+/// A moderator may not judge their own contributions. An administrator's are judged by
+/// another administrator, except that any moderator may bring back what is hidden or
+/// held (`restores`): so an automatic hiding is always reviewable by someone.
 async fn check_may_act_on(
     conn: &mut AnyConnection,
     moderator_id: i64,
     author_id: Option<i64>,
+    restores: bool,
 ) -> Result<(), AppError> {
     let Some(author) = author_id else {
         return Ok(());
@@ -427,7 +463,10 @@ async fn check_may_act_on(
     if author == moderator_id {
         return Err(AppError::Forbidden);
     }
-    if repo::is_admin(conn, author).await.map_err(internal)? {
+    if !restores
+        && repo::is_admin(conn, author).await.map_err(internal)?
+        && !repo::is_admin(conn, moderator_id).await.map_err(internal)?
+    {
         return Err(AppError::Forbidden);
     }
     Ok(())
@@ -463,8 +502,9 @@ pub async fn decide(
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    check_may_act_on(&mut tx, moderator_id, item.author_id).await?;
     let to = outcome(form.action, item.visibility)?;
+    let restores = to == Visibility::Published && form.action != Action::Redact;
+    check_may_act_on(&mut tx, moderator_id, item.author_id, restores).await?;
     let mut previous_text = None;
     if form.action == Action::Redact {
         previous_text = Some(redact(&mut tx, &item, &form.passage).await?);
@@ -539,15 +579,10 @@ async fn show_new_text(conn: &mut AnyConnection, item: &Item, now_ms: i64) -> Re
     events::forget_comment(conn, item.proposal_id, item.id)
         .await
         .map_err(internal)?;
-    let record = comments::find(conn, item.id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let comment = view_of(&record, None, false, now_ms, 0);
     events::record(
         conn,
         item.proposal_id,
-        &LiveEvent::CommentEdited { comment },
+        &LiveEvent::CommentEdited { id: item.id },
         now_ms,
     )
     .await
@@ -555,11 +590,16 @@ async fn show_new_text(conn: &mut AnyConnection, item: &Item, now_ms: i64) -> Re
     Ok(())
 }
 
-/// Decisions an author may contest.
+/// Decisions an author may contest, an automatic hiding by flags included.
 pub fn appealable(action: Action) -> bool {
     matches!(
         action,
-        Action::Hide | Action::Redact | Action::Warn | Action::Suspend | Action::Ban
+        Action::Hide
+            | Action::AutoHide
+            | Action::Redact
+            | Action::Warn
+            | Action::Suspend
+            | Action::Ban
     )
 }
 
@@ -640,7 +680,7 @@ pub async fn settle_appeal(
             "errors.appeal_needs_other_moderator",
         ));
     }
-    check_may_act_on(&mut tx, moderator_id, decision.author_id).await?;
+    check_may_act_on(&mut tx, moderator_id, decision.author_id, !uphold).await?;
     if !repo::settle_appeal(&mut tx, appeal_id, moderator_id, uphold, now)
         .await
         .map_err(internal)?
@@ -777,7 +817,7 @@ pub async fn sanction(
 ) -> Result<(), AppError> {
     let now = state.clock.now_ms();
     let mut tx = state.db.begin_write().await.map_err(internal)?;
-    check_may_act_on(&mut tx, moderator_id, Some(user_id)).await?;
+    check_may_act_on(&mut tx, moderator_id, Some(user_id), false).await?;
     let action = match form.kind {
         SanctionKind::Warning => Action::Warn,
         SanctionKind::Suspension => Action::Suspend,

@@ -20,7 +20,7 @@ use crate::server::state::AppState;
 
 const DAY: i64 = 24 * 3_600_000;
 
-async fn staff(state: &AppState, email: &str, role: Role) -> i64 {
+pub(super) async fn staff(state: &AppState, email: &str, role: Role) -> i64 {
     create_user(
         &state.db,
         &state.clock,
@@ -33,15 +33,15 @@ async fn staff(state: &AppState, email: &str, role: Role) -> i64 {
     .unwrap()
 }
 
-fn spam() -> FlagForm {
+pub(super) fn spam() -> FlagForm {
     FlagForm::parse("spam", "").unwrap()
 }
 
-fn decision(action: &str, reason: &str) -> DecisionForm {
+pub(super) fn decision(action: &str, reason: &str) -> DecisionForm {
     DecisionForm::parse(action, reason, "Article 3", "Merci de rester courtois.", "").unwrap()
 }
 
-async fn comment(
+pub(super) async fn comment(
     state: &AppState,
     author: i64,
     proposal: i64,
@@ -65,7 +65,7 @@ fn reader(user: i64, moderator: bool) -> Reader {
     }
 }
 
-async fn shown_text(
+pub(super) async fn shown_text(
     state: &AppState,
     proposal: i64,
     reader: Reader,
@@ -415,9 +415,20 @@ crate::db_test!(
             service::sanction(&state, moderator, admin, p, &ban).await,
             Err(AppError::Forbidden)
         );
+        // Another administrator may judge an administrator's contribution.
+        let other_admin = staff(&state, "admin2@example.org", Role::Admin).await;
+        service::decide(
+            &state,
+            other_admin,
+            ItemKind::Proposal,
+            p,
+            &decision("hide", "spam"),
+        )
+        .await
+        .unwrap();
         assert_eq!(
             count(&db, "SELECT COUNT(*) FROM moderation_decisions").await,
-            0
+            1
         );
     }
 );
@@ -672,9 +683,11 @@ crate::db_test!(
             .await
             .unwrap();
         assert!(!events.iter().any(|e| e.payload.contains("06 12")));
-        assert!(
-            events.last().unwrap().payload.contains("[…]"),
-            "open pages get the new text"
+        let last: LiveEvent = serde_json::from_str(&events.last().unwrap().payload).unwrap();
+        assert_eq!(
+            last,
+            LiveEvent::CommentEdited { id: c },
+            "open pages fetch the new text"
         );
         // The flag kept the text as it was; the queue is empty.
         let flags = repo::flags_of(db.pool(), ItemKind::Comment, c)

@@ -36,6 +36,13 @@ pub async fn claim(
     Ok(done.rows_affected() == 1)
 }
 
+/// Takes job `name` if it never ran to the end and nobody holds it: for work done once
+/// per database (a data migration written in Rust).
+pub async fn claim_once(db: &Db, name: &str, lease_ms: i64, now_ms: i64) -> anyhow::Result<bool> {
+    // A run records `last_run_at = now`, after which `last_run_at <= now - now` fails.
+    claim(db, name, now_ms, lease_ms, now_ms).await
+}
+
 /// Records that job `name` ran to the end, and frees it.
 pub async fn finish(db: &Db, name: &str, now_ms: i64) -> anyhow::Result<()> {
     sqlx::query("UPDATE job_runs SET last_run_at = $1, lease_until = 0 WHERE name = $2")

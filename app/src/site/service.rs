@@ -39,10 +39,7 @@ pub async fn page_override(
 
 /// Markdown → HTML, then sanitised so a page file can never inject scripts.
 pub fn render_markdown(markdown: &str) -> String {
-    let parser = pulldown_cmark::Parser::new(markdown);
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, parser);
-    ammonia::clean(&html)
+    crate::server::markdown::page(markdown)
 }
 
 #[cfg(test)]

@@ -215,6 +215,8 @@ fn as_element(node: web_sys::Node) -> Option<web_sys::Element> {
 #[derive(Clone, Default)]
 pub struct Refresher {
     state: std::rc::Rc<std::cell::Cell<RefreshState>>,
+    /// Called after each fetched page was applied.
+    on_applied: Option<std::rc::Rc<dyn Fn()>>,
 }
 
 #[cfg(feature = "hydrate")]
@@ -230,6 +232,14 @@ enum RefreshState {
 
 #[cfg(feature = "hydrate")]
 impl Refresher {
+    /// A refresher calling `on_applied` after each fetched page was applied.
+    pub fn with_hook(on_applied: impl Fn() + 'static) -> Self {
+        Refresher {
+            on_applied: Some(std::rc::Rc::new(on_applied)),
+            ..Refresher::default()
+        }
+    }
+
     pub fn request(&self) {
         match self.state.get() {
             RefreshState::Idle => {
@@ -248,6 +258,9 @@ impl Refresher {
                 this.state.set(RefreshState::Pending);
                 wasm_bindgen_futures::spawn_local(async move {
                     let fetched = refresh_from_server().await;
+                    if let (true, Some(hook)) = (fetched, this.on_applied.as_ref()) {
+                        hook();
+                    }
                     if fetched && this.state.get() == RefreshState::Again {
                         this.schedule();
                     } else {

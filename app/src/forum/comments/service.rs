@@ -10,7 +10,7 @@ use crate::forum::service::render_markdown;
 use crate::forum::service::require_state;
 use crate::forum::{events, follows};
 use crate::moderation::model::{ItemKind, Visibility};
-use crate::moderation::service::{admit, hold, Posting};
+use crate::moderation::service::{admit, hold, Change, Posting};
 use crate::server::state::AppState;
 use std::collections::HashMap;
 
@@ -166,6 +166,7 @@ pub async fn add_comment(
         author_id,
         Posting::Comment { proposal_id },
         body.as_str(),
+        Change::New,
     )
     .await?;
     let placement = match parent_id {
@@ -220,9 +221,7 @@ pub async fn add_comment(
         )
         .await?;
     } else {
-        // Everyone else sees it without the author's buttons.
-        let comment = view_of(&record, None, false, now, 0);
-        events::record(&mut tx, proposal_id, &LiveEvent::Comment { comment }, now)
+        events::record(&mut tx, proposal_id, &LiveEvent::Comment { id }, now)
             .await
             .map_err(internal)?;
         crate::notifications::repo::notify_comment(&mut tx, proposal_id, author_id, now)
@@ -283,6 +282,17 @@ pub async fn edit_comment(
     if now - record.created_at_ms > state.forum.comment_edit_ms {
         return Err(AppError::field("body", "errors.edit_window_over"));
     }
+    let admission = admit(
+        state,
+        &mut tx,
+        user_id,
+        Posting::Comment {
+            proposal_id: record.proposal_id,
+        },
+        body.as_str(),
+        Change::Edit,
+    )
+    .await?;
     let html = render_markdown(body.as_str());
     repo::update_body(&mut tx, id, body.as_str(), &html, now)
         .await
@@ -291,12 +301,13 @@ pub async fn edit_comment(
         .await
         .map_err(internal)?
         .ok_or(AppError::Internal)?;
-    if updated.moderation == Visibility::Published {
-        let comment = view_of(&updated, None, false, now, 0);
+    if let Some(cause) = admission.cause {
+        crate::moderation::service::hold_edited(&mut tx, ItemKind::Comment, id, cause, now).await?;
+    } else if updated.moderation == Visibility::Published {
         events::record(
             &mut tx,
             record.proposal_id,
-            &LiveEvent::CommentEdited { comment },
+            &LiveEvent::CommentEdited { id },
             now,
         )
         .await
