@@ -11,7 +11,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::{body_text, demo_session, form_post, get_with, location, scalar, send, state};
 
-const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n";
+const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
 
 /// A browser's multipart post: text fields, then files (field, name, bytes).
 fn multipart(
@@ -415,5 +415,65 @@ app::db_test!(
             let page = body_text(send(router.clone(), get_with(path, Some(&camille))).await).await;
             assert!(!page.contains("Relance numéro"), "{path}");
         }
+    }
+);
+
+app::db_test!(
+    a_residents_draft_and_its_files_are_hidden_from_agents_until_filed,
+    |db| {
+        app::demo::load(&db, &app::server::clock::Clock::System)
+            .await
+            .unwrap();
+        let mut app_state = state(db.clone(), "http://127.0.0.1:3000");
+        app_state.uploads.dir = std::env::temp_dir().join(format!(
+            "parvis-http-drafts-{}-{}",
+            std::process::id(),
+            db.kind().name()
+        ));
+        let router = server::http::router(app_state.clone());
+        let camille = demo_session(&router, "camille").await;
+        let agent = demo_session(&router, "agent.enfance").await;
+        let started = send(
+            router.clone(),
+            form_post(
+                "/api/start_request",
+                "slug=inscription-cantine",
+                Some(&camille),
+                true,
+            ),
+        )
+        .await;
+        let id: i64 = location(&started)
+            .trim_start_matches("/mon-espace/demandes/")
+            .trim_end_matches("/formulaire")
+            .parse()
+            .unwrap();
+        let saved = send(
+            router.clone(),
+            multipart(
+                &format!("/mon-espace/demandes/{id}/formulaire"),
+                &camille,
+                &[("f.c2", "Lou Martin"), ("go", "save")],
+                &[("file.c11", "domicile.pdf", PDF)],
+            ),
+        )
+        .await;
+        assert!(saved.status().is_redirection());
+        let file = scalar(&db, "SELECT MAX(id) FROM request_attachments").await;
+        assert!(file > 0, "the draft holds a file");
+        for path in [
+            format!("/pieces-jointes/{file}"),
+            format!("/guichet/demandes/{id}"),
+            format!("/guichet/demandes/{id}/formulaire"),
+        ] {
+            let response = send(router.clone(), get_with(&path, Some(&agent))).await;
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        }
+        let own = send(
+            router.clone(),
+            get_with(&format!("/pieces-jointes/{file}"), Some(&camille)),
+        )
+        .await;
+        assert_eq!(own.status(), StatusCode::OK, "its author still gets it");
     }
 );

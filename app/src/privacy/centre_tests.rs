@@ -58,9 +58,9 @@ crate::db_test!(the_export_holds_everything_the_register_lists, |db| {
             .unwrap_err(),
         AppError::NotFound
     );
-    let (name, bytes) = export::download(&state, filled.person, id).await.unwrap();
+    let (name, path) = export::download(&state, filled.person, id).await.unwrap();
     assert!(name.ends_with(".zip"));
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
     for treatment in REGISTER {
         let file = treatment.purpose.export_file();
         let mut text = String::new();
@@ -534,3 +534,51 @@ crate::db_test!(
         );
     }
 );
+
+crate::db_test!(parallel_export_requests_cannot_pass_the_daily_limit, |db| {
+    let state = state(&db);
+    let lea = person(&state, "lea@example.org", "Léa").await;
+    // Thirty at once: one export under way, counted once.
+    let tasks: Vec<_> = (0..30)
+        .map(|_| {
+            let state = state.clone();
+            tokio::spawn(async move { export::request(&state, lea).await })
+        })
+        .collect();
+    for task in tasks {
+        let answer = task.await.unwrap();
+        assert!(matches!(answer, Ok(_) | Err(AppError::Busy)), "{answer:?}");
+    }
+    let under_way = |state: AppState| async move {
+        id_of(
+            &state,
+            "SELECT COUNT(*) FROM data_exports WHERE user_id = $1",
+            &[lea],
+        )
+        .await
+    };
+    assert_eq!(under_way(state.clone()).await, 1);
+    // Each finished export lets another be asked for, up to five a day, whatever
+    // the concurrency.
+    for _ in 0..10 {
+        exec(
+            &state,
+            "UPDATE data_exports SET status = 'ready' WHERE user_id = $1",
+            &[lea],
+        )
+        .await;
+        let tasks: Vec<_> = (0..5)
+            .map(|_| {
+                let state = state.clone();
+                tokio::spawn(async move { export::request(&state, lea).await })
+            })
+            .collect();
+        for task in tasks {
+            let _ = task.await.unwrap();
+        }
+    }
+    assert_eq!(
+        under_way(state.clone()).await,
+        i64::from(export::EXPORTS_PER_DAY)
+    );
+});

@@ -140,27 +140,50 @@ pub async fn request(state: &AppState, user_id: i64) -> Result<i64, AppError> {
     if let Some(id) = running {
         return Ok(id);
     }
-    // A day's limit: building one reads everything the person ever did.
-    let today: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM data_exports WHERE user_id = $1 AND created_at > $2",
-    )
-    .bind(user_id)
-    .bind(now - DAY_MS)
-    .fetch_one(pool)
-    .await
-    .map_err(internal)?;
-    if today >= 5 {
-        return Err(AppError::RateLimited);
-    }
-    sqlx::query_scalar(
-        "INSERT INTO data_exports (user_id, status, created_at) VALUES ($1, 'pending', $2) RETURNING id",
+    // One export under way per person (a partial unique index): a request racing
+    // another gets the export the other created. A day's limit, since building one reads
+    // everything the person ever did: the database's counter is raised in the transaction
+    // that creates the export, so parallel requests cannot slip past it.
+    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let created: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO data_exports (user_id, status, created_at) VALUES ($1, 'pending', $2) \
+         ON CONFLICT (user_id) WHERE status IN ('pending', 'running') DO NOTHING RETURNING id",
     )
     .bind(user_id)
     .bind(now)
-    .fetch_one(pool)
+    .fetch_optional(&mut *tx)
     .await
-    .map_err(internal)
+    .map_err(internal)?;
+    if created.is_some() {
+        let today = crate::server::ratelimit::hit_in(
+            &mut *tx,
+            &format!("export-user:{user_id}"),
+            crate::server::ratelimit::Limit::DAY,
+            now,
+        )
+        .await
+        .map_err(internal)?;
+        if today > i64::from(EXPORTS_PER_DAY) {
+            return Err(AppError::RateLimited);
+        }
+    }
+    tx.commit().await.map_err(internal)?;
+    match created {
+        Some(id) => Ok(id),
+        None => sqlx::query_scalar(
+            "SELECT id FROM data_exports WHERE user_id = $1 AND status IN ('pending', 'running')",
+        )
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
+        .map_err(internal)?
+        // The other export finished in between: ask again.
+        .ok_or(AppError::Busy),
+    }
 }
+
+/// Exports one person may ask for per day.
+pub const EXPORTS_PER_DAY: u32 = 5;
 
 /// The person's latest export.
 pub async fn latest(pool: &AnyPool, user_id: i64) -> sqlx::Result<Option<ExportState>> {
@@ -255,44 +278,21 @@ async fn build(state: &AppState, id: i64) -> anyhow::Result<()> {
         .fetch_one(pool)
         .await
         .context("reading an export")?;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let steps = Purpose::ALL.len() + 1;
-    for (done, purpose) in Purpose::ALL.into_iter().enumerate() {
-        let doc = purpose_json(pool, purpose, user_id).await?;
-        files.push((purpose.export_file(), serde_json::to_vec_pretty(&doc)?));
-        set_progress(pool, id, (done + 1) * 100 / steps).await?;
-    }
-    let attachments = sqlx::query(
-        "SELECT a.id, a.file_name, a.storage_key, r.reference FROM request_attachments a \
-         JOIN service_requests r ON r.id = a.request_id WHERE r.user_id = $1 ORDER BY a.id",
-    )
-    .bind(user_id)
-    .fetch_all(pool)
-    .await
-    .context("listing attachments")?;
-    for row in &attachments {
-        let key: String = row.try_get("storage_key")?;
-        let name: String = row.try_get("file_name")?;
-        let attachment: i64 = row.try_get("id")?;
-        let reference: Option<String> = row.try_get("reference")?;
-        let folder = reference.unwrap_or_else(|| "brouillon".into());
-        let bytes = state
-            .uploads
-            .read(&key)
-            .await
-            .map_err(|e| anyhow::anyhow!("reading attachment {attachment}: {e:?}"))?;
-        files.push((format!("fichiers/{folder}/{attachment}-{name}"), bytes));
-    }
-    files.push(("LISEZMOI.txt".into(), readme(state).into_bytes()));
-    let zip = tokio::task::spawn_blocking(move || zip_of(&files))
-        .await
-        .context("zip task")??;
-    let size = i64::try_from(zip.len()).unwrap_or(i64::MAX);
-    let key = state
+    // Written to disk entry by entry: the JSON of one purpose at a time, attachments
+    // copied from their files in pieces. Memory stays bounded whatever the account holds.
+    let (key, path) = state
         .uploads
-        .store(&zip)
+        .reserve()
         .await
-        .map_err(|e| anyhow::anyhow!("storing an export: {e:?}"))?;
+        .map_err(|e| anyhow::anyhow!("reserving an export file: {e:?}"))?;
+    let written = write_export(state, id, user_id, path.clone()).await;
+    let size = match written {
+        Ok(size) => size,
+        Err(err) => {
+            let _ = tokio::fs::remove_file(&path).await;
+            return Err(err);
+        }
+    };
     let now = state.clock.now_ms();
     let mut tx = state.db.begin_write().await?;
     sqlx::query(
@@ -348,24 +348,93 @@ fn readme(state: &AppState) -> String {
     )
 }
 
-/// A ZIP archive of `files` (deflated).
-pub fn zip_of(files: &[(String, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in files {
-        out.start_file(name.as_str(), options)?;
-        out.write_all(bytes)?;
+/// Writes export `id` of `user_id` to `path`; its size in bytes.
+async fn write_export(
+    state: &AppState,
+    id: i64,
+    user_id: i64,
+    path: std::path::PathBuf,
+) -> anyhow::Result<i64> {
+    let pool = state.db.pool();
+    let file = std::fs::File::create(&path).context("creating the export file")?;
+    let mut zip = Some(zip::ZipWriter::new(std::io::BufWriter::new(file)));
+    let steps = Purpose::ALL.len() + 1;
+    for (done, purpose) in Purpose::ALL.into_iter().enumerate() {
+        let doc = purpose_json(pool, purpose, user_id).await?;
+        let bytes = serde_json::to_vec_pretty(&doc)?;
+        drop(doc);
+        let name = purpose.export_file();
+        let mut out = zip.take().context("zip writer")?;
+        out = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            out.start_file(name.as_str(), options())?;
+            out.write_all(&bytes)?;
+            Ok(out)
+        })
+        .await
+        .context("zip task")??;
+        zip = Some(out);
+        set_progress(pool, id, (done + 1) * 100 / steps).await?;
     }
-    Ok(out.finish()?.into_inner())
+    let attachments = sqlx::query(
+        "SELECT a.id, a.file_name, a.content_type, a.storage_key, r.reference \
+         FROM request_attachments a \
+         JOIN service_requests r ON r.id = a.request_id WHERE r.user_id = $1 ORDER BY a.id",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+    .context("listing attachments")?;
+    let mut entries = Vec::with_capacity(attachments.len());
+    for row in &attachments {
+        let key: String = row.try_get("storage_key")?;
+        let name: String = row.try_get("file_name")?;
+        let content_type: String = row.try_get("content_type")?;
+        let attachment: i64 = row.try_get("id")?;
+        let reference: Option<String> = row.try_get("reference")?;
+        let folder = reference.unwrap_or_else(|| "brouillon".into());
+        let name = crate::services::files::stored_name(&name, &content_type);
+        let source = state
+            .uploads
+            .stored_path(&key)
+            .map_err(|e| anyhow::anyhow!("attachment {attachment}: {e:?}"))?;
+        entries.push((format!("fichiers/{folder}/{attachment}-{name}"), source));
+    }
+    let readme = readme(state);
+    let out = zip.take().context("zip writer")?;
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let mut out = out;
+        for (name, source) in entries {
+            let mut file = std::fs::File::open(&source)
+                .with_context(|| format!("opening {}", source.display()))?;
+            out.start_file(name.as_str(), options())?;
+            std::io::copy(&mut file, &mut out)?;
+        }
+        out.start_file("LISEZMOI.txt", options())?;
+        out.write_all(readme.as_bytes())?;
+        let mut file = out.finish()?;
+        file.flush()?;
+        file.get_ref().sync_all()?;
+        Ok(())
+    })
+    .await
+    .context("zip task")??;
+    let size = tokio::fs::metadata(&path).await?.len();
+    Ok(i64::try_from(size).unwrap_or(i64::MAX))
 }
 
-/// A ready export's file, for its owner only: (file name, bytes).
+fn options() -> zip::write::SimpleFileOptions {
+    zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true)
+}
+
+/// A ready export's file, for its owner only: (file name, where it is on disk; it is
+/// sent in pieces).
 pub async fn download(
     state: &AppState,
     user_id: i64,
     id: i64,
-) -> Result<(String, Vec<u8>), AppError> {
+) -> Result<(String, std::path::PathBuf), AppError> {
     let row = sqlx::query(
         "SELECT storage_key, finished_at FROM data_exports \
          WHERE id = $1 AND user_id = $2 AND status = 'ready'",
@@ -382,8 +451,8 @@ pub async fn download(
     if finished.unwrap_or(0) + EXPORT_KEPT_DAYS * DAY_MS < state.clock.now_ms() {
         return Err(AppError::NotFound);
     }
-    let bytes = state.uploads.read(&key).await?;
-    Ok((format!("mes-donnees-{id}.zip"), bytes))
+    let path = state.uploads.stored_path(&key)?;
+    Ok((format!("mes-donnees-{id}.zip"), path))
 }
 
 /// Removes exports past their days (rows and files); how many.

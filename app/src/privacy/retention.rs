@@ -5,7 +5,7 @@
 //! - requests after their service's period, counted from their last change, once they
 //!   are decided, closed, cancelled or left as drafts (requests still being processed
 //!   are kept whatever their age), with their timeline, messages, access log,
-//!   notifications and attachment files;
+//!   notifications and attachment files; drafts untouched for 30 days sooner;
 //! - appointments after their period, counted from their end, and the waiting lists of
 //!   days that are over;
 //! - in-app notifications after their period;
@@ -23,6 +23,9 @@ use sqlx::AnyPool;
 
 /// Name of the job in `job_runs`.
 pub const JOB: &str = "privacy.retention";
+/// A draft nobody touched for this many days is abandoned: it goes with its files,
+/// whatever its service's period (files uploaded to drafts are not kept for ever).
+pub const ABANDONED_DRAFT_DAYS: i64 = 30;
 /// One month of a retention period, in milliseconds.
 pub const MONTH_MS: i64 = 31 * 24 * 3_600_000;
 /// How long the outbox keeps a mail once delivered or given up (they hold addresses and
@@ -154,13 +157,15 @@ async fn purge_requests(state: &AppState, now_ms: i64) -> anyhow::Result<(u64, u
     let mut tx = state.db.pool().begin().await?;
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT r.id FROM service_requests r JOIN services s ON s.id = r.service_id \
-         WHERE r.status IN ('draft', 'accepted', 'refused', 'closed', 'cancelled') \
-         AND r.updated_at < $1 - s.retention_months * $2 \
+         WHERE (r.status IN ('draft', 'accepted', 'refused', 'closed', 'cancelled') \
+         AND r.updated_at < $1 - s.retention_months * $2) \
+         OR (r.status = 'draft' AND r.updated_at < $4) \
          ORDER BY r.id LIMIT $3",
     )
     .bind(now_ms)
     .bind(MONTH_MS)
     .bind(BATCH as i64)
+    .bind(now_ms - ABANDONED_DRAFT_DAYS * 24 * 3_600_000)
     .fetch_all(&mut *tx)
     .await
     .context("finding requests past retention")?;

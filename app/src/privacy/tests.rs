@@ -51,6 +51,21 @@ async fn notification(state: &AppState, user: i64, request: i64, age_ms: i64) {
     .unwrap();
 }
 
+/// A PDF stored and attached to `request`'s form; its storage key.
+async fn attach_pdf(state: &AppState, request: i64) -> String {
+    let key = state.uploads.store(PDF).await.unwrap();
+    sqlx::query(
+        "INSERT INTO request_attachments (request_id, field_key, file_name, content_type, \
+         size, storage_key, created_at) VALUES ($1, 'c4', 'avis.pdf', 'application/pdf', 10, $2, 0)",
+    )
+    .bind(request)
+    .bind(&key)
+    .execute(state.db.pool())
+    .await
+    .unwrap();
+    key
+}
+
 crate::db_test!(what_is_past_its_period_goes_and_the_rest_stays, |db| {
     let state = with_uploads(state(&db));
     let camille = resident(&state, "camille@example.org").await;
@@ -59,16 +74,7 @@ crate::db_test!(what_is_past_its_period_goes_and_the_rest_stays, |db| {
     let old_closed = file(&state, camille, "cantine").await;
     let old_open = file(&state, camille, "cantine").await;
     let recent_closed = file(&state, camille, "cantine").await;
-    let key = state.uploads.store(PDF).await.unwrap();
-    sqlx::query(
-        "INSERT INTO request_attachments (request_id, field_key, file_name, content_type, \
-         size, storage_key, created_at) VALUES ($1, 'c4', 'avis.pdf', 'application/pdf', 10, $2, 0)",
-    )
-    .bind(old_closed)
-    .bind(&key)
-    .execute(state.db.pool())
-    .await
-    .unwrap();
+    let key = attach_pdf(&state, old_closed).await;
     let now = state.clock.now_ms();
     // Closed 37 months ago, still in progress after 40 months, closed 35 months ago.
     let closed = "UPDATE service_requests SET status = 'closed', updated_at = $1 WHERE id = $2";
@@ -251,5 +257,35 @@ crate::db_test!(
             .await
             .unwrap();
         assert_eq!(left, vec!["b".to_owned()]);
+    }
+);
+
+crate::db_test!(
+    an_abandoned_draft_goes_with_its_files_after_thirty_days,
+    |db| {
+        let state = with_uploads(state(&db));
+        let camille = resident(&state, "camille@example.org").await;
+        canteen(&state, "cantine", &[]).await;
+        let abandoned = file(&state, camille, "cantine").await;
+        let recent = file(&state, camille, "cantine").await;
+        let key = attach_pdf(&state, abandoned).await;
+        let now = state.clock.now_ms();
+        let draft = "UPDATE service_requests SET status = 'draft', updated_at = $1 WHERE id = $2";
+        set(
+            &state,
+            draft,
+            now - (retention::ABANDONED_DRAFT_DAYS + 1) * 24 * 3_600_000,
+            abandoned,
+        )
+        .await;
+        set(&state, draft, now - 2 * 24 * 3_600_000, recent).await;
+        let purged = retention::purge(&state, now).await.unwrap();
+        assert_eq!((purged.requests, purged.attachment_files), (1, 1));
+        assert!(state.uploads.read(&key).await.is_err(), "its file is gone");
+        let left: Vec<i64> = sqlx::query_scalar("SELECT id FROM service_requests")
+            .fetch_all(state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(left, vec![recent]);
     }
 );

@@ -24,6 +24,10 @@ pub mod files;
 #[cfg(feature = "ssr")]
 pub mod processing;
 #[cfg(feature = "ssr")]
+pub mod quota;
+#[cfg(feature = "ssr")]
+pub mod quota_repo;
+#[cfg(feature = "ssr")]
 pub mod requests_repo;
 #[cfg(feature = "ssr")]
 pub mod service;

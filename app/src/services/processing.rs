@@ -192,15 +192,18 @@ pub async fn counter_resident(
     phone: &str,
     errors: &mut FieldErrors,
 ) -> Result<(Option<i64>, String), AppError> {
-    let email = email.trim();
+    let mut email = email.trim().to_owned();
     let account = if email.is_empty() {
         None
     } else {
-        match crate::accounts::model::Email::parse(email) {
-            Ok(parsed) => crate::accounts::repo::find_by_email(state.db.pool(), &parsed)
-                .await
-                .map_err(internal)?
-                .map(|u| u.id),
+        match crate::accounts::model::Email::parse(&email) {
+            Ok(parsed) => {
+                email = parsed.as_str().to_owned();
+                crate::accounts::repo::find_by_email(state.db.pool(), &parsed)
+                    .await
+                    .map_err(internal)?
+                    .map(|u| u.id)
+            }
             Err(_) => {
                 add_field_error(errors, "email", "errors.email_invalid");
                 None
@@ -219,7 +222,7 @@ pub async fn counter_resident(
     if name.chars().count() > 120 || phone.chars().count() > 40 {
         add_field_error(errors, "name", "errors.text_too_long");
     }
-    Ok((account, email.to_owned()))
+    Ok((account, email))
 }
 
 /// Starts a request on behalf of a resident: linked to their account when the e-mail
@@ -314,9 +317,8 @@ pub async fn queue_csv(
     )
     .await
     .map_err(internal)?;
-    let safe = crate::surveys::export::spreadsheet_safe;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
+    let mut out = crate::server::csv::SafeCsv::new();
+    out.row([
         "numero",
         "statut",
         "demandeur",
@@ -324,23 +326,21 @@ pub async fn queue_csv(
         "agent",
         "depose_le",
         "mis_a_jour",
-    ])
-    .map_err(internal)?;
+    ])?;
     for r in items {
-        out.write_record([
+        out.row([
             r.reference.unwrap_or_default(),
             r.status.as_str().to_owned(),
-            safe(r.resident),
+            r.resident,
             r.channel.as_str().to_owned(),
-            safe(r.assignee.unwrap_or_default()),
+            r.assignee.unwrap_or_default(),
             r.submitted_at
                 .map(crate::server::paris::format)
                 .unwrap_or_default(),
             crate::server::paris::format(r.updated_at),
-        ])
-        .map_err(internal)?;
+        ])?;
     }
-    String::from_utf8(out.into_inner().map_err(internal)?).map_err(internal)
+    out.finish()
 }
 
 /// Processing figures: by status, and submission-to-decision times over the last 12

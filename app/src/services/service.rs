@@ -43,8 +43,17 @@ pub enum Side {
 }
 
 /// The side of `actor` on `row`, or `NotFound` (nobody learns that someone else's
-/// request exists). A draft an agent fills in for a resident is the agents' only.
+/// request exists). A draft belongs to whoever writes it until it is filed: a resident's
+/// draft (its form, its files) is theirs alone, not yet the service's; a draft an agent
+/// fills in for a resident at the counter is the agents' only.
 pub async fn side_of(state: &AppState, actor: Actor, row: &RequestRow) -> Result<Side, AppError> {
+    if row.status == Status::Draft && row.filed_by.is_none() {
+        return if row.user_id == Some(actor.id) {
+            Ok(Side::Resident)
+        } else {
+            Err(AppError::NotFound)
+        };
+    }
     if actor.agent
         && catalogue::is_member(state.db.pool(), row.service_id, actor.id)
             .await
@@ -207,12 +216,34 @@ async fn save_form_tx(
     if current.status != row.status {
         return Err(AppError::Conflict("errors.request_not_editable".into()));
     }
-    for (key, upload, content_type, storage_key) in stored {
+    let incoming: Vec<super::quota::Incoming> = stored
+        .iter()
+        .map(|(key, upload, _, _)| super::quota::Incoming {
+            field: Some(key.as_str()),
+            error_field: upload.field.as_str(),
+            bytes: i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX),
+        })
+        .collect();
+    let admitted = super::quota::admit_files(
+        &mut tx,
+        &state.uploads,
+        row.id,
+        actor.id,
+        &incoming,
+        &mut errors,
+    )
+    .await?;
+    let mut removed = Vec::new();
+    for ((key, upload, content_type, storage_key), admitted) in stored.iter().zip(admitted) {
+        if !admitted {
+            removed.push(storage_key.clone());
+            continue;
+        }
         let file = NewAttachment {
             request_id: row.id,
             field_key: Some(key),
             event_id: None,
-            file_name: &files::clean_name(&upload.file_name),
+            file_name: &files::stored_name(&upload.file_name, content_type),
             content_type,
             size: i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX),
             storage_key,
@@ -222,7 +253,6 @@ async fn save_form_tx(
             .await
             .map_err(internal)?;
     }
-    let mut removed = Vec::new();
     for raw_id in raw.get("remove").into_iter().flatten() {
         let Ok(file_id) = raw_id.parse::<i64>() else {
             continue;
@@ -488,6 +518,27 @@ pub async fn post_message(
             from_agent,
             body,
         };
+        if let Some((upload, _, _)) = &stored {
+            repo::find_for_update(&mut tx, id).await.map_err(internal)?;
+            let mut refused = FieldErrors::new();
+            let incoming = [super::quota::Incoming {
+                field: None,
+                error_field: "file",
+                bytes: i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX),
+            }];
+            super::quota::admit_files(
+                &mut tx,
+                &state.uploads,
+                id,
+                actor.id,
+                &incoming,
+                &mut refused,
+            )
+            .await?;
+            if !refused.is_empty() {
+                return Err(AppError::Validation(refused));
+            }
+        }
         let event_id = repo::insert_event(&mut tx, &event, now)
             .await
             .map_err(internal)?;
@@ -496,7 +547,7 @@ pub async fn post_message(
                 request_id: id,
                 field_key: None,
                 event_id: Some(event_id),
-                file_name: &files::clean_name(&upload.file_name),
+                file_name: &files::stored_name(&upload.file_name, content_type),
                 content_type,
                 size: i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX),
                 storage_key: key,

@@ -15,7 +15,8 @@ use crate::error::AppError;
 use crate::forum::tests::{resident, state};
 use crate::server::state::AppState;
 
-pub(crate) const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n";
+pub(crate) const PDF: &[u8] =
+    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
 
 fn citizen(id: i64) -> Actor {
     Actor {

@@ -28,6 +28,9 @@ pub async fn read_multipart(
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();
         if let Some(file_name) = field.file_name().map(str::to_owned) {
+            if uploads.len() >= super::files::FILES_PER_POST {
+                return Err(AppError::field(&name, "errors.too_many_files"));
+            }
             let mut bytes = Vec::new();
             let mut too_large = false;
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
@@ -184,7 +187,12 @@ pub async fn download(
     let row = service::load(state, request_id).await?;
     service::side_of(state, actor, &row).await?;
     let bytes = state.uploads.read(&key).await?;
-    Ok((name, content_type, bytes))
+    // Names stored before the extension followed the checked type are mended here.
+    Ok((
+        super::files::stored_name(&name, &content_type),
+        content_type,
+        bytes,
+    ))
 }
 
 /// The queue of a service as CSV, for an agent of its team.
