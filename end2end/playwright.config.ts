@@ -116,6 +116,7 @@ export default defineConfig({
       PARVIS_LIMIT_SIGNUP_PER_DAY: '1000',
       PARVIS_LIMIT_MAILS_PER_ADDRESS_PER_HOUR: '1000',
       PARVIS_LIMIT_MAILS_PER_IP_PER_HOUR: '1000',
+      PARVIS_LIMIT_ANONYMOUS_POSTS_PER_MINUTE: '100000',
       // Accounts signed up by the journeys post at once: the limits of new accounts'
       // first day are covered by the database tests.
       PARVIS_MODERATION_NEW_ACCOUNT_HOURS: '0',

@@ -7,6 +7,7 @@ use app::auth::oidc::OidcSettings;
 use app::forum::model::ForumSettings;
 use app::moderation::model::ModerationSettings;
 use app::server::ratelimit::{Limit, RateLimits};
+use app::server::request::TrustedProxies;
 use app::site::SiteInfo;
 use std::fmt;
 use std::net::SocketAddr;
@@ -50,8 +51,9 @@ pub struct Config {
     pub mail_lease: std::time::Duration,
     /// `PARVIS_LIMIT_*`.
     pub limits: RateLimits,
-    /// `PARVIS_TRUST_PROXY`: read the client address from `X-Forwarded-For`.
-    pub trust_proxy: bool,
+    /// `PARVIS_TRUSTED_PROXIES` (or `PARVIS_TRUST_PROXY=true` for the loopback): the
+    /// reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
     /// `PARVIS_OIDC_*`: sign-in through an OpenID Connect provider (FranceConnect).
     pub oidc: Option<OidcSettings>,
     /// `PARVIS_FORUM_EDIT_MINUTES`, `PARVIS_FORUM_COMMENT_EDIT_MINUTES`: how long authors
@@ -277,16 +279,26 @@ impl Config {
                 defaults.mail_per_address,
             )?,
             mail_per_ip: limit("PARVIS_LIMIT_MAILS_PER_IP_PER_HOUR", defaults.mail_per_ip)?,
+            anonymous_posts_per_ip: limit(
+                "PARVIS_LIMIT_ANONYMOUS_POSTS_PER_MINUTE",
+                defaults.anonymous_posts_per_ip,
+            )?,
         };
-        let trust_proxy = match lookup("PARVIS_TRUST_PROXY").as_deref().map(str::trim) {
-            None | Some("false") | Some("0") => false,
-            Some("true") | Some("1") => true,
-            Some(other) => {
-                return Err(error(
-                    "PARVIS_TRUST_PROXY",
-                    format!("expected true or false, got {other:?}"),
-                ))
-            }
+        // PARVIS_TRUSTED_PROXIES lists the reverse proxies; PARVIS_TRUST_PROXY=true (the
+        // older setting) means one on this machine.
+        let trusted_proxies = match lookup("PARVIS_TRUSTED_PROXIES") {
+            Some(list) => TrustedProxies::parse(&list)
+                .map_err(|problem| error("PARVIS_TRUSTED_PROXIES", problem))?,
+            None => match lookup("PARVIS_TRUST_PROXY").as_deref().map(str::trim) {
+                None | Some("false") | Some("0") => TrustedProxies::default(),
+                Some("true") | Some("1") => TrustedProxies::loopback(),
+                Some(other) => {
+                    return Err(error(
+                        "PARVIS_TRUST_PROXY",
+                        format!("expected true or false, got {other:?}"),
+                    ))
+                }
+            },
         };
 
         let minutes = |variable: &'static str, default_ms: i64| -> Result<i64, ConfigError> {
@@ -355,6 +367,14 @@ impl Config {
             .map_or(10, |mb| usize::try_from(mb).unwrap_or(10))
                 * 1024
                 * 1024,
+            quota_bytes: bounded(
+                "PARVIS_UPLOAD_QUOTA_MB",
+                1..=1_048_576,
+                "a whole number of megabytes",
+            )?
+            .unwrap_or(200)
+                * 1024
+                * 1024,
         };
 
         let oidc = oidc_settings(&lookup)?;
@@ -375,7 +395,7 @@ impl Config {
             mail_from,
             mail_lease,
             limits,
-            trust_proxy,
+            trusted_proxies,
             oidc,
             forum,
             moderation,
@@ -473,6 +493,7 @@ mod tests {
             ("PARVIS_LIMIT_SIGNIN_PER_MINUTE", "0"),
             ("PARVIS_LIMIT_SIGNUP_PER_DAY", "many"),
             ("PARVIS_TRUST_PROXY", "maybe"),
+            ("PARVIS_TRUSTED_PROXIES", "proxy.example"),
             ("PARVIS_FORUM_EDIT_MINUTES", "forever"),
             ("PARVIS_OIDC_ISSUER", "http://idp.example.org"),
             ("PARVIS_DIRECT_DATABASE_URL", "postgres://db.example/parvis"),
@@ -534,7 +555,7 @@ mod tests {
             cfg.mail_from
         );
         assert_eq!(cfg.limits, RateLimits::default());
-        assert!(!cfg.trust_proxy);
+        assert!(cfg.trusted_proxies.is_empty());
         let cfg = config(&[
             ("PARVIS_SMTP_URL", "smtps://user:secret@smtp.ville.fr:465"),
             ("PARVIS_LIMIT_SIGNIN_PER_MINUTE", "20"),
@@ -542,7 +563,9 @@ mod tests {
         ])
         .expect("valid");
         assert_eq!(cfg.limits.sign_in_per_ip, Limit::per_minute(20));
-        assert!(cfg.trust_proxy);
+        assert_eq!(cfg.trusted_proxies, TrustedProxies::loopback());
+        let behind = config(&[("PARVIS_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7")]).expect("valid");
+        assert!(!behind.trusted_proxies.is_empty());
         assert_eq!(config(&[]).expect("defaults").uploads.max_bytes, 10 << 20);
         let tuned = config(&[
             ("PARVIS_UPLOAD_MAX_MB", "25"),

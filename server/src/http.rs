@@ -82,10 +82,18 @@ pub fn with_middleware(router: Router, state: AppState) -> Router {
         .layer(crate::stall_guard::StallGuardLayer {
             limit: std::time::Duration::from_secs(8),
         })
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::hygiene::limit_anonymous_posts,
+        ))
         .layer(session_layer(&state, secure))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             restore_page_csp,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::hygiene::server_fn_input,
         ))
         .layer(middleware::from_fn_with_state(
             state,
@@ -178,7 +186,7 @@ async fn export_json(State(state): State<AppState>) -> Response {
 }
 
 /// The account signed in on this session, if any.
-async fn session_user(session: &tower_sessions::Session) -> Option<i64> {
+pub(crate) async fn session_user(session: &tower_sessions::Session) -> Option<i64> {
     app::server::sessions::signed_in_user(session).await
 }
 
@@ -293,11 +301,27 @@ async fn data_export(
     let Some(user) = session_user(&session).await else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    private_file(
-        app::privacy::export::download(&state, user, id)
-            .await
-            .map(|(name, bytes)| (name, "application/zip".to_owned(), bytes)),
-    )
+    let (name, path) = match app::privacy::export::download(&state, user, id).await {
+        Ok(found) => found,
+        Err(err) => return private_file(Err(err)),
+    };
+    // Sent from disk in pieces: an export may be large.
+    let file = match tokio::fs::File::open(&path).await {
+        Ok(file) => file,
+        Err(err) => {
+            tracing::warn!(error = %err, "opening a ready export");
+            return StatusCode::NOT_FOUND.into_response();
+        }
+    };
+    let length = file.metadata().await.map(|m| m.len()).ok();
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let mut res = private_file(Ok((name, "application/zip".to_owned(), Vec::new())));
+    *res.body_mut() = body;
+    if let Some(length) = length {
+        res.headers_mut()
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    res
 }
 
 /// A file of one person's to download, (name, content type, bytes): never cached, its
@@ -363,8 +387,9 @@ async fn proposal_events(
     State(state): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<i64>,
     axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
-    headers: axum::http::HeaderMap,
+    parts: axum::http::request::Parts,
 ) -> Response {
+    let headers = &parts.headers;
     use axum::response::sse::{Event, KeepAlive, Sse};
     use futures::StreamExt;
     match app::forum::service::proposal(&state, id).await {
@@ -372,11 +397,19 @@ async fn proposal_events(
         Err(app::error::AppError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
-    let Ok(slot) = state.live_slots.clone().try_acquire_owned() else {
-        let mut res = StatusCode::SERVICE_UNAVAILABLE.into_response();
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-        return res;
+    let client = app::server::request::client_ip_of(&parts, &state.trusted_proxies);
+    let slot = match state.live_slots.try_take(&client) {
+        Ok(slot) => slot,
+        Err(refusal) => {
+            let status = match refusal {
+                app::server::slots::Refusal::Full => StatusCode::SERVICE_UNAVAILABLE,
+                app::server::slots::Refusal::ClientFull => StatusCode::TOO_MANY_REQUESTS,
+            };
+            let mut res = status.into_response();
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            return res;
+        }
     };
     let after = app::forum::live::start_after(
         headers.get("last-event-id").and_then(|v| v.to_str().ok()),

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod hygiene;
 pub mod stall_guard;
 
 use anyhow::Context;
@@ -57,6 +58,14 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
         direct.close().await;
         migrated?;
     }
+    // Data migrations written in Rust, each run once per database.
+    let rewritten = app::server::markdown::rerender_stored(&db, Clock::System.now_ms()).await?;
+    if rewritten > 0 {
+        tracing::info!(
+            rewritten,
+            "stored contributions rendered again with the current Markdown rules"
+        );
+    }
     Ok(db)
 }
 
@@ -77,7 +86,7 @@ pub fn app_state(
         site: Arc::new(config.site.clone()),
         pages_dir: config.pages_dir.clone(),
         limits: config.limits,
-        trust_proxy: config.trust_proxy,
+        trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         oidc,
         forum: config.forum,
         moderation: config.moderation,

@@ -47,6 +47,8 @@ pub struct RateLimits {
     pub mail_per_address: Limit,
     /// Link mails requested per IP address.
     pub mail_per_ip: Limit,
+    /// Posts (of any form) per IP address from someone not signed in.
+    pub anonymous_posts_per_ip: Limit,
 }
 
 impl Default for RateLimits {
@@ -56,6 +58,7 @@ impl Default for RateLimits {
             sign_up_per_ip: Limit::per_day(3),
             mail_per_address: Limit::per_hour(3),
             mail_per_ip: Limit::per_hour(10),
+            anonymous_posts_per_ip: Limit::per_minute(30),
         }
     }
 }
@@ -67,6 +70,17 @@ pub async fn allow(db: &Db, bucket: &str, limit: Limit, now_ms: i64) -> anyhow::
 
 /// Counts one hit in `bucket` and returns the hits of the current window.
 pub async fn hit(db: &Db, bucket: &str, window_ms: i64, now_ms: i64) -> anyhow::Result<i64> {
+    hit_in(db.pool(), bucket, window_ms, now_ms).await
+}
+
+/// [`hit`] on any executor: inside the transaction creating what is counted, the count
+/// and the creation commit or roll back together.
+pub async fn hit_in<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    bucket: &str,
+    window_ms: i64,
+    now_ms: i64,
+) -> anyhow::Result<i64> {
     let window_start = now_ms - now_ms.rem_euclid(window_ms.max(1));
     let hits: i64 = sqlx::query_scalar(
         "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
@@ -75,7 +89,7 @@ pub async fn hit(db: &Db, bucket: &str, window_ms: i64, now_ms: i64) -> anyhow::
     )
     .bind(bucket)
     .bind(window_start)
-    .fetch_one(db.pool())
+    .fetch_one(executor)
     .await
     .context("counting a rate-limited action")?;
     Ok(hits)

@@ -12,6 +12,9 @@ use std::sync::Arc;
 /// Live-update streams one process holds open at most (each is a socket and a
 /// once-a-second query): beyond, browsers are told to retry later.
 pub const LIVE_STREAMS: usize = 2_000;
+/// Live-update streams one client (an IPv4 address, an IPv6 /64) holds open at most: a
+/// household's tabs, not a process's every slot.
+pub const LIVE_STREAMS_PER_CLIENT: usize = 16;
 
 /// Shared, cheaply clonable application state.
 #[derive(Clone, Debug, axum::extract::FromRef)]
@@ -26,8 +29,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Rate limits of sign-in, sign-up and mailed links.
     pub limits: RateLimits,
-    /// Trust `X-Forwarded-For` for the client's address (behind a reverse proxy only).
-    pub trust_proxy: bool,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: Arc<crate::server::request::TrustedProxies>,
     /// Wakes the mail worker when a mail is queued.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     /// The OpenID Connect provider residents may sign in with, when configured.
@@ -39,8 +42,8 @@ pub struct AppState {
     /// Wakes this process's live-update streams after a forum write.
     #[from_ref(skip)]
     pub live: Arc<crate::forum::live::LiveHub>,
-    /// Live-update streams this process may hold open at once.
-    pub live_slots: Arc<tokio::sync::Semaphore>,
+    /// Live-update streams this process may hold open at once, in all and per client.
+    pub live_slots: Arc<super::slots::ClientSlots>,
     /// Survey results computed in the last few seconds.
     #[from_ref(skip)]
     pub survey_results: Arc<crate::surveys::cache::ResultsCache>,
@@ -60,13 +63,13 @@ impl AppState {
             pages_dir: None,
             clock,
             limits: RateLimits::default(),
-            trust_proxy: false,
+            trusted_proxies: Arc::default(),
             mail_wakeup: Arc::new(tokio::sync::Notify::new()),
             oidc: None,
             forum: crate::forum::model::ForumSettings::default(),
             moderation: crate::moderation::model::ModerationSettings::default(),
             live: Arc::default(),
-            live_slots: Arc::new(tokio::sync::Semaphore::new(LIVE_STREAMS)),
+            live_slots: super::slots::ClientSlots::new(LIVE_STREAMS, LIVE_STREAMS_PER_CLIENT),
             survey_results: Arc::default(),
             uploads: crate::services::files::Uploads::default(),
         }

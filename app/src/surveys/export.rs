@@ -42,13 +42,13 @@ pub async fn answers_csv(
     }
     let survey = survey_for(state, survey_id, viewer).await?;
     let questions: Vec<_> = survey.questions().cloned().collect();
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = crate::server::csv::SafeCsv::new();
     let mut header = vec!["reponse".to_owned()];
     if !survey.info.anonymous {
         header.push("date".to_owned());
     }
     header.extend(questions.iter().map(|q| q.label.clone()));
-    out.write_record(&header).map_err(internal)?;
+    out.row(&header)?;
     let mut rows = sqlx::query(
         "SELECT r.id, r.submitted_at, a.question_id, a.item, a.choice_id, a.rank, a.number_value, \
          a.text_value FROM survey_responses r \
@@ -85,12 +85,11 @@ pub async fn answers_csv(
         }
     }
     write_line(&mut out, &survey, &questions, current, &cells)?;
-    let bytes = out.into_inner().map_err(internal)?;
-    String::from_utf8(bytes).map_err(internal)
+    out.finish()
 }
 
 fn write_line(
-    out: &mut csv::Writer<Vec<u8>>,
+    out: &mut crate::server::csv::SafeCsv,
     survey: &Survey,
     questions: &[super::model::Question],
     current: Option<(i64, Option<i64>)>,
@@ -116,9 +115,9 @@ fn write_line(
             .map(|(_, v)| v)
             .collect::<Vec<_>>()
             .join(sep);
-        line.push(spreadsheet_safe(cell));
+        line.push(cell);
     }
-    out.write_record(&line).map_err(internal)
+    out.row(&line)
 }
 
 /// The public results as JSON (open data): the same figures as the results page, with
@@ -138,32 +137,4 @@ pub async fn results_json(
     }
     let results = super::results::cached(state, &survey, false, None).await?;
     serde_json::to_string_pretty(&results).map_err(internal)
-}
-
-/// A cell a spreadsheet will not run: text starting like a formula (`=`, `+`, `-`, `@`,
-/// tab, carriage return) gets a leading apostrophe (OWASP's advice on CSV injection).
-/// Negative numbers stay numbers.
-pub fn spreadsheet_safe(cell: String) -> String {
-    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && cell.parse::<i64>().is_err() {
-        format!("'{cell}")
-    } else {
-        cell
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::spreadsheet_safe;
-
-    #[test]
-    fn a_free_answer_cannot_become_a_spreadsheet_formula() {
-        assert_eq!(
-            spreadsheet_safe("=HYPERLINK(\"http://x\")".into()),
-            "'=HYPERLINK(\"http://x\")"
-        );
-        assert_eq!(spreadsheet_safe("@SUM(A1)".into()), "'@SUM(A1)");
-        assert_eq!(spreadsheet_safe("-3".into()), "-3");
-        assert_eq!(spreadsheet_safe("Le marché".into()), "Le marché");
-    }
 }
