@@ -2,13 +2,19 @@
 //! and the test harness that runs repository tests on SQLite and PostgreSQL.
 
 pub mod clock;
+pub mod csv;
 pub mod db;
+#[cfg(test)]
+mod fuzz;
+pub mod hashing;
 pub mod jobs;
+pub mod markdown;
 pub mod paris;
 pub mod ratelimit;
 pub mod request;
 pub mod security;
 pub mod sessions;
+pub mod slots;
 pub mod state;
 pub mod testing;
 pub mod text;
