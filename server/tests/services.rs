@@ -53,17 +53,27 @@ fn multipart(
         .unwrap()
 }
 
-app::db_test!(a_resident_files_a_canteen_request_with_plain_posts, |db| {
-    app::demo::load(&db, &app::server::clock::Clock::System)
+/// The demo commune with its own uploads folder (`name` keeps tests apart); its state
+/// and router.
+async fn demo_with_uploads(
+    db: &app::server::db::Db,
+    name: &str,
+) -> (app::server::state::AppState, axum::Router) {
+    app::demo::load(db, &app::server::clock::Clock::System)
         .await
         .unwrap();
     let mut app_state = state(db.clone(), "http://127.0.0.1:3000");
     app_state.uploads.dir = std::env::temp_dir().join(format!(
-        "parvis-http-{}-{}",
+        "parvis-http-{name}-{}-{}",
         std::process::id(),
         db.kind().name()
     ));
     let router = server::http::router(app_state.clone());
+    (app_state, router)
+}
+
+app::db_test!(a_resident_files_a_canteen_request_with_plain_posts, |db| {
+    let (app_state, router) = demo_with_uploads(&db, "files").await;
     let camille = demo_session(&router, "camille").await;
     let yanis = demo_session(&router, "yanis").await;
     let catalogue = send(router.clone(), get_with("/demarches", None)).await;
@@ -421,16 +431,7 @@ app::db_test!(
 app::db_test!(
     a_residents_draft_and_its_files_are_hidden_from_agents_until_filed,
     |db| {
-        app::demo::load(&db, &app::server::clock::Clock::System)
-            .await
-            .unwrap();
-        let mut app_state = state(db.clone(), "http://127.0.0.1:3000");
-        app_state.uploads.dir = std::env::temp_dir().join(format!(
-            "parvis-http-drafts-{}-{}",
-            std::process::id(),
-            db.kind().name()
-        ));
-        let router = server::http::router(app_state.clone());
+        let (_, router) = demo_with_uploads(&db, "drafts").await;
         let camille = demo_session(&router, "camille").await;
         let agent = demo_session(&router, "agent.enfance").await;
         let started = send(

@@ -634,6 +634,17 @@ mod proofs_of_the_address {
         .expect("a session");
     }
 
+    /// Resident `id` as the pages of their account see them.
+    fn signed_in(id: i64, email: &str) -> crate::auth::model::CurrentUser {
+        crate::auth::model::CurrentUser {
+            id,
+            display_name: "Résident".into(),
+            email: email.into(),
+            roles: vec![],
+            unread_notifications: 0,
+        }
+    }
+
     /// A stranger signs up with Léa's address and a password of their choice.
     async fn squatted(state: &AppState) {
         service::sign_up(
@@ -798,13 +809,7 @@ mod proofs_of_the_address {
             .await
             .expect("a reset mailed to the old address");
             let reset = last_token(&db).await;
-            let user = crate::auth::model::CurrentUser {
-                id,
-                display_name: "Résident".into(),
-                email: "old@example.org".into(),
-                roles: vec![],
-                unread_notifications: 0,
-            };
+            let user = signed_in(id, "old@example.org");
             crate::accounts::profile::request_email_change(
                 &state,
                 &user,
@@ -856,13 +861,7 @@ mod proofs_of_the_address {
         .await
         .expect("a reset link");
         let reset = last_token(&db).await;
-        let user = crate::auth::model::CurrentUser {
-            id,
-            display_name: "Résident".into(),
-            email: "p@example.org".into(),
-            roles: vec![],
-            unread_notifications: 0,
-        };
+        let user = signed_in(id, "p@example.org");
         crate::accounts::profile::change_password(
             &state,
             &user,

@@ -97,21 +97,7 @@ fn attribute_names(tag: &str) -> Vec<String> {
 
 #[test]
 fn fuzz_the_markdown_sanitiser_lets_only_allowed_elements_through() {
-    let allowed = [
-        "p",
-        "br",
-        "em",
-        "strong",
-        "del",
-        "a",
-        "ul",
-        "ol",
-        "li",
-        "blockquote",
-        "code",
-        "pre",
-        "hr",
-    ];
+    let allowed = crate::server::markdown::CONTRIBUTION_TAGS;
     fuzz(|u| {
         let html = crate::server::markdown::contribution(&markupish(u)?);
         let lower = html.to_lowercase();

@@ -11,7 +11,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 
 /// The elements a contribution may hold once rendered.
-const CONTRIBUTION_TAGS: [&str; 13] = [
+pub const CONTRIBUTION_TAGS: [&str; 13] = [
     "p",
     "br",
     "em",
