@@ -315,8 +315,7 @@ async fn data_export(
     };
     let length = file.metadata().await.map(|m| m.len()).ok();
     let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
-    let mut res = private_file(Ok((name, "application/zip".to_owned(), Vec::new())));
-    *res.body_mut() = body;
+    let mut res = private_download(&name, "application/zip", body);
     if let Some(length) = length {
         res.headers_mut()
             .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
@@ -324,43 +323,49 @@ async fn data_export(
     res
 }
 
-/// A file of one person's to download, (name, content type, bytes): never cached, its
-/// name offered as given (ASCII fallback for old browsers); or the status of the error.
+/// A file of one person's to download, (name, content type, bytes), or the status of the
+/// error (401, 403, 404…).
 fn private_file(result: Result<(String, String, Vec<u8>), app::error::AppError>) -> Response {
     match result {
         Ok((name, content_type, bytes)) => {
-            let mut res = bytes.into_response();
-            let headers = res.headers_mut();
-            if let Ok(value) = HeaderValue::from_str(&content_type) {
-                headers.insert(header::CONTENT_TYPE, value);
-            }
-            let ascii: String = name
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let disposition = format!(
-                "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-                app::ui::encode_query(&name)
-            );
-            if let Ok(value) = HeaderValue::from_str(&disposition) {
-                headers.insert(header::CONTENT_DISPOSITION, value);
-            }
-            headers.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            );
-            res
+            private_download(&name, &content_type, Body::from(bytes))
         }
         Err(err) => StatusCode::from_u16(err.status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             .into_response(),
     }
+}
+
+/// `body` as a download of one person's: never cached, its name offered as given (ASCII
+/// fallback for old browsers).
+fn private_download(name: &str, content_type: &str, body: Body) -> Response {
+    let mut res = Response::new(body);
+    let headers = res.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        app::ui::encode_query(name)
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    res
 }
 
 /// `GET /guichet/:service/export.csv`: a service's queue (same filters as the page), for
@@ -519,8 +524,12 @@ async fn refuse_cross_site_writes(
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && is_cross_site(&req, &state.public_url) {
         tracing::warn!(path = %req.uri().path(), "refused a cross-site write");
-        return (StatusCode::FORBIDDEN, "Requête refusée : elle ne vient pas de ce site. / Request refused: it does not come from this site.")
-            .into_response();
+        return crate::hygiene::refusal(
+            StatusCode::FORBIDDEN,
+            "Requête refusée : elle ne vient pas de ce site.",
+            "Request refused: it does not come from this site.",
+            None,
+        );
     }
     next.run(req).await
 }

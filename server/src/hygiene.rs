@@ -27,7 +27,12 @@ const LOCATION_MAX_BYTES: usize = 2048;
 
 /// A short answer refusing a request, in both languages (no page shell: the refusal comes
 /// before any page is rendered).
-fn refusal(status: StatusCode, fr: &str, en: &str, retry_after: Option<&'static str>) -> Response {
+pub fn refusal(
+    status: StatusCode,
+    fr: &str,
+    en: &str,
+    retry_after: Option<&'static str>,
+) -> Response {
     let mut res = (status, format!("{fr} / {en}")).into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,

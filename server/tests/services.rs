@@ -72,6 +72,21 @@ async fn demo_with_uploads(
     (app_state, router)
 }
 
+/// Starts a canteen registration as the resident of `cookie`: the form page it goes to.
+async fn start_canteen(router: &axum::Router, cookie: &str) -> String {
+    let started = send(
+        router.clone(),
+        form_post(
+            "/api/start_request",
+            "slug=inscription-cantine",
+            Some(cookie),
+            true,
+        ),
+    )
+    .await;
+    location(&started)
+}
+
 app::db_test!(a_resident_files_a_canteen_request_with_plain_posts, |db| {
     let (app_state, router) = demo_with_uploads(&db, "files").await;
     let camille = demo_session(&router, "camille").await;
@@ -81,17 +96,7 @@ app::db_test!(a_resident_files_a_canteen_request_with_plain_posts, |db| {
     assert!(body_text(catalogue)
         .await
         .contains("Inscription à la cantine"));
-    let started = send(
-        router.clone(),
-        form_post(
-            "/api/start_request",
-            "slug=inscription-cantine",
-            Some(&camille),
-            true,
-        ),
-    )
-    .await;
-    let form_page = location(&started);
+    let form_page = start_canteen(&router, &camille).await;
     assert!(form_page.ends_with("/formulaire"), "{form_page}");
     let id: i64 = form_page
         .trim_start_matches("/mon-espace/demandes/")
@@ -434,17 +439,8 @@ app::db_test!(
         let (_, router) = demo_with_uploads(&db, "drafts").await;
         let camille = demo_session(&router, "camille").await;
         let agent = demo_session(&router, "agent.enfance").await;
-        let started = send(
-            router.clone(),
-            form_post(
-                "/api/start_request",
-                "slug=inscription-cantine",
-                Some(&camille),
-                true,
-            ),
-        )
-        .await;
-        let id: i64 = location(&started)
+        let id: i64 = start_canteen(&router, &camille)
+            .await
             .trim_start_matches("/mon-espace/demandes/")
             .trim_end_matches("/formulaire")
             .parse()
