@@ -65,6 +65,10 @@ pub struct Config {
     /// `PARVIS_UPLOADS_DIR`, `PARVIS_UPLOAD_MAX_MB`: where requests' attachments are
     /// stored and how large one may be (10 MB by default).
     pub uploads: app::services::files::Uploads,
+    /// `PARVIS_SECRET_KEY_FILE`: the instance's key for what the database holds sealed
+    /// (default `data/secret.key`, created on first start; every process of one instance
+    /// reads the same file, and it is backed up apart from the database).
+    pub secret_key_file: PathBuf,
 }
 
 /// A variable with an unusable value.
@@ -377,6 +381,10 @@ impl Config {
                 * 1024,
         };
 
+        let secret_key_file = PathBuf::from(
+            lookup("PARVIS_SECRET_KEY_FILE").unwrap_or_else(|| "data/secret.key".into()),
+        );
+
         let oidc = oidc_settings(&lookup)?;
         let mut site = site;
         site.sign_in_provider = oidc.as_ref().map(|o| o.label.clone());
@@ -392,6 +400,7 @@ impl Config {
             pages_dir,
             smtp_url,
             mail_dir,
+            secret_key_file,
             mail_from,
             mail_lease,
             limits,
@@ -549,6 +558,7 @@ mod tests {
         let cfg = config(&[]).expect("defaults");
         assert_eq!(cfg.smtp_url, None);
         assert_eq!(cfg.mail_dir, PathBuf::from("data/mails"));
+        assert_eq!(cfg.secret_key_file, PathBuf::from("data/secret.key"));
         assert!(
             cfg.mail_from.contains("Saint-Aubin-du-Parvis"),
             "{}",

@@ -91,6 +91,9 @@ pub fn app_state(
         forum: config.forum,
         moderation: config.moderation,
         uploads: config.uploads.clone(),
+        sealer: Arc::new(app::server::seal::Sealer::load_or_create(
+            &config.secret_key_file,
+        )?),
         ..AppState::new(leptos_options, db, config.public_url.clone(), Clock::System)
     })
 }

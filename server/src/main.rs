@@ -60,7 +60,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         }
         Command::BenchData(args) => {
             let db = server::open_database(&config).await?;
-            let state = cli_state(&config, &db);
+            let state = cli_state(&config, &db)?;
             let data = app::loadtest::load(
                 &state,
                 args.proposals,
@@ -78,7 +78,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         }
         Command::SurveyBenchData(args) => {
             let db = server::open_database(&config).await?;
-            let state = cli_state(&config, &db);
+            let state = cli_state(&config, &db)?;
             let bench = app::surveys::bench_data::load(
                 &state,
                 args.answers,
@@ -96,7 +96,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         }
         Command::Retention { command } => {
             let db = server::open_database(&config).await?;
-            let state = cli_state(&config, &db);
+            let state = cli_state(&config, &db)?;
             let outcome = retention(&state, command).await;
             db.close().await;
             outcome
@@ -105,7 +105,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             command: TermsCommand::Publish { summary },
         } => {
             let db = server::open_database(&config).await?;
-            let state = cli_state(&config, &db);
+            let state = cli_state(&config, &db)?;
             let outcome = app::privacy::consents::publish_terms(&state, &summary).await;
             db.close().await;
             let version = outcome.map_err(|_| anyhow::anyhow!("summary: 1 to 2000 characters"))?;
@@ -121,7 +121,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 .map_err(|_| anyhow::anyhow!("--email: not a valid e-mail address"))?;
             let mode = app::privacy::model::ErasureMode::parse(&mode).context("--mode")?;
             let db = server::open_database(&config).await?;
-            let state = cli_state(&config, &db);
+            let state = cli_state(&config, &db)?;
             let outcome = async {
                 let user = account_id(&db, &email).await?;
                 app::privacy::erasure::erase(&state, user, mode, state.clock.now_ms()).await
@@ -173,15 +173,21 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
 
 /// The state of a command-line tool: the instance's public address and uploads folder,
 /// the system clock, no site files.
-fn cli_state(config: &Config, db: &app::server::db::Db) -> app::server::state::AppState {
-    app::server::state::AppState {
+fn cli_state(
+    config: &Config,
+    db: &app::server::db::Db,
+) -> anyhow::Result<app::server::state::AppState> {
+    Ok(app::server::state::AppState {
         uploads: config.uploads.clone(),
+        sealer: std::sync::Arc::new(app::server::seal::Sealer::load_or_create(
+            &config.secret_key_file,
+        )?),
         ..app::server::state::AppState::detached(
             db.clone(),
             config.public_url.clone(),
             Clock::System,
         )
-    }
+    })
 }
 
 /// The id of the account using `email`.

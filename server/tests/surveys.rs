@@ -187,6 +187,37 @@ app::db_test!(a_resident_answers_with_plain_forms_and_only_once, |db| {
     )
     .await;
     let satisfaction = activities + 1;
+    // (c) A page refused in an anonymous survey: what was typed comes back through the
+    // browser, and no session row ever holds it next to the account.
+    let refused = format!(
+        "survey_id={survey}&index=1&go=next&m[{activities}][0]=1&o[{activities}]=Marqueur-page"
+    );
+    let response = send(
+        router.clone(),
+        form_post("/api/save_survey_answers", &refused, Some(&camille), true),
+    )
+    .await;
+    assert!(
+        common::location(&response).contains("__err="),
+        "{}",
+        common::location(&response)
+    );
+    let carried = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.starts_with("parvis_typed=") && v.contains("Marqueur-page"));
+    assert!(carried, "what was typed is lost");
+    assert_eq!(
+        scalar(
+            &db,
+            "SELECT COUNT(*) FROM sessions WHERE data LIKE '%Marqueur%'"
+        )
+        .await,
+        0,
+        "a refused page of an anonymous survey was kept in a session"
+    );
     let page2 = format!(
         "survey_id={survey}&index=1&go=next&t[{week}]={four}&m[{activities}][{sport}]=1&m[{activities}][0]=1\
          &o[{activities}]=Th%C3%A9%C3%A2tre&t[{satisfaction}]=4"
@@ -210,20 +241,62 @@ app::db_test!(a_resident_answers_with_plain_forms_and_only_once, |db| {
         response.headers()[header::LOCATION],
         format!("/consultations/{survey}/merci")
     );
+    // An anonymous survey: the answers wait, sealed, for four others.
     assert_eq!(
         scalar(&db, "SELECT COUNT(*) FROM survey_responses").await,
-        1
+        0
     );
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM survey_pool").await, 1);
     let response = send(
         router.clone(),
         form_post("/api/save_survey_answers", &page3, Some(&camille), false),
     )
     .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
-    assert_eq!(
-        scalar(&db, "SELECT COUNT(*) FROM survey_responses").await,
-        1
-    );
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM survey_pool").await, 1);
+
+    // (a) Agents see how many took part, not who, while answers still arrive.
+    let agent = demo_session(&router, "agent").await;
+    let name: String =
+        sqlx::query_scalar("SELECT display_name FROM users WHERE email LIKE 'camille%'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    let participants = format!("survey_id={survey}&page=1");
+    let response = send(
+        router.clone(),
+        form_post("/api/survey_participants", &participants, Some(&agent), false),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let listed = body_text(response).await;
+    assert!(listed.contains("\"names_hidden\":true"), "{listed}");
+    assert!(listed.contains("\"accounts\":1"), "{listed}");
+    assert!(!listed.contains(&name), "{listed}");
+    let response = send(
+        router.clone(),
+        get_req(&format!("/consultations/{survey}/resultats.json")),
+    )
+    .await;
+    let json = body_text(response).await;
+    assert!(json.contains("\"respondents\": 0"), "{json}");
+    assert!(json.contains("\"pending\": 1"), "{json}");
+
+    // Closed, what waited is written (fewer than five: with every answer already
+    // there), and the names are listed, without their day.
+    sqlx::query("UPDATE surveys SET closes_at = opens_at + 1 WHERE id = $1")
+        .bind(survey)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let response = send(
+        router.clone(),
+        form_post("/api/survey_participants", &participants, Some(&agent), false),
+    )
+    .await;
+    let listed = body_text(response).await;
+    assert!(listed.contains("\"names_hidden\":false"), "{listed}");
+    assert!(listed.contains(&name), "{listed}");
 
     // Live public results, as a page and as open data.
     let response = send(

@@ -88,8 +88,8 @@ async fn once_a_day<F, Fut>(
 /// The periodic work of a server process, every minute: the forum's daily digest and the
 /// removal of personal data past retention (each once a day across all processes),
 /// appointment reminders, residents' data exports and the erasures whose cooling-off
-/// period is over, forgetting old live-update events and survey drafts left for more
-/// than a month.
+/// period is over, writing the anonymous answers left when a survey closed, forgetting
+/// old live-update events and survey drafts left for more than a month.
 pub async fn run(state: super::state::AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
@@ -142,6 +142,13 @@ pub async fn run(state: super::state::AppState) {
                 "accounts erased at their owners' request"
             ),
             Err(err) => tracing::warn!(error = ?err, "account erasures; retried later"),
+        }
+        // Anonymous answers still pooled when their survey closed are written now; the
+        // pool rows are claimed by the statement that deletes them, so every process may.
+        match crate::surveys::pool::settle_closed(&state).await {
+            Ok(0) => {}
+            Ok(written) => tracing::info!(answers = written, "anonymous answers written at closing"),
+            Err(err) => tracing::warn!(error = ?err, "writing anonymous answers at closing; retried later"),
         }
         let stale = now - crate::surveys::service::DRAFT_LIFETIME_MS;
         if let Err(err) = crate::surveys::repo::purge_drafts(state.db.pool(), stale).await {

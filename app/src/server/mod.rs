@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod paris;
 pub mod ratelimit;
 pub mod request;
+pub mod seal;
 pub mod security;
 pub mod sessions;
 pub mod slots;

@@ -176,6 +176,25 @@ pub async fn finish<T>(
     Err(err)
 }
 
+/// [`finish`], but what was typed is carried by the short-lived cookie whoever posts,
+/// never kept in a session: for forms whose content must not be stored next to an
+/// account (anonymous surveys).
+pub fn finish_in_browser<T>(
+    result: Result<T, AppError>,
+    form: &str,
+    typed: &[(&str, &str)],
+) -> Result<T, AppError> {
+    let Err(err) = result else {
+        return result;
+    };
+    if is_html_form() {
+        set_response_cookie(&typed_cookie(form, typed, secure_site()));
+    } else {
+        set_error_status(&err);
+    }
+    Err(err)
+}
+
 fn secure_site() -> bool {
     app_state().map_or(true, |s| s.public_url.scheme() == "https")
 }
@@ -263,12 +282,16 @@ pub fn set_error_status(err: &AppError) {
     }
 }
 
-/// The values last typed in `form`, kept by [`finish`] after a failed plain form post.
+/// The values last typed in `form`, kept by [`finish`] or [`finish_in_browser`] after a
+/// failed plain form post.
 pub async fn typed_values(form: &str) -> BTreeMap<String, String> {
+    if let Some(values) =
+        request_cookie(TYPED_COOKIE).and_then(|value| typed_from_cookie(form, &value))
+    {
+        return values;
+    }
     if !matches!(crate::auth::guard::current_user().await, Ok(Some(_))) {
-        return request_cookie(TYPED_COOKIE)
-            .and_then(|value| typed_from_cookie(form, &value))
-            .unwrap_or_default();
+        return BTreeMap::new();
     }
     let Ok(session) = crate::auth::guard::session().await else {
         return BTreeMap::new();

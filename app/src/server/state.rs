@@ -50,6 +50,9 @@ pub struct AppState {
     /// Where requests' attachments are stored, and their size limit.
     #[from_ref(skip)]
     pub uploads: crate::services::files::Uploads,
+    /// The instance's key for what the database holds sealed (`PARVIS_SECRET_KEY_FILE`).
+    #[from_ref(skip)]
+    pub sealer: Arc<super::seal::Sealer>,
 }
 
 impl AppState {
@@ -72,6 +75,7 @@ impl AppState {
             live_slots: super::slots::ClientSlots::new(LIVE_STREAMS, LIVE_STREAMS_PER_CLIENT),
             survey_results: Arc::default(),
             uploads: crate::services::files::Uploads::default(),
+            sealer: Arc::new(super::seal::Sealer::random()),
         }
     }
 }

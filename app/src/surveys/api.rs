@@ -122,8 +122,13 @@ pub async fn get_survey(id: i64) -> Result<SurveyView, AppError> {
                     super::repo::has_participated(&mut conn, id, who)
                         .await
                         .map_err(crate::error::internal)?,
-                    super::repo::draft(&mut conn, id, &who.draft_key())
-                        .await
+                    super::repo::draft(
+                        &mut conn,
+                        id,
+                        &who.draft_key(),
+                        super::repo::DraftSeal::of(&state, &survey.info),
+                    )
+                    .await
                         .map_err(crate::error::internal)?
                         .is_some(),
                 )
@@ -192,9 +197,13 @@ pub async fn save_answers(
     use super::service::{After, Move};
     let state = crate::server::state::app_state()?;
     let raw = super::answering::RawPage { t, m, r, o };
+    // What was typed on a refused page of an anonymous survey (or one that could not be
+    // read) is carried back by the browser only, never kept in the account's session.
+    let anonymous = std::sync::atomic::AtomicBool::new(true);
     let result = async {
         let (viewer, _) = viewer().await?;
         let survey = super::service::survey_for(&state, survey_id, viewer).await?;
+        anonymous.store(survey.info.anonymous, std::sync::atomic::Ordering::Relaxed);
         let who = participant(viewer, survey.info.audience == super::model::Audience::Link)
             .await?
             .ok_or(AppError::Unauthenticated)?;
@@ -216,7 +225,11 @@ pub async fn save_answers(
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let after = crate::server::request::finish(result, "save_survey_answers", &typed).await?;
+    let after = if anonymous.load(std::sync::atomic::Ordering::Relaxed) {
+        crate::server::request::finish_in_browser(result, "save_survey_answers", &typed)
+    } else {
+        crate::server::request::finish(result, "save_survey_answers", &typed).await
+    }?;
     let base = format!("/consultations/{survey_id}");
     match after {
         After::Page(i) => leptos_axum::redirect(&format!("{base}/repondre?page={}", i + 1)),

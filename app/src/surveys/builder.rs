@@ -335,6 +335,15 @@ pub async fn update(state: &AppState, id: i64, form: &SurveyForm) -> Result<(), 
     {
         return Err(AppError::field("form", "errors.survey_locked"));
     }
+    // Its participants are listed once it is closed: reopened, every newcomer would pair
+    // with the answers that follow.
+    if info.anonymous
+        && info.participants > 0
+        && info.state == super::model::SurveyState::Closed
+        && form.closes_at_ms != info.closes_at_ms
+    {
+        return Err(AppError::field("closes_at", "errors.survey_closed_for_good"));
+    }
     super::build_repo::update_survey(&mut tx, id, form, state.clock.now_ms())
         .await
         .map_err(internal)?;

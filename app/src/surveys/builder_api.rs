@@ -338,6 +338,10 @@ pub struct Participants {
     pub title: String,
     /// (name, day `YYYY-MM-DD`).
     pub people: Vec<(String, String)>,
+    /// An anonymous survey still open: names are not shown, only counts.
+    pub names_hidden: bool,
+    /// Days are shown (not in an anonymous survey).
+    pub days_shown: bool,
     pub accounts: i64,
     /// Visitors without an account (surveys open to anyone with the link).
     pub browsers: i64,
@@ -357,16 +361,26 @@ pub async fn get_participants(survey_id: i64, page: u32) -> Result<Participants,
     let page = page.max(1);
     let per_page = 50;
     let (people, accounts, browsers) =
-        super::repo::participants(state.db.pool(), survey_id, page, per_page)
+        super::repo::participants(state.db.pool(), survey_id, page, per_page, info.anonymous)
             .await
             .map_err(crate::error::internal)?;
+    // In an anonymous survey, names listed while answers still arrive would pair a
+    // newcomer with the next batch: until closing, counts only.
+    let names_hidden = info.anonymous && info.state != super::model::SurveyState::Closed;
+    let (people, accounts_listed) = if names_hidden {
+        (Vec::new(), 0)
+    } else {
+        (people, accounts)
+    };
     Ok(Participants {
         title: info.title,
         people,
+        names_hidden,
+        days_shown: !info.anonymous,
         accounts,
         browsers,
         page,
-        page_count: u32::try_from(accounts.max(0))
+        page_count: u32::try_from(accounts_listed.max(0))
             .unwrap_or(u32::MAX)
             .div_ceil(per_page)
             .max(1),

@@ -771,20 +771,22 @@ pub fn ParticipantsPage() -> impl IntoView {
                     Ok(p) => {
                         let survey = id.get_untracked();
                         let (accounts, browsers) = (p.accounts, p.browsers);
+                        let days = p.days_shown;
                         view! {
                             <p class="lead">{p.title.clone()}</p>
                             <p>{t!(i18n, surveys.participants_counts, accounts = move || accounts, browsers = move || browsers)}</p>
                             <p class="meta">{t!(i18n, surveys.participants_notice)}</p>
+                            {p.names_hidden.then(|| view! { <p class="alert" role="note">{t!(i18n, surveys.participants_hidden)}</p> })}
                             {(!p.people.is_empty()).then(|| view! {
                                 <table class="table">
                                     <caption>{t!(i18n, surveys.participants_title)}</caption>
                                     <thead><tr>
                                         <th scope="col">{t!(i18n, surveys.participant_name)}</th>
-                                        <th scope="col">{t!(i18n, surveys.participant_day)}</th>
+                                        {days.then(|| view! { <th scope="col">{t!(i18n, surveys.participant_day)}</th> })}
                                     </tr></thead>
                                     <tbody>
                                         {p.people.iter().map(|(name, day)| view! {
-                                            <tr><td>{name.clone()}</td><td>{day.clone()}</td></tr>
+                                            <tr><td>{name.clone()}</td>{days.then(|| view! { <td>{day.clone()}</td> })}</tr>
                                         }).collect_view()}
                                     </tbody>
                                 </table>

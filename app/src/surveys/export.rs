@@ -41,6 +41,7 @@ pub async fn answers_csv(
         return Err(AppError::Forbidden);
     }
     let survey = survey_for(state, survey_id, viewer).await?;
+    super::pool::settle(state, &survey).await?;
     let questions: Vec<_> = survey.questions().cloned().collect();
     let mut out = crate::server::csv::SafeCsv::new();
     let mut header = vec!["reponse".to_owned()];

@@ -25,6 +25,8 @@ pub mod demo_data;
 #[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
+pub mod pool;
+#[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod results;
@@ -32,5 +34,7 @@ pub mod results;
 pub mod review;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(all(test, feature = "ssr"))]
+mod anonymity_tests;
 #[cfg(all(test, feature = "ssr"))]
 mod tests;

@@ -4,6 +4,10 @@
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Answers of an anonymous survey written together, at least, while it is open
+/// (the pool of `surveys/pool.rs`).
+pub const ANONYMITY_BATCH: usize = 5;
+
 /// What a question asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum QuestionKind {

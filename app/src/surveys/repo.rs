@@ -199,11 +199,72 @@ pub enum ListFilter {
     All,
 }
 
+/// How a survey's drafts are kept: as they are, or (anonymous surveys) sealed with the
+/// instance's key and dated to the day only, so that the database never holds readable
+/// unfinished answers next to an account.
+#[derive(Clone, Copy)]
+pub enum DraftSeal<'a> {
+    Plain,
+    Sealed {
+        sealer: &'a crate::server::seal::Sealer,
+        survey: i64,
+    },
+}
+
+impl DraftSeal<'_> {
+    /// How drafts of `survey` are kept.
+    pub fn of<'a>(state: &'a crate::server::state::AppState, info: &SurveyInfo) -> DraftSeal<'a> {
+        if info.anonymous {
+            DraftSeal::Sealed {
+                sealer: &state.sealer,
+                survey: info.id,
+            }
+        } else {
+            DraftSeal::Plain
+        }
+    }
+
+    fn purpose(survey: i64) -> String {
+        format!("survey-draft:{survey}")
+    }
+
+    fn encode(self, answers: &Answers) -> String {
+        let json = serde_json::to_string(answers).unwrap_or_else(|_| "{}".into());
+        match self {
+            DraftSeal::Plain => json,
+            DraftSeal::Sealed { sealer, survey } => {
+                sealer.seal(&Self::purpose(survey), json.as_bytes())
+            }
+        }
+    }
+
+    fn decode(self, stored: &str) -> Answers {
+        let json = match self {
+            DraftSeal::Plain => stored.as_bytes().to_vec(),
+            // A draft kept before sealing existed reads as it is; the next save seals it.
+            DraftSeal::Sealed { sealer, survey } => sealer
+                .open(&Self::purpose(survey), stored)
+                .unwrap_or_else(|| stored.as_bytes().to_vec()),
+        };
+        // A draft that no longer reads (never expected) starts afresh rather than failing.
+        serde_json::from_slice(&json).unwrap_or_default()
+    }
+
+    /// The time kept with a draft: the day only when sealed.
+    fn time(self, now_ms: i64) -> i64 {
+        match self {
+            DraftSeal::Plain => now_ms,
+            DraftSeal::Sealed { .. } => now_ms - now_ms.rem_euclid(24 * 3_600_000),
+        }
+    }
+}
+
 /// A draft: the answers so far and the index of the page to show.
 pub async fn draft(
     conn: &mut AnyConnection,
     survey: i64,
     respondent: &str,
+    seal: DraftSeal<'_>,
 ) -> sqlx::Result<Option<(Answers, usize)>> {
     let row = sqlx::query(
         "SELECT answers, page FROM survey_drafts WHERE survey_id = $1 AND respondent = $2",
@@ -215,14 +276,13 @@ pub async fn draft(
     let Some(row) = row else {
         return Ok(None);
     };
-    let json: String = row.try_get("answers")?;
+    let stored: String = row.try_get("answers")?;
     let page: i64 = row.try_get("page")?;
-    // A draft that no longer reads (never expected) starts afresh rather than failing.
-    let answers = serde_json::from_str(&json).unwrap_or_default();
-    Ok(Some((answers, usize::try_from(page).unwrap_or(0))))
+    Ok(Some((seal.decode(&stored), usize::try_from(page).unwrap_or(0))))
 }
 
 /// Keeps the answers so far and where the respondent is.
+#[allow(clippy::too_many_arguments)]
 pub async fn save_draft(
     conn: &mut AnyConnection,
     survey: i64,
@@ -231,8 +291,8 @@ pub async fn save_draft(
     answers: &Answers,
     page: usize,
     now_ms: i64,
+    seal: DraftSeal<'_>,
 ) -> sqlx::Result<()> {
-    let json = serde_json::to_string(answers).unwrap_or_else(|_| "{}".into());
     sqlx::query(
         "INSERT INTO survey_drafts (survey_id, respondent, user_id, answers, page, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6) \
@@ -243,9 +303,9 @@ pub async fn save_draft(
     .bind(survey)
     .bind(respondent)
     .bind(user_id)
-    .bind(json)
+    .bind(seal.encode(answers))
     .bind(i64::try_from(page).unwrap_or(0))
-    .bind(now_ms)
+    .bind(seal.time(now_ms))
     .execute(conn)
     .await?;
     Ok(())
@@ -346,6 +406,25 @@ pub async fn insert_response(
     submitted_at: Option<i64>,
     answers: &Answers,
 ) -> sqlx::Result<i64> {
+    let rows: Vec<(i64, AnswerRow)> = answers
+        .iter()
+        .flat_map(|(question, answer)| {
+            answer_rows(*question, answer)
+                .into_iter()
+                .map(|row| (*question, row))
+        })
+        .collect();
+    insert_response_rows(conn, survey.info.id, user_id, submitted_at, &rows).await
+}
+
+/// Stores a response made of answer rows (question, row) under a random id.
+pub async fn insert_response_rows(
+    conn: &mut AnyConnection,
+    survey_id: i64,
+    user_id: Option<i64>,
+    submitted_at: Option<i64>,
+    rows: &[(i64, AnswerRow)],
+) -> sqlx::Result<i64> {
     let id = loop {
         let candidate: i64 = rand::random::<i64>() & i64::MAX;
         let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM survey_responses WHERE id = $1")
@@ -360,32 +439,84 @@ pub async fn insert_response(
         "INSERT INTO survey_responses (id, survey_id, user_id, submitted_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(id)
-    .bind(survey.info.id)
+    .bind(survey_id)
     .bind(user_id)
     .bind(submitted_at)
     .execute(&mut *conn)
     .await?;
-    for (question, answer) in answers {
-        for row in answer_rows(*question, answer) {
-            sqlx::query(
-                "INSERT INTO survey_answers (response_id, question_id, item, survey_id, choice_id, \
-                 rank, number_value, text_value, text_status) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(id)
-            .bind(*question)
-            .bind(row.item)
-            .bind(survey.info.id)
-            .bind(row.choice)
-            .bind(row.rank)
-            .bind(row.number)
-            .bind(row.text.clone())
-            .bind(row.text_status)
-            .execute(&mut *conn)
-            .await?;
-        }
+    for (question, row) in rows {
+        sqlx::query(
+            "INSERT INTO survey_answers (response_id, question_id, item, survey_id, choice_id, \
+             rank, number_value, text_value, text_status) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id)
+        .bind(*question)
+        .bind(row.item)
+        .bind(survey_id)
+        .bind(row.choice)
+        .bind(row.rank)
+        .bind(row.number)
+        .bind(row.text.clone())
+        .bind(row.text_status)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(id)
+}
+
+/// Every response of `survey` as its answer rows (question, row), and deletes them: the
+/// closing of an anonymous survey writes them again with its last answers, shuffled.
+pub async fn take_responses(
+    conn: &mut AnyConnection,
+    survey: i64,
+) -> sqlx::Result<Vec<Vec<(i64, AnswerRow)>>> {
+    let rows = sqlx::query(
+        "SELECT response_id, question_id, item, choice_id, rank, number_value, text_value, \
+         text_status FROM survey_answers WHERE survey_id = $1 ORDER BY response_id",
+    )
+    .bind(survey)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut responses: BTreeMap<i64, Vec<(i64, AnswerRow)>> = BTreeMap::new();
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM survey_responses WHERE survey_id = $1")
+        .bind(survey)
+        .fetch_all(&mut *conn)
+        .await?;
+    for id in ids {
+        responses.entry(id).or_default();
+    }
+    for row in &rows {
+        let status: Option<String> = row.try_get("text_status")?;
+        responses
+            .entry(row.try_get("response_id")?)
+            .or_default()
+            .push((
+                row.try_get("question_id")?,
+                AnswerRow {
+                    item: row.try_get("item")?,
+                    choice: row.try_get("choice_id")?,
+                    rank: row.try_get("rank")?,
+                    number: row.try_get("number_value")?,
+                    text: row.try_get("text_value")?,
+                    text_status: match status.as_deref() {
+                        Some("approved") => Some("approved"),
+                        Some("hidden") => Some("hidden"),
+                        Some(_) => Some("pending"),
+                        None => None,
+                    },
+                },
+            ));
+    }
+    sqlx::query("DELETE FROM survey_answers WHERE survey_id = $1")
+        .bind(survey)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM survey_responses WHERE survey_id = $1")
+        .bind(survey)
+        .execute(&mut *conn)
+        .await?;
+    Ok(responses.into_values().collect())
 }
 
 /// One stored value of an answer.
@@ -481,19 +612,27 @@ pub async fn delete_draft(
     Ok(())
 }
 
-/// Who took part (never what they answered), a page of `per_page`, most recent day
-/// first: (name, day) of accounts, then the number of visitors without an account.
+/// Who took part (never what they answered), a page of `per_page`: (name, day) of
+/// accounts, most recent day first, then the number of visitors without an account. In
+/// an anonymous survey (`by_name`) names come in alphabetical order without their day,
+/// which would tell who came after the last batch of answers.
 pub async fn participants(
     pool: &AnyPool,
     survey: i64,
     page: u32,
     per_page: u32,
+    by_name: bool,
 ) -> sqlx::Result<(Vec<(String, String)>, i64, i64)> {
-    let rows = sqlx::query(
+    let sql = if by_name {
+        "SELECT u.display_name, '' AS taken_on FROM survey_participations p \
+         JOIN users u ON u.id = p.user_id WHERE p.survey_id = $1 \
+         ORDER BY u.display_name, u.id LIMIT $2 OFFSET $3"
+    } else {
         "SELECT u.display_name, p.taken_on FROM survey_participations p \
          JOIN users u ON u.id = p.user_id WHERE p.survey_id = $1 \
-         ORDER BY p.taken_on DESC, u.display_name, u.id LIMIT $2 OFFSET $3",
-    )
+         ORDER BY p.taken_on DESC, u.display_name, u.id LIMIT $2 OFFSET $3"
+    };
+    let rows = sqlx::query(sql)
     .bind(survey)
     .bind(i64::from(per_page))
     .bind(i64::from(page.saturating_sub(1) * per_page))

@@ -45,6 +45,7 @@ pub async fn cached(
     agent: bool,
     filter: Option<(i64, i64)>,
 ) -> Result<Results, AppError> {
+    super::pool::settle(state, survey).await?;
     let key = (survey.info.id, agent, filter);
     state
         .survey_results
@@ -71,6 +72,10 @@ pub async fn results(
     });
     let groups = grouped(pool, id, filter).await.map_err(internal)?;
     let respondents = respondents(pool, id, filter).await.map_err(internal)?;
+    let pending = {
+        let mut conn = pool.acquire().await.map_err(internal)?;
+        super::pool::pending(&mut conn, id).await.map_err(internal)?
+    };
     let dates = date_spans(pool, id, filter).await.map_err(internal)?;
     let (texts, text_counts) = texts(pool, id, agent, filter).await.map_err(internal)?;
 
@@ -215,6 +220,7 @@ pub async fn results(
     Ok(Results {
         info: survey.info.clone(),
         respondents,
+        pending,
         filter: filter.map(|(q, c)| format!("{q}:{c}")),
         filter_label,
         filters,

@@ -72,6 +72,8 @@ pub struct Results {
     pub info: SurveyInfo,
     /// Responses counted (among the filtered ones when a filter applies).
     pub respondents: i64,
+    /// Answers of an anonymous survey waiting to be written with others (not counted).
+    pub pending: i64,
     pub filter: Option<String>,
     pub filter_label: Option<String>,
     pub filters: Vec<FilterOption>,

@@ -48,6 +48,7 @@ fn ResultsBody(results: Results, agent: bool) -> impl IntoView {
         t_string!(i18n, surveys.results_title)
     );
     let n = results.respondents;
+    let pending = results.pending;
     let current = results.filter.clone().unwrap_or_default();
     let filter_label = results.filter_label.clone();
     let questions = results.questions.clone();
@@ -75,6 +76,9 @@ fn ResultsBody(results: Results, agent: bool) -> impl IntoView {
             <p class="alert" role="status">{t!(i18n, surveys.filtered_by, answer = move || label.clone())}</p>
         })}
         <p>{t!(i18n, surveys.respondents, count = move || n)}</p>
+        {(pending > 0).then(|| view! {
+            <p class="meta">{t!(i18n, surveys.pending_batch, count = move || pending, batch = move || super::model::ANONYMITY_BATCH)}</p>
+        })}
         <p>
             <a href=format!("/consultations/{id}/resultats.json")>{t!(i18n, surveys.open_data)}</a>
             {agent.then(|| view! {

@@ -91,7 +91,8 @@ pub async fn answer_page(
     {
         return Ok(AnswerState::AlreadyAnswered);
     }
-    let (answers, current) = repo::draft(&mut conn, survey.info.id, &who.draft_key())
+    let seal = repo::DraftSeal::of(state, &survey.info);
+    let (answers, current) = repo::draft(&mut conn, survey.info.id, &who.draft_key(), seal)
         .await
         .map_err(internal)?
         .unwrap_or_default();
@@ -187,7 +188,8 @@ pub async fn save_page(
     {
         return Err(AppError::Conflict("errors.survey_already_answered".into()));
     }
-    let (mut answers, _) = repo::draft(&mut conn, survey.info.id, &key)
+    let seal = repo::DraftSeal::of(state, &survey.info);
+    let (mut answers, _) = repo::draft(&mut conn, survey.info.id, &key, seal)
         .await
         .map_err(internal)?
         .unwrap_or_default();
@@ -234,6 +236,7 @@ pub async fn save_page(
         &answers,
         resume_at,
         now,
+        seal,
     )
     .await
     .map_err(internal)?;
@@ -261,7 +264,9 @@ async fn check_address_limit(
 }
 
 /// Records one participation and its response, in one transaction. A second sending by
-/// the same participant, even at the same instant, is refused by the database.
+/// the same participant, even at the same instant, is refused by the database. In an
+/// anonymous survey the response goes to the pool instead ([`super::pool`]), and is
+/// written later with others.
 pub async fn send(
     state: &AppState,
     survey: &Survey,
@@ -283,17 +288,23 @@ pub async fn send(
     {
         return Err(AppError::Conflict("errors.survey_already_answered".into()));
     }
-    let (user, at) = if info.anonymous {
-        (None, None)
+    if info.anonymous {
+        super::pool::add(&mut tx, state, id, answers).await?;
     } else {
-        (who.user_id(), Some(now))
-    };
-    repo::insert_response(&mut tx, survey, user, at, answers)
-        .await
-        .map_err(internal)?;
+        repo::insert_response(&mut tx, survey, who.user_id(), Some(now), answers)
+            .await
+            .map_err(internal)?;
+    }
     repo::delete_draft(&mut tx, id, &who.draft_key())
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
+    if info.anonymous {
+        // The answers are safe in the pool; writing a batch can wait for the next sending
+        // or the closing if it fails now.
+        if let Err(err) = super::pool::flush(state, survey, false).await {
+            tracing::warn!(survey = id, error = ?err, "writing a batch of anonymous answers; retried later");
+        }
+    }
     Ok(())
 }

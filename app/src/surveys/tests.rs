@@ -1,5 +1,5 @@
 //! Surveys on SQLite and PostgreSQL: building, answering page by page, one answer per
-//! participant under concurrency, anonymity in the schema and the data, results.
+//! participant under concurrency, results (anonymity: `anonymity_tests.rs`).
 // Test helpers fail by panicking.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -12,15 +12,14 @@ use super::service::{self, After, Move, Viewer};
 use crate::error::AppError;
 use crate::forum::tests::{resident, state};
 use crate::server::state::AppState;
-use sqlx::{Column, Row};
 
-const HOUR: i64 = 3_600_000;
-const AGENT: Viewer = Viewer {
+pub(super) const HOUR: i64 = 3_600_000;
+pub(super) const AGENT: Viewer = Viewer {
     user_id: Some(1),
     agent: true,
 };
 
-fn settings(state: &AppState, anonymous: bool) -> SurveyForm {
+pub(super) fn settings(state: &AppState, anonymous: bool) -> SurveyForm {
     let now = state.clock.now_ms();
     SurveyForm {
         title: "Horaires de la médiathèque".into(),
@@ -54,7 +53,7 @@ fn question(
 
 /// A published survey: page 1 "Venez-vous ?" (Oui/Non) and "Pourquoi ?" shown only
 /// after Non; page 2 "Quel jour ?" (multiple) and a 1–5 scale.
-async fn survey(state: &AppState, anonymous: bool) -> Survey {
+pub(super) async fn survey(state: &AppState, anonymous: bool) -> Survey {
     let email = crate::accounts::model::Email::parse("agent@parvis.example").unwrap();
     let agent = match crate::accounts::repo::find_by_email(state.db.pool(), &email)
         .await
@@ -112,11 +111,11 @@ async fn survey(state: &AppState, anonymous: bool) -> Survey {
     service::survey_for(state, id, AGENT).await.unwrap()
 }
 
-fn raw(fields: &[(&str, &str)]) -> RawPage {
+pub(super) fn raw(fields: &[(&str, &str)]) -> RawPage {
     super::answering::raw_page(fields)
 }
 
-fn ids(s: &Survey) -> (i64, i64, i64, i64, i64, i64, i64) {
+pub(super) fn ids(s: &Survey) -> (i64, i64, i64, i64, i64, i64, i64) {
     let q: Vec<_> = s.questions().collect();
     (
         q[0].id,
@@ -130,7 +129,7 @@ fn ids(s: &Survey) -> (i64, i64, i64, i64, i64, i64, i64) {
 }
 
 /// Answers the whole survey for `who`: "Non", a reason, Saturday, 4.
-async fn answer_all(state: &AppState, s: &Survey, who: &Participant) -> Result<After, AppError> {
+pub(super) async fn answer_all(state: &AppState, s: &Survey, who: &Participant) -> Result<After, AppError> {
     let (come, _, no, why, days, saturday, scale) = ids(s);
     let page1 = raw(&[
         (&format!("t[{come}]"), &no.to_string()),
@@ -144,7 +143,7 @@ async fn answer_all(state: &AppState, s: &Survey, who: &Participant) -> Result<A
     service::save_page(state, s, who, 1, Move::Next, &page2).await
 }
 
-async fn count(state: &AppState, table: &str) -> i64 {
+pub(super) async fn count(state: &AppState, table: &str) -> i64 {
     sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
         .fetch_one(state.db.pool())
         .await
@@ -311,75 +310,11 @@ crate::db_test!(two_hundred_simultaneous_sendings_record_one_answer, |db| {
     assert_eq!(info.participants, 1);
 });
 
-crate::db_test!(anonymous_answers_cannot_be_joined_to_participants, |db| {
-    let state = state(&db);
-    let s = survey(&state, true).await;
-    for email in ["g@parvis.example", "h@parvis.example", "i@parvis.example"] {
-        let who = Participant::Account(resident(&state, email).await);
-        assert_eq!(answer_all(&state, &s, &who).await, Ok(After::Sent));
-        state.clock.advance_ms(60_000);
-    }
-    let pool = state.db.pool();
-    // The schema: a response holds no participant, a participation no response, and
-    // neither an answer nor a response holds a time finer than nothing.
-    let columns = |table: &'static str| async move {
-        let sql = format!("SELECT * FROM {table} LIMIT 1");
-        let row = sqlx::query(&sql).fetch_one(pool).await.unwrap();
-        row.columns()
-            .iter()
-            .map(|c| c.name().to_owned())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(
-        columns("survey_responses").await,
-        ["id", "survey_id", "user_id", "submitted_at"]
-    );
-    assert!(!columns("survey_participations")
-        .await
-        .iter()
-        .any(|c| c.contains("response")));
-    let answer_columns = columns("survey_answers").await;
-    assert!(!answer_columns
-        .iter()
-        .any(|c| c.ends_with("_at") || c == "user_id"));
-    // The data: in an anonymous survey no response names its author or its time, and
-    // participations keep the day only.
-    let named: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM survey_responses WHERE user_id IS NOT NULL OR submitted_at IS NOT NULL",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    assert_eq!(named, 0);
-    let days: Vec<String> = sqlx::query_scalar("SELECT taken_on FROM survey_participations")
-        .fetch_all(pool)
-        .await
-        .unwrap();
-    assert!(days.iter().all(|d| d.len() == 10), "{days:?}");
-    // Response ids are random, not a sequence that follows the order of participation.
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM survey_responses ORDER BY id")
-        .fetch_all(pool)
-        .await
-        .unwrap();
-    assert!(ids.iter().all(|id| *id > 1_000_000), "{ids:?}");
-    // A named survey records who answered and when.
-    let named_survey = survey(&state, false).await;
-    let who = Participant::Account(resident(&state, "j@parvis.example").await);
-    answer_all(&state, &named_survey, &who).await.unwrap();
-    let named: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM survey_responses WHERE user_id IS NOT NULL AND submitted_at IS NOT NULL",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    assert_eq!(named, 1);
-});
-
 crate::db_test!(
     results_are_counted_by_the_database_and_can_be_filtered,
     |db| {
         let state = state(&db);
-        let s = survey(&state, true).await;
+        let s = survey(&state, false).await;
         let (come, yes, no, _, days, saturday, scale) = ids(&s);
         let sunday = s.question(days).unwrap().choices[2].id;
         for (i, email) in ["k@p.example", "l@p.example", "m@p.example"]
@@ -452,7 +387,7 @@ crate::db_test!(
     free_text_waits_for_a_moderator_before_the_public_sees_it,
     |db| {
         let state = state(&db);
-        let s = survey(&state, true).await;
+        let s = survey(&state, false).await;
         let who = Participant::Account(resident(&state, "n@p.example").await);
         answer_all(&state, &s, &who).await.unwrap();
         let why = ids(&s).3;
@@ -583,7 +518,7 @@ crate::db_test!(drafts_left_for_a_month_are_deleted, |db| {
 
 crate::db_test!(results_are_kept_a_few_seconds_then_recomputed, |db| {
     let state = state(&db);
-    let s = survey(&state, true).await;
+    let s = survey(&state, false).await;
     let first = crate::surveys::results::cached(&state, &s, false, None)
         .await
         .unwrap();

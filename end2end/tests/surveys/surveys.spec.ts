@@ -38,7 +38,12 @@ async function addQuestion(
 }
 
 /** The agent builds and publishes a survey; its public address. */
-async function buildSurvey(page: Page, gotoPage: (url: string) => Promise<unknown>, title: string): Promise<string> {
+async function buildSurvey(
+  page: Page,
+  gotoPage: (url: string) => Promise<unknown>,
+  title: string,
+  anonymous = true,
+): Promise<string> {
   await signInDemo(page, 'agent');
   await gotoPage('/consultations');
   await page.getByRole('link', { name: 'Consultations : gestion' }).click();
@@ -48,7 +53,9 @@ async function buildSurvey(page: Page, gotoPage: (url: string) => Promise<unknow
   await page.getByLabel('Ouverture', { exact: true }).fill('2026-11-01T09:00');
   await page.getByLabel('Clôture', { exact: true }).fill('2026-10-01T09:00');
   await page.getByLabel('Tout le monde, au fil des réponses').check();
-  await page.getByLabel('Réponses anonymes').check();
+  if (anonymous) {
+    await page.getByLabel('Réponses anonymes').check();
+  }
   await page.getByRole('button', { name: 'Créer la consultation' }).click();
   await expect(page).toHaveTitle(/^Erreur/);
   await expect(page.getByLabel('Clôture', { exact: true })).toHaveAccessibleDescription(/après l’ouverture/);
@@ -125,10 +132,26 @@ test('an agent builds a survey, a resident answers with a draft, results show ch
   await expect(resident.getByText('Vous avez déjà répondu à cette consultation')).toBeVisible();
   await resident.context().close();
 
-  // Agents see who took part, never what they answered.
-  await gotoPage(`${address.replace('/consultations/', '/consultations/gestion/')}/participants`);
-  await expect(page.getByRole('cell', { name: 'Nour Habitante' })).toBeVisible();
+  // Anonymous: while answers arrive, agents see how many took part, not who, and the
+  // answer waits for four others before it joins the results.
+  const builder = address.replace('/consultations/', '/consultations/gestion/');
+  await gotoPage(`${builder}/participants`);
+  await expect(page.getByText('1 habitant(s) connecté(s)')).toBeVisible();
+  await expect(page.getByText('les noms ne sont affichés qu’après la clôture')).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Nour Habitante' })).toHaveCount(0);
   await expect(page.getByText('jamais ce que chacun a répondu')).toBeVisible();
+  await gotoPage(`${address}/resultats`);
+  await expect(page.getByText('Réponses en attente d’être ajoutées : 1.')).toBeVisible();
+  await expect(page.getByText('0 réponse(s) comptée(s).')).toBeVisible();
+
+  // The agent closes the consultation early: the answer is written, the names listed.
+  await gotoPage(builder);
+  const settings = page.locator('form').filter({ has: page.getByLabel('Clôture', { exact: true }) });
+  await settings.getByLabel('Clôture', { exact: true }).fill('2026-12-01T18:00');
+  await settings.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Modifications enregistrées.' })).toBeVisible();
+  await gotoPage(`${builder}/participants`);
+  await expect(page.getByRole('cell', { name: 'Nour Habitante' })).toBeVisible();
 
   // Results: a chart with its summary, the equivalent table, the free answer held.
   await gotoPage(`${address}/resultats`);
@@ -143,28 +166,27 @@ test('an agent builds a survey, a resident answers with a draft, results show ch
 });
 
 test('a moderator publishes a free answer and the public then reads it', async ({ page, gotoPage, browser, baseURL }, testInfo) => {
-  test.setTimeout(120_000);
+  test.setTimeout(150_000);
   const idea = `Un atelier de théâtre le mercredi (${testInfo.project.name} ${Date.now()})`;
-  // A resident of the day answers the demo survey, which takes free answers.
+  // A named consultation (its answers count at once) with a free answer.
+  const address = await buildSurvey(page, gotoPage, `Le square ${testInfo.project.name} ${Date.now()}`, false);
+  await page.context().clearCookies();
   const resident = await newTab(browser, baseURL, testInfo);
   const email = await signUp(resident, 'Lou Habitant');
   await confirmEmail(resident, email);
   await signIn(resident, email, STRONG_PASSWORD);
-  await resident.goto('/consultations');
-  await resident.getByRole('link', { name: 'Rythmes scolaires : votre avis' }).click();
-  const address = new URL(resident.url()).pathname;
+  await resident.goto(address);
+  await expect(resident.getByText('Réponses nominatives')).toBeVisible();
   await resident.getByRole('link', { name: 'Répondre' }).click();
   await resident.getByLabel('Non', { exact: true }).check();
+  await resident.getByLabel('Pourquoi pas ?').fill(idea);
   await resident.getByRole('button', { name: 'Continuer' }).click();
-  await resident.getByLabel('Quatre jours', { exact: true }).check();
-  await resident.getByLabel('Musique').check();
+  await expect(resident.getByText('Étape 2 sur 2')).toBeVisible();
   await resident.getByLabel(/^3/).check();
-  await resident.getByRole('button', { name: 'Continuer' }).click();
-  await expect(resident.getByText('Étape 3 sur 3')).toBeVisible();
-  await resident.getByLabel('Une suggestion pour la commune ?').fill(idea);
   await resident.getByRole('button', { name: 'Envoyer mes réponses' }).click();
   await expect(resident.getByRole('heading', { level: 1, name: 'Merci pour votre participation' })).toBeVisible();
   await resident.goto(`${address}/resultats`);
+  await expect(resident.getByText('1 réponse(s) comptée(s).')).toBeVisible();
   await expect(resident.getByText(idea)).toHaveCount(0);
   await resident.context().close();
 
