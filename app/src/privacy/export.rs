@@ -65,7 +65,7 @@ fn section_sql(table: &str) -> Option<&'static str> {
                     JOIN surveys s ON s.id = r.survey_id JOIN survey_answers a ON a.response_id = r.id \
                     JOIN survey_questions q ON q.id = a.question_id LEFT JOIN survey_choices c ON c.id = a.choice_id \
                     WHERE r.user_id = $1 ORDER BY r.id, q.position, a.item",
-        "survey_drafts" => "SELECT s.title AS survey, d.answers, d.page, d.updated_at FROM survey_drafts d \
+        "survey_drafts" => "SELECT d.survey_id, s.title AS survey, d.answers, d.page, d.updated_at FROM survey_drafts d \
                     JOIN surveys s ON s.id = d.survey_id WHERE d.user_id = $1",
         "notifications" => "SELECT kind, proposal_id, request_id, item_count, created_at, updated_at, read_at \
                     FROM notifications WHERE user_id = $1 ORDER BY id",
@@ -80,6 +80,19 @@ fn section_sql(table: &str) -> Option<&'static str> {
                     FROM data_requests WHERE user_id = $1 ORDER BY id",
         _ => return None,
     })
+}
+
+/// A draft of an anonymous survey is sealed in the database; its author reads it.
+fn unseal_draft(sealer: &crate::server::seal::Sealer, object: &mut Map<String, Value>) {
+    let survey = object.get("survey_id").and_then(Value::as_i64);
+    let stored = object.get("answers").and_then(Value::as_str);
+    if let (Some(survey), Some(stored)) = (survey, stored) {
+        if let Some(json) =
+            crate::surveys::repo::DraftSeal::open_stored(sealer, survey, stored)
+        {
+            object.insert("answers".to_owned(), Value::from(json));
+        }
+    }
 }
 
 /// One value of a row, whatever its SQL type.
@@ -100,7 +113,12 @@ fn value_of(row: &sqlx::any::AnyRow, index: usize) -> Value {
 }
 
 /// The JSON document of `purpose` for `user_id`: `{ table: [rows…], … }`.
-pub async fn purpose_json(pool: &AnyPool, purpose: Purpose, user_id: i64) -> anyhow::Result<Value> {
+pub async fn purpose_json(
+    pool: &AnyPool,
+    sealer: &crate::server::seal::Sealer,
+    purpose: Purpose,
+    user_id: i64,
+) -> anyhow::Result<Value> {
     let mut doc = Map::new();
     for table in treatment(purpose).tables {
         let sql = section_sql(table).with_context(|| format!("no export query for {table}"))?;
@@ -112,12 +130,15 @@ pub async fn purpose_json(pool: &AnyPool, purpose: Purpose, user_id: i64) -> any
         let rows: Vec<Value> = rows
             .iter()
             .map(|row| {
-                let object: Map<String, Value> = row
+                let mut object: Map<String, Value> = row
                     .columns()
                     .iter()
                     .enumerate()
                     .map(|(i, c)| (c.name().to_owned(), value_of(row, i)))
                     .collect();
+                if *table == "survey_drafts" {
+                    unseal_draft(sealer, &mut object);
+                }
                 Value::Object(object)
             })
             .collect();
@@ -360,7 +381,7 @@ async fn write_export(
     let mut zip = Some(zip::ZipWriter::new(std::io::BufWriter::new(file)));
     let steps = Purpose::ALL.len() + 1;
     for (done, purpose) in Purpose::ALL.into_iter().enumerate() {
-        let doc = purpose_json(pool, purpose, user_id).await?;
+        let doc = purpose_json(pool, &state.sealer, purpose, user_id).await?;
         let bytes = serde_json::to_vec_pretty(&doc)?;
         drop(doc);
         let name = purpose.export_file();

@@ -50,6 +50,19 @@ crate::db_test!(answers_arrive_in_shuffled_batches_agents_cannot_pair, |db| {
             .await
             .unwrap();
         assert_eq!(day % (24 * HOUR), 0, "a draft's time finer than the day");
+        // Its author's data export reads it.
+        let Participant::Account(me) = &who else {
+            panic!()
+        };
+        let mine = crate::privacy::export::purpose_json(
+            state.db.pool(),
+            &state.sealer,
+            crate::privacy::model::Purpose::Surveys,
+            *me,
+        )
+        .await
+        .unwrap();
+        assert!(mine.to_string().contains("Marqueur-brouillon"), "{mine}");
         // Resumed, it reads again.
         let state_now = service::answer_page(&state, s.clone(), &who, None)
             .await

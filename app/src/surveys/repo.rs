@@ -228,6 +228,16 @@ impl DraftSeal<'_> {
         format!("survey-draft:{survey}")
     }
 
+    /// What a sealed draft of `survey` holds (its JSON), for its author's data export.
+    pub fn open_stored(
+        sealer: &crate::server::seal::Sealer,
+        survey: i64,
+        stored: &str,
+    ) -> Option<String> {
+        let json = sealer.open(&Self::purpose(survey), stored)?;
+        String::from_utf8(json).ok()
+    }
+
     fn encode(self, answers: &Answers) -> String {
         let json = serde_json::to_string(answers).unwrap_or_else(|_| "{}".into());
         match self {
