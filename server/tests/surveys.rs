@@ -265,7 +265,12 @@ app::db_test!(a_resident_answers_with_plain_forms_and_only_once, |db| {
     let participants = format!("survey_id={survey}&page=1");
     let response = send(
         router.clone(),
-        form_post("/api/survey_participants", &participants, Some(&agent), false),
+        form_post(
+            "/api/survey_participants",
+            &participants,
+            Some(&agent),
+            false,
+        ),
     )
     .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -291,7 +296,12 @@ app::db_test!(a_resident_answers_with_plain_forms_and_only_once, |db| {
         .unwrap();
     let response = send(
         router.clone(),
-        form_post("/api/survey_participants", &participants, Some(&agent), false),
+        form_post(
+            "/api/survey_participants",
+            &participants,
+            Some(&agent),
+            false,
+        ),
     )
     .await;
     let listed = body_text(response).await;

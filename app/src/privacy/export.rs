@@ -87,9 +87,7 @@ fn unseal_draft(sealer: &crate::server::seal::Sealer, object: &mut Map<String, V
     let survey = object.get("survey_id").and_then(Value::as_i64);
     let stored = object.get("answers").and_then(Value::as_str);
     if let (Some(survey), Some(stored)) = (survey, stored) {
-        if let Some(json) =
-            crate::surveys::repo::DraftSeal::open_stored(sealer, survey, stored)
-        {
+        if let Some(json) = crate::surveys::repo::DraftSeal::open_stored(sealer, survey, stored) {
             object.insert("answers".to_owned(), Value::from(json));
         }
     }

@@ -143,12 +143,16 @@ pub async fn run(state: super::state::AppState) {
             ),
             Err(err) => tracing::warn!(error = ?err, "account erasures; retried later"),
         }
-        // Anonymous answers still pooled when their survey closed are written now; the
-        // pool rows are claimed by the statement that deletes them, so every process may.
+        // Anonymous answers still pooled when their survey closed are written now; batches
+        // of a survey are made one at a time under its row's lock, so every process may.
         match crate::surveys::pool::settle_closed(&state).await {
             Ok(0) => {}
-            Ok(written) => tracing::info!(answers = written, "anonymous answers written at closing"),
-            Err(err) => tracing::warn!(error = ?err, "writing anonymous answers at closing; retried later"),
+            Ok(written) => {
+                tracing::info!(answers = written, "anonymous answers written at closing")
+            }
+            Err(err) => {
+                tracing::warn!(error = ?err, "writing anonymous answers at closing; retried later")
+            }
         }
         let stale = now - crate::surveys::service::DRAFT_LIFETIME_MS;
         if let Err(err) = crate::surveys::repo::purge_drafts(state.db.pool(), stale).await {

@@ -160,7 +160,10 @@ mod tests {
         );
         assert_eq!(sealer.open("survey-pool:1", "court"), None);
         // Two sealings of one value differ (random nonces).
-        assert_ne!(sealed, sealer.seal("survey-pool:1", b"Trop loin de chez moi"));
+        assert_ne!(
+            sealed,
+            sealer.seal("survey-pool:1", b"Trop loin de chez moi")
+        );
     }
 
     #[test]

@@ -22,144 +22,153 @@ async fn texts(state: &crate::server::state::AppState, sql: &str) -> Vec<String>
         .unwrap()
 }
 
-crate::db_test!(answers_arrive_in_shuffled_batches_agents_cannot_pair, |db| {
-    let state = state(&db);
-    let s = survey(&state, true).await;
-    let id = s.info.id;
-    let export = || crate::surveys::export::answers_csv(&state, AGENT, id);
-    let header_only = export().await.unwrap();
-    assert_eq!(header_only.lines().count(), 1);
-    // (a) Four people answer, one by one; an agent takes a snapshot of the results and
-    // the export around each: nothing appears, so nothing pairs with a newcomer.
-    for i in 0..4 {
-        let who = Participant::Account(resident(&state, &format!("a{i}@p.example")).await);
-        let (come, _, no, why, ..) = ids(&s);
-        // (c) The first page, kept as a draft: sealed, and dated to the day only.
-        let page1 = raw(&[
-            (&format!("t[{come}]"), &no.to_string()),
-            (&format!("t[{why}]"), "Marqueur-brouillon"),
-        ]);
-        service::save_page(&state, &s, &who, 0, Move::SaveForLater, &page1)
+crate::db_test!(
+    answers_arrive_in_shuffled_batches_agents_cannot_pair,
+    |db| {
+        let state = state(&db);
+        let s = survey(&state, true).await;
+        let id = s.info.id;
+        let export = || crate::surveys::export::answers_csv(&state, AGENT, id);
+        let header_only = export().await.unwrap();
+        assert_eq!(header_only.lines().count(), 1);
+        // (a) Four people answer, one by one; an agent takes a snapshot of the results and
+        // the export around each: nothing appears, so nothing pairs with a newcomer.
+        for i in 0..4 {
+            let who = Participant::Account(resident(&state, &format!("a{i}@p.example")).await);
+            let (come, _, no, why, ..) = ids(&s);
+            // (c) The first page, kept as a draft: sealed, and dated to the day only.
+            let page1 = raw(&[
+                (&format!("t[{come}]"), &no.to_string()),
+                (&format!("t[{why}]"), "Marqueur-brouillon"),
+            ]);
+            service::save_page(&state, &s, &who, 0, Move::SaveForLater, &page1)
+                .await
+                .unwrap();
+            let drafts = texts(&state, "SELECT answers FROM survey_drafts").await;
+            assert_eq!(drafts.len(), 1);
+            assert!(
+                !drafts[0].contains("Marqueur"),
+                "a draft is readable: {drafts:?}"
+            );
+            let day: i64 = sqlx::query_scalar("SELECT updated_at FROM survey_drafts")
+                .fetch_one(state.db.pool())
+                .await
+                .unwrap();
+            assert_eq!(day % (24 * HOUR), 0, "a draft's time finer than the day");
+            // Its author's data export reads it.
+            let Participant::Account(me) = &who else {
+                panic!()
+            };
+            let mine = crate::privacy::export::purpose_json(
+                state.db.pool(),
+                &state.sealer,
+                crate::privacy::model::Purpose::Surveys,
+                *me,
+            )
             .await
             .unwrap();
-        let drafts = texts(&state, "SELECT answers FROM survey_drafts").await;
-        assert_eq!(drafts.len(), 1);
-        assert!(!drafts[0].contains("Marqueur"), "a draft is readable: {drafts:?}");
-        let day: i64 = sqlx::query_scalar("SELECT updated_at FROM survey_drafts")
-            .fetch_one(state.db.pool())
-            .await
-            .unwrap();
-        assert_eq!(day % (24 * HOUR), 0, "a draft's time finer than the day");
-        // Its author's data export reads it.
-        let Participant::Account(me) = &who else {
-            panic!()
-        };
-        let mine = crate::privacy::export::purpose_json(
-            state.db.pool(),
-            &state.sealer,
-            crate::privacy::model::Purpose::Surveys,
-            *me,
-        )
-        .await
-        .unwrap();
-        assert!(mine.to_string().contains("Marqueur-brouillon"), "{mine}");
-        // Resumed, it reads again.
-        let state_now = service::answer_page(&state, s.clone(), &who, None)
-            .await
-            .unwrap();
-        let crate::surveys::answering::AnswerState::Page(page) = state_now else {
-            panic!("no page")
-        };
-        assert_eq!(
-            page.fields.get(&format!("t[{why}]")).map(String::as_str),
-            Some("Marqueur-brouillon")
-        );
-        assert_eq!(answer_all(&state, &s, &who).await, Ok(After::Sent));
+            assert!(mine.to_string().contains("Marqueur-brouillon"), "{mine}");
+            // Resumed, it reads again.
+            let state_now = service::answer_page(&state, s.clone(), &who, None)
+                .await
+                .unwrap();
+            let crate::surveys::answering::AnswerState::Page(page) = state_now else {
+                panic!("no page")
+            };
+            assert_eq!(
+                page.fields.get(&format!("t[{why}]")).map(String::as_str),
+                Some("Marqueur-brouillon")
+            );
+            assert_eq!(answer_all(&state, &s, &who).await, Ok(After::Sent));
+            state.survey_results.forget(id);
+            let results = crate::surveys::results::cached(&state, &s, true, None)
+                .await
+                .unwrap();
+            assert_eq!(results.respondents, 0, "an answer appeared alone");
+            assert_eq!(results.pending, i + 1);
+            assert_eq!(export().await.unwrap(), header_only);
+            assert_eq!(count(&state, "survey_responses").await, 0);
+            // (b) What waits is sealed: the database alone cannot read it.
+            for sealed in texts(&state, "SELECT sealed FROM survey_pool").await {
+                assert!(!sealed.contains("Trop"), "pooled answers are readable");
+            }
+            assert_eq!(count(&state, "survey_drafts").await, 0);
+            state.clock.advance_ms(60_000);
+        }
+        // The fifth sending writes the five together.
+        let fifth = Participant::Account(resident(&state, "a4@p.example").await);
+        assert_eq!(answer_all(&state, &s, &fifth).await, Ok(After::Sent));
+        assert_eq!(count(&state, "survey_responses").await, 5);
+        assert_eq!(count(&state, "survey_pool").await, 0);
         state.survey_results.forget(id);
         let results = crate::surveys::results::cached(&state, &s, true, None)
             .await
             .unwrap();
-        assert_eq!(results.respondents, 0, "an answer appeared alone");
-        assert_eq!(results.pending, i + 1);
-        assert_eq!(export().await.unwrap(), header_only);
-        assert_eq!(count(&state, "survey_responses").await, 0);
-        // (b) What waits is sealed: the database alone cannot read it.
-        for sealed in texts(&state, "SELECT sealed FROM survey_pool").await {
-            assert!(!sealed.contains("Trop"), "pooled answers are readable");
-        }
-        assert_eq!(count(&state, "survey_drafts").await, 0);
-        state.clock.advance_ms(60_000);
-    }
-    // The fifth sending writes the five together.
-    let fifth = Participant::Account(resident(&state, "a4@p.example").await);
-    assert_eq!(answer_all(&state, &s, &fifth).await, Ok(After::Sent));
-    assert_eq!(count(&state, "survey_responses").await, 5);
-    assert_eq!(count(&state, "survey_pool").await, 0);
-    state.survey_results.forget(id);
-    let results = crate::surveys::results::cached(&state, &s, true, None)
-        .await
-        .unwrap();
-    assert_eq!((results.respondents, results.pending), (5, 0));
-    assert_eq!(export().await.unwrap().lines().count(), 6);
-    let rows_each = count(&state, "survey_answers").await / 5;
+        assert_eq!((results.respondents, results.pending), (5, 0));
+        assert_eq!(export().await.unwrap().lines().count(), 6);
+        let rows_each = count(&state, "survey_answers").await / 5;
 
-    // (b) On PostgreSQL no response or answer row was written by the transaction of a
-    // participation: their `xmin` never meet.
-    if db.kind() == DbKind::Postgres {
-        let participations =
-            texts(&state, "SELECT xmin::text FROM survey_participations").await;
-        let written = texts(
+        // (b) On PostgreSQL no response or answer row was written by the transaction of a
+        // participation: their `xmin` never meet.
+        if db.kind() == DbKind::Postgres {
+            let participations =
+                texts(&state, "SELECT xmin::text FROM survey_participations").await;
+            let written = texts(
             &state,
             "SELECT xmin::text FROM survey_responses UNION SELECT xmin::text FROM survey_answers",
         )
         .await;
-        assert_eq!(participations.len(), 5);
-        for x in &written {
-            assert!(
-                !participations.contains(x),
-                "a response shares its transaction ({x}) with a participation"
-            );
+            assert_eq!(participations.len(), 5);
+            for x in &written {
+                assert!(
+                    !participations.contains(x),
+                    "a response shares its transaction ({x}) with a participation"
+                );
+            }
         }
-    }
 
-    // Two more wait; at closing they are written, whatever their number.
-    for i in 5..7 {
-        let who = Participant::Account(resident(&state, &format!("a{i}@p.example")).await);
-        answer_all(&state, &s, &who).await.unwrap();
-    }
-    assert_eq!(count(&state, "survey_pool").await, 2);
-    state.clock.advance_ms(49 * HOUR);
-    let closed = service::survey_for(&state, id, AGENT).await.unwrap();
-    assert_eq!(closed.info.state, SurveyState::Closed);
-    assert_eq!(crate::surveys::pool::settle_closed(&state).await.unwrap(), 2);
-    assert_eq!(count(&state, "survey_responses").await, 7);
-    assert_eq!(count(&state, "survey_pool").await, 0);
-    assert_eq!(count(&state, "survey_answers").await, 7 * rows_each);
-    // The two last are not a batch of their own: everything was written again together.
-    if db.kind() == DbKind::Postgres {
-        let transactions = texts(
+        // Two more wait; at closing they are written, whatever their number.
+        for i in 5..7 {
+            let who = Participant::Account(resident(&state, &format!("a{i}@p.example")).await);
+            answer_all(&state, &s, &who).await.unwrap();
+        }
+        assert_eq!(count(&state, "survey_pool").await, 2);
+        state.clock.advance_ms(49 * HOUR);
+        let closed = service::survey_for(&state, id, AGENT).await.unwrap();
+        assert_eq!(closed.info.state, SurveyState::Closed);
+        assert_eq!(
+            crate::surveys::pool::settle_closed(&state).await.unwrap(),
+            2
+        );
+        assert_eq!(count(&state, "survey_responses").await, 7);
+        assert_eq!(count(&state, "survey_pool").await, 0);
+        assert_eq!(count(&state, "survey_answers").await, 7 * rows_each);
+        // The two last are not a batch of their own: everything was written again together.
+        if db.kind() == DbKind::Postgres {
+            let transactions = texts(
             &state,
             "SELECT DISTINCT xmin::text FROM survey_responses UNION SELECT DISTINCT xmin::text FROM survey_answers",
         )
         .await;
-        assert_eq!(transactions.len(), 1, "{transactions:?}");
+            assert_eq!(transactions.len(), 1, "{transactions:?}");
+        }
+        let results = crate::surveys::results::results(&state, &closed, true, None)
+            .await
+            .unwrap();
+        assert_eq!((results.respondents, results.pending), (7, 0));
+        // Closed, it cannot reopen: its participants are listed from now on.
+        let mut form = crate::surveys::tests::settings(&state, true);
+        form.opens_at_ms = closed.info.opens_at_ms;
+        form.closes_at_ms = state.clock.now_ms() + 24 * HOUR;
+        assert_eq!(
+            crate::surveys::builder::update(&state, id, &form).await,
+            Err(crate::error::AppError::field(
+                "closes_at",
+                "errors.survey_closed_for_good"
+            ))
+        );
     }
-    let results = crate::surveys::results::results(&state, &closed, true, None)
-        .await
-        .unwrap();
-    assert_eq!((results.respondents, results.pending), (7, 0));
-    // Closed, it cannot reopen: its participants are listed from now on.
-    let mut form = crate::surveys::tests::settings(&state, true);
-    form.opens_at_ms = closed.info.opens_at_ms;
-    form.closes_at_ms = state.clock.now_ms() + 24 * HOUR;
-    assert_eq!(
-        crate::surveys::builder::update(&state, id, &form).await,
-        Err(crate::error::AppError::field(
-            "closes_at",
-            "errors.survey_closed_for_good"
-        ))
-    );
-});
+);
 
 crate::db_test!(a_named_survey_records_at_once, |db| {
     let state = state(&db);
@@ -187,7 +196,9 @@ crate::db_test!(a_batch_is_written_once_when_many_send_at_once, |db| {
     let s = survey(&state, true).await;
     let mut people = Vec::new();
     for i in 0..12 {
-        people.push(Participant::Account(resident(&state, &format!("c{i}@p.example")).await));
+        people.push(Participant::Account(
+            resident(&state, &format!("c{i}@p.example")).await,
+        ));
     }
     let mut tasks = tokio::task::JoinSet::new();
     for who in people {
@@ -204,7 +215,10 @@ crate::db_test!(a_batch_is_written_once_when_many_send_at_once, |db| {
     let waiting = count(&state, "survey_pool").await;
     assert_eq!(written + waiting, 12, "an answer was lost or doubled");
     assert!(written >= 5, "a batch smaller than five: {written}");
-    assert!(waiting < 5, "{waiting} left waiting although a batch was due");
+    assert!(
+        waiting < 5,
+        "{waiting} left waiting although a batch was due"
+    );
 });
 
 crate::db_test!(anonymous_answers_cannot_be_joined_to_participants, |db| {
@@ -277,4 +291,3 @@ crate::db_test!(anonymous_answers_cannot_be_joined_to_participants, |db| {
     .unwrap();
     assert_eq!(named, 1);
 });
-

@@ -129,8 +129,8 @@ pub async fn get_survey(id: i64) -> Result<SurveyView, AppError> {
                         super::repo::DraftSeal::of(&state, &survey.info),
                     )
                     .await
-                        .map_err(crate::error::internal)?
-                        .is_some(),
+                    .map_err(crate::error::internal)?
+                    .is_some(),
                 )
             }
             None => (false, false),

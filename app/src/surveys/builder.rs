@@ -342,7 +342,10 @@ pub async fn update(state: &AppState, id: i64, form: &SurveyForm) -> Result<(), 
         && info.state == super::model::SurveyState::Closed
         && form.closes_at_ms != info.closes_at_ms
     {
-        return Err(AppError::field("closes_at", "errors.survey_closed_for_good"));
+        return Err(AppError::field(
+            "closes_at",
+            "errors.survey_closed_for_good",
+        ));
     }
     super::build_repo::update_survey(&mut tx, id, form, state.clock.now_ms())
         .await

@@ -12,6 +12,8 @@ pub mod pages;
 pub mod results_model;
 pub mod results_page;
 
+#[cfg(all(test, feature = "ssr"))]
+mod anonymity_tests;
 #[cfg(feature = "ssr")]
 pub mod bench_data;
 #[cfg(feature = "ssr")]
@@ -34,7 +36,5 @@ pub mod results;
 pub mod review;
 #[cfg(feature = "ssr")]
 pub mod service;
-#[cfg(all(test, feature = "ssr"))]
-mod anonymity_tests;
 #[cfg(all(test, feature = "ssr"))]
 mod tests;

@@ -117,11 +117,7 @@ pub async fn flush(state: &AppState, survey: &Survey, closing: bool) -> Result<u
         // A last batch smaller than five would stand apart (on PostgreSQL, its own
         // transaction id) and pair with the last few participants: it joins every answer
         // already written, and all are written again together, under new ids.
-        batch.extend(
-            repo::take_responses(&mut tx, id)
-                .await
-                .map_err(internal)?,
-        );
+        batch.extend(repo::take_responses(&mut tx, id).await.map_err(internal)?);
     }
     batch.shuffle(&mut rand::thread_rng());
     for rows in &batch {

@@ -288,7 +288,10 @@ pub async fn draft(
     };
     let stored: String = row.try_get("answers")?;
     let page: i64 = row.try_get("page")?;
-    Ok(Some((seal.decode(&stored), usize::try_from(page).unwrap_or(0))))
+    Ok(Some((
+        seal.decode(&stored),
+        usize::try_from(page).unwrap_or(0),
+    )))
 }
 
 /// Keeps the answers so far and where the respondent is.
@@ -643,11 +646,11 @@ pub async fn participants(
          ORDER BY p.taken_on DESC, u.display_name, u.id LIMIT $2 OFFSET $3"
     };
     let rows = sqlx::query(sql)
-    .bind(survey)
-    .bind(i64::from(per_page))
-    .bind(i64::from(page.saturating_sub(1) * per_page))
-    .fetch_all(pool)
-    .await?;
+        .bind(survey)
+        .bind(i64::from(per_page))
+        .bind(i64::from(page.saturating_sub(1) * per_page))
+        .fetch_all(pool)
+        .await?;
     let accounts: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM survey_participations WHERE survey_id = $1 AND user_id IS NOT NULL",
     )

@@ -74,7 +74,9 @@ pub async fn results(
     let respondents = respondents(pool, id, filter).await.map_err(internal)?;
     let pending = {
         let mut conn = pool.acquire().await.map_err(internal)?;
-        super::pool::pending(&mut conn, id).await.map_err(internal)?
+        super::pool::pending(&mut conn, id)
+            .await
+            .map_err(internal)?
     };
     let dates = date_spans(pool, id, filter).await.map_err(internal)?;
     let (texts, text_counts) = texts(pool, id, agent, filter).await.map_err(internal)?;

@@ -129,7 +129,11 @@ pub(super) fn ids(s: &Survey) -> (i64, i64, i64, i64, i64, i64, i64) {
 }
 
 /// Answers the whole survey for `who`: "Non", a reason, Saturday, 4.
-pub(super) async fn answer_all(state: &AppState, s: &Survey, who: &Participant) -> Result<After, AppError> {
+pub(super) async fn answer_all(
+    state: &AppState,
+    s: &Survey,
+    who: &Participant,
+) -> Result<After, AppError> {
     let (come, _, no, why, days, saturday, scale) = ids(s);
     let page1 = raw(&[
         (&format!("t[{come}]"), &no.to_string()),
