@@ -65,10 +65,19 @@ impl Sealer {
                         .with_context(|| format!("creating {}", dir.display()))?;
                 }
                 let key = rand::random::<[u8; KEY_LEN]>();
-                write_new_private(path, &key)
-                    .with_context(|| format!("creating the instance key {}", path.display()))?;
-                tracing::info!(path = %path.display(), "instance key created");
-                Ok(Sealer::from_key(&key))
+                match write_new_private(path, &key) {
+                    Ok(()) => {
+                        tracing::info!(path = %path.display(), "instance key created");
+                        Ok(Sealer::from_key(&key))
+                    }
+                    // Another process starting at the same moment made it first: its key
+                    // is the instance's.
+                    Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                        Sealer::load_or_create(path)
+                    }
+                    Err(err) => Err(err)
+                        .with_context(|| format!("creating the instance key {}", path.display())),
+                }
             }
             Err(err) => {
                 Err(err).with_context(|| format!("reading the instance key {}", path.display()))
@@ -111,28 +120,26 @@ impl Sealer {
     }
 }
 
-#[cfg(unix)]
+/// Writes `bytes` to a new file at `path`, readable by its owner only, which appears
+/// whole or not at all (written aside, then linked in place; `AlreadyExists` when another
+/// process was first).
 fn write_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
-#[cfg(not(unix))]
-fn write_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
+    let aside = path.with_extension(format!("new-{:016x}", rand::random::<u64>()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = options.open(&aside).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    let linked = written.and_then(|()| std::fs::hard_link(&aside, path));
+    let _ = std::fs::remove_file(&aside);
+    linked
 }
 
 #[cfg(test)]
@@ -180,6 +187,21 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+        std::fs::remove_file(&path).unwrap();
+        // Processes starting together agree on one key.
+        let sealers: Vec<Sealer> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| Sealer::load_or_create(&path).unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let sealed = sealers[0].seal("p", b"y");
+        assert!(sealers.iter().all(|s| s.open("p", &sealed).is_some()));
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            1,
+            "a file left aside"
+        );
         std::fs::write(&path, b"short").unwrap();
         assert!(Sealer::load_or_create(&path).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
