@@ -170,6 +170,42 @@ crate::db_test!(
     }
 );
 
+crate::db_test!(answers_sealed_with_another_key_wait_for_it, |db| {
+    let state = state(&db);
+    let s = survey(&state, true).await;
+    // An answer sealed with a key that is not the instance's (the key file was replaced).
+    let other = crate::server::state::AppState {
+        sealer: std::sync::Arc::new(crate::server::seal::Sealer::random()),
+        ..state.clone()
+    };
+    let mut conn = state.db.pool().acquire().await.unwrap();
+    let answers = crate::surveys::bench_data::answers_for(&s, 1);
+    crate::surveys::pool::add(&mut conn, &other, s.info.id, &answers)
+        .await
+        .unwrap();
+    drop(conn);
+    for i in 0..5 {
+        let who = Participant::Account(resident(&state, &format!("k{i}@p.example")).await);
+        answer_all(&state, &s, &who).await.unwrap();
+    }
+    assert_eq!(count(&state, "survey_responses").await, 5);
+    assert_eq!(count(&state, "survey_pool").await, 1, "kept for its key");
+    // Closing writes nothing it cannot read, and loses nothing.
+    state.clock.advance_ms(49 * HOUR);
+    assert_eq!(
+        crate::surveys::pool::settle_closed(&state).await.unwrap(),
+        0
+    );
+    assert_eq!(count(&state, "survey_responses").await, 5);
+    assert_eq!(count(&state, "survey_pool").await, 1);
+    // With its key back, it is written.
+    assert_eq!(
+        crate::surveys::pool::settle_closed(&other).await.unwrap(),
+        1
+    );
+    assert_eq!(count(&state, "survey_responses").await, 6);
+});
+
 crate::db_test!(a_named_survey_records_at_once, |db| {
     let state = state(&db);
     let s = survey(&state, false).await;

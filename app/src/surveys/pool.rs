@@ -86,13 +86,9 @@ pub async fn flush(state: &AppState, survey: &Survey, closing: bool) -> Result<u
             .fetch_all(&mut *tx)
             .await
             .map_err(internal)?;
-    if sealed.is_empty() || (!closing && sealed.len() < BATCH) {
-        tx.rollback().await.map_err(internal)?;
-        return Ok(0);
-    }
     let purpose = purpose(id);
     let mut batch: Vec<Vec<(i64, repo::AnswerRow)>> = Vec::with_capacity(sealed.len());
-    let mut unreadable = 0;
+    let mut unreadable: Vec<&String> = Vec::new();
     for value in &sealed {
         match state
             .sealer
@@ -100,17 +96,30 @@ pub async fn flush(state: &AppState, survey: &Survey, closing: bool) -> Result<u
             .and_then(|json| serde_json::from_slice::<Answers>(&json).ok())
         {
             Some(answers) => batch.push(rows_of(&answers)),
-            None => unreadable += 1,
+            None => unreadable.push(value),
         }
     }
-    if unreadable > 0 {
-        // Sealed with another key (the key file was replaced): kept out of the results,
-        // and said, without anything that could identify them.
+    if !unreadable.is_empty() {
+        // Sealed with another key (the key file was replaced): they stay in the pool,
+        // untouched, until the instance's key is put back.
         tracing::error!(
             survey = id,
-            unreadable,
-            "pooled answers not sealed with this instance's key (PARVIS_SECRET_KEY_FILE) were dropped"
+            unreadable = unreadable.len(),
+            "pooled answers not sealed with this instance's key wait in the pool: put back the key file (PARVIS_SECRET_KEY_FILE) they were sealed with"
         );
+    }
+    if batch.is_empty() || (!closing && batch.len() < BATCH) {
+        tx.rollback().await.map_err(internal)?;
+        return Ok(0);
+    }
+    for value in unreadable {
+        sqlx::query("INSERT INTO survey_pool (id, survey_id, sealed) VALUES ($1, $2, $3)")
+            .bind(rand::random::<i64>() & i64::MAX)
+            .bind(id)
+            .bind(value)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
     }
     let fresh = batch.len();
     if closing && fresh < BATCH {
