@@ -130,6 +130,9 @@ pub fn error_text(key: &str) -> String {
             t_string!(i18n, errors.survey_hidden_question).to_string()
         }
         "errors.survey_locked" => t_string!(i18n, errors.survey_locked).to_string(),
+        "errors.survey_closed_for_good" => {
+            t_string!(i18n, errors.survey_closed_for_good).to_string()
+        }
         "errors.survey_no_question" => t_string!(i18n, errors.survey_no_question).to_string(),
         "errors.survey_number_invalid" => t_string!(i18n, errors.survey_number_invalid).to_string(),
         "errors.survey_other_empty" => t_string!(i18n, errors.survey_other_empty).to_string(),
