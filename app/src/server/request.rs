@@ -158,11 +158,33 @@ pub async fn finish<T>(
     form: &str,
     typed: &[(&str, &str)],
 ) -> Result<T, AppError> {
+    finish_keeping(result, form, typed, true).await
+}
+
+/// [`finish`], but what was typed is carried by the short-lived cookie whoever posts,
+/// never kept in a session: for forms whose content must not be stored next to an
+/// account (anonymous surveys).
+pub async fn finish_in_browser<T>(
+    result: Result<T, AppError>,
+    form: &str,
+    typed: &[(&str, &str)],
+) -> Result<T, AppError> {
+    finish_keeping(result, form, typed, false).await
+}
+
+/// [`finish`]; `in_session`: a signed-in person's values go to their session.
+async fn finish_keeping<T>(
+    result: Result<T, AppError>,
+    form: &str,
+    typed: &[(&str, &str)],
+    in_session: bool,
+) -> Result<T, AppError> {
     let Err(err) = result else {
         return result;
     };
     if is_html_form() {
-        let signed_in = matches!(crate::auth::guard::current_user().await, Ok(Some(_)));
+        let signed_in =
+            in_session && matches!(crate::auth::guard::current_user().await, Ok(Some(_)));
         if signed_in {
             if let Ok(session) = crate::auth::guard::session().await {
                 keep_typed(&session, form, typed).await;
@@ -170,25 +192,6 @@ pub async fn finish<T>(
         } else {
             set_response_cookie(&typed_cookie(form, typed, secure_site()));
         }
-    } else {
-        set_error_status(&err);
-    }
-    Err(err)
-}
-
-/// [`finish`], but what was typed is carried by the short-lived cookie whoever posts,
-/// never kept in a session: for forms whose content must not be stored next to an
-/// account (anonymous surveys).
-pub fn finish_in_browser<T>(
-    result: Result<T, AppError>,
-    form: &str,
-    typed: &[(&str, &str)],
-) -> Result<T, AppError> {
-    let Err(err) = result else {
-        return result;
-    };
-    if is_html_form() {
-        set_response_cookie(&typed_cookie(form, typed, secure_site()));
     } else {
         set_error_status(&err);
     }

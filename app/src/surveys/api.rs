@@ -226,7 +226,7 @@ pub async fn save_answers(
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let after = if anonymous.load(std::sync::atomic::Ordering::Relaxed) {
-        crate::server::request::finish_in_browser(result, "save_survey_answers", &typed)
+        crate::server::request::finish_in_browser(result, "save_survey_answers", &typed).await
     } else {
         crate::server::request::finish(result, "save_survey_answers", &typed).await
     }?;

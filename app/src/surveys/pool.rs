@@ -95,7 +95,7 @@ pub async fn flush(state: &AppState, survey: &Survey, closing: bool) -> Result<u
             .open(&purpose, value)
             .and_then(|json| serde_json::from_slice::<Answers>(&json).ok())
         {
-            Some(answers) => batch.push(rows_of(&answers)),
+            Some(answers) => batch.push(repo::response_rows(&answers)),
             None => unreadable.push(value),
         }
     }
@@ -137,18 +137,6 @@ pub async fn flush(state: &AppState, survey: &Survey, closing: bool) -> Result<u
     tx.commit().await.map_err(internal)?;
     state.survey_results.forget(id);
     Ok(fresh)
-}
-
-/// The rows `answers` are stored as, with their question.
-fn rows_of(answers: &Answers) -> Vec<(i64, repo::AnswerRow)> {
-    answers
-        .iter()
-        .flat_map(|(question, answer)| {
-            repo::answer_rows(*question, answer)
-                .into_iter()
-                .map(|row| (*question, row))
-        })
-        .collect()
 }
 
 /// Writes what is left in the pool of `survey` once it is closed.

@@ -419,15 +419,20 @@ pub async fn insert_response(
     submitted_at: Option<i64>,
     answers: &Answers,
 ) -> sqlx::Result<i64> {
-    let rows: Vec<(i64, AnswerRow)> = answers
+    let rows = response_rows(answers);
+    insert_response_rows(conn, survey.info.id, user_id, submitted_at, &rows).await
+}
+
+/// The rows `answers` are stored as, with their question.
+pub fn response_rows(answers: &Answers) -> Vec<(i64, AnswerRow)> {
+    answers
         .iter()
         .flat_map(|(question, answer)| {
             answer_rows(*question, answer)
                 .into_iter()
                 .map(|row| (*question, row))
         })
-        .collect();
-    insert_response_rows(conn, survey.info.id, user_id, submitted_at, &rows).await
+        .collect()
 }
 
 /// Stores a response made of answer rows (question, row) under a random id.
