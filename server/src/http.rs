@@ -82,6 +82,12 @@ pub fn with_middleware(router: Router, state: AppState) -> Router {
         .layer(crate::stall_guard::StallGuardLayer {
             limit: std::time::Duration::from_secs(8),
         })
+        // Inside the session (it knows who posts) and the limit on anonymous posts (a
+        // refused post is not recorded).
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::idempotency::once,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::hygiene::limit_anonymous_posts,
@@ -90,6 +96,11 @@ pub fn with_middleware(router: Router, state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             restore_page_csp,
+        ))
+        // Outside the session: a page served from memory reads no session.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::page_cache::page_cache,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),

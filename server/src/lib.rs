@@ -5,6 +5,8 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod hygiene;
+pub mod idempotency;
+pub mod page_cache;
 pub mod stall_guard;
 
 use anyhow::Context;
@@ -101,6 +103,7 @@ pub fn app_state(
 /// Serves the site until SIGTERM or Ctrl-C, then finishes in-flight requests.
 pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow::Result<()> {
     leptos_options.site_addr = config.site_addr;
+    check_site_files(&leptos_options, &site_files_dir()?)?;
     let db = open_database(config).await?;
     let state = app_state(config, leptos_options, db.clone())?;
     let mailer = app::mail::worker::Mailer::new(
@@ -125,6 +128,7 @@ pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow
             config.direct_database_url.clone(),
         ))
     });
+    let live = state.live.clone();
     let router = http::router(state);
     let socket = tokio::net::TcpListener::bind(config.site_addr)
         .await
@@ -136,8 +140,7 @@ pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow
         "Parvis is listening on http://{}", config.site_addr
     );
     // In-flight requests get SHUTDOWN_GRACE to finish after the stop signal; then the
-    // process stops anyway: an open live-update stream (endless by design) or a stalled
-    // render would otherwise keep it running for ever.
+    // process stops anyway: a stalled render would otherwise keep it running for ever.
     let (stopping, stop_requested) = tokio::sync::oneshot::channel::<()>();
     let server = axum::serve(
         socket,
@@ -145,6 +148,9 @@ pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow
     )
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
+        // Live-update streams never end by themselves: they are closed now, and the
+        // browsers reconnect to another process and resume from their last event.
+        live.stop();
         let _ = stopping.send(());
     });
     tokio::select! {
@@ -157,7 +163,7 @@ pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow
             }
         } => {
             tracing::warn!(
-                "requests still open {} s after the stop signal (live-update streams or stalled renders): stopping anyway",
+                "requests still open {} s after the stop signal (stalled renders?): stopping anyway",
                 SHUTDOWN_GRACE.as_secs()
             );
         }
@@ -170,6 +176,63 @@ pub async fn serve(config: &Config, mut leptos_options: LeptosOptions) -> anyhow
     }
     db.close().await;
     tracing::info!("Parvis stopped");
+    Ok(())
+}
+
+/// Where Leptos looks for the hashed names of the site's files (`hash.txt`): next to
+/// the binary.
+fn site_files_dir() -> anyhow::Result<std::path::PathBuf> {
+    let exe = std::env::current_exe().context("locating the parvis binary")?;
+    Ok(exe
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default())
+}
+
+/// Refuses to serve a site whose pages could not be rendered: with hashed file names
+/// (release builds), every page reads `hash.txt` next to the binary and links the CSS,
+/// JS and wasm it names, so all of them must be there. One line says what is missing.
+pub fn check_site_files(options: &LeptosOptions, exe_dir: &std::path::Path) -> anyhow::Result<()> {
+    let site = std::path::Path::new(options.site_root.as_ref());
+    if !site.is_dir() {
+        anyhow::bail!(
+            "the site's files are missing: {} is not a directory (LEPTOS_SITE_ROOT; build with `cargo leptos build --release`)",
+            site.display()
+        );
+    }
+    if !options.hash_files {
+        return Ok(());
+    }
+    let hash_path = exe_dir.join(options.hash_file.as_ref());
+    let hashes = std::fs::read_to_string(&hash_path).map_err(|err| {
+        anyhow::anyhow!(
+            "cannot read {} ({err}): release builds need the hash.txt that `cargo leptos build --release` writes next to the binary (or LEPTOS_HASH_FILES=false)",
+            hash_path.display()
+        )
+    })?;
+    let pkg = site.join(options.site_pkg_dir.as_ref());
+    for (kind, ext) in [("css", "css"), ("js", "js"), ("wasm", "wasm")] {
+        let hash = hashes
+            .lines()
+            .filter_map(|line| line.split_once(':'))
+            .find(|(name, _)| name.trim() == kind)
+            .map(|(_, hash)| hash.trim())
+            .filter(|hash| !hash.is_empty())
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{} names no {kind} file: build again with `cargo leptos build --release`",
+                    hash_path.display()
+                )
+            })?;
+        let file = pkg.join(format!("{}.{hash}.{ext}", options.output_name));
+        if !file.is_file() {
+            anyhow::bail!(
+                "{} is missing although {} names it: deploy the site's files of the same build",
+                file.display(),
+                hash_path.display()
+            );
+        }
+    }
     Ok(())
 }
 

@@ -64,6 +64,8 @@ fn start(url: &str, direct: &str, work: &Path, name: &str) -> Server {
         .env("LEPTOS_ENV", "PROD")
         .env("PARVIS_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
         .env("PARVIS_MAIL_DIR", &mail_dir)
+        // One instance key for both processes, as in production; none left in the tree.
+        .env("PARVIS_SECRET_KEY_FILE", work.join("secret.key"))
         .env("PARVIS_MAIL_LEASE_SECONDS", "2")
         .env("PARVIS_LOG", "warn")
         .stdin(Stdio::null())
@@ -332,6 +334,19 @@ async fn scenario(url: String, direct: String, work: PathBuf) {
             .await
             .unwrap();
     let text = format!("Relayé d'un serveur à l'autre {}", rand_suffix());
+    // A signed-out visitor's page is kept by B (the second visit is served from memory).
+    let page_path = format!("/forum/propositions/{proposal}");
+    let (status, first, _) = exchange(b.port, "GET", &page_path, &[], "").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        first.get("x-parvis-cache").map(String::as_str),
+        Some("miss")
+    );
+    let (_, second, _) = exchange(b.port, "GET", &page_path, &[], "").await;
+    assert_eq!(
+        second.get("x-parvis-cache").map(String::as_str),
+        Some("hit")
+    );
     // Events name what changed, never the text: the stream announces a new comment.
     let announced = r#""type":"comment""#.to_owned();
     let on_b = tokio::spawn(stream_until(
@@ -356,9 +371,46 @@ async fn scenario(url: String, direct: String, work: PathBuf) {
     let delay = arrived.saturating_duration_since(posted_at);
     println!("comment posted through A reached B's stream after {delay:?}");
     assert!(delay < Duration::from_secs(1), "reached B after {delay:?}");
+    // B's kept page was dropped by the event's notification: signed-out visitors of B
+    // see the comment written through A.
+    let (_, headers, page) = exchange(b.port, "GET", &page_path, &[], "").await;
+    assert_eq!(
+        headers.get("x-parvis-cache").map(String::as_str),
+        Some("miss")
+    );
+    assert!(page.contains(&text), "B shows the comment posted through A");
+    // A change that records no event (a new proposal, through A) reaches B's kept list.
+    let (_, _, _) = exchange(b.port, "GET", "/forum", &[], "").await;
+    let (_, kept, _) = exchange(b.port, "GET", "/forum", &[], "").await;
+    assert_eq!(kept.get("x-parvis-cache").map(String::as_str), Some("hit"));
+    let title = format!("Des bancs au lavoir {}", rand_suffix());
+    let (status, _) = post_form(
+        a.port,
+        "/api/create_proposal",
+        &format!(
+            "title={}&body=Pour+s%27asseoir.&theme=environnement&neighbourhood=",
+            encode(&title)
+        ),
+        Some(&cookie),
+    )
+    .await;
+    assert!(matches!(status, 302 | 303), "proposal through A: {status}");
+    let deadline = Instant::now() + Duration::from_secs(1);
+    loop {
+        let (_, _, list) = exchange(b.port, "GET", "/forum", &[], "").await;
+        if list.contains(&title) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "B's list still lacks the new proposal"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
-    // Asked to stop (SIGTERM) while a browser holds a live-update stream open, B finishes
-    // within its 10-second grace instead of waiting for the endless stream.
+    // Asked to stop (SIGTERM) while a browser holds a live-update stream open, B closes
+    // the stream at once (the browser reconnects elsewhere) and stops within a second or
+    // two instead of waiting out its 10-second grace.
     let held = tokio::spawn(stream_until(
         b.port,
         proposal,
@@ -386,6 +438,11 @@ async fn scenario(url: String, direct: String, work: PathBuf) {
     }
     println!(
         "B stopped {:?} after SIGTERM with a stream open",
+        stop_asked.elapsed()
+    );
+    assert!(
+        stop_asked.elapsed() < Duration::from_secs(3),
+        "B held on to its open stream for {:?}",
         stop_asked.elapsed()
     );
     held.abort();

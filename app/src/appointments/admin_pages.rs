@@ -103,6 +103,7 @@ fn ExceptionsEditor(
             <h3>{t!(i18n, facilities.add_exception)}</h3>
             <FormAlert error fields=&["first_day", "last_day", "hours", "label"] />
             <form class="form" method="post" action=AddException::url() novalidate>
+                <crate::ui::form::OnceField />
                 <input type="hidden" name="owner" value=owner />
                 <input type="hidden" name="id" value=owner_id />
                 <Field name="first_day" input_type="date" label=Signal::derive(move || t_string!(i18n, facilities.first_day).to_string())

@@ -284,6 +284,7 @@ fn CounterForm(
                 view! {
                     <FormAlert error fields=&["starts_at", "channel", "email", "name", "phone"] />
                     <form class="form" method="post" action=BookAtCounter::url() novalidate>
+                        <crate::ui::form::OnceField />
                         <input type="hidden" name="agenda_id" value=agenda_id />
                         <input type="hidden" name="day" value=day />
                         <SelectField name="starts_at" label=Signal::derive(move || t_string!(i18n, appointments.time).to_string())

@@ -283,7 +283,11 @@ fn DaySlots(page: DayPage) -> impl IntoView {
                 <input type="hidden" name="key" value=m.key.clone() />
             }
             .into_any(),
-            None => view! { <input type="hidden" name="slug" value=agenda.slug.clone() /> }.into_any(),
+            None => view! {
+                <input type="hidden" name="slug" value=agenda.slug.clone() />
+                <crate::ui::form::OnceField />
+            }
+            .into_any(),
         };
         let can_post = signed_in || moving.as_ref().is_some_and(|m| !m.key.is_empty());
         let choices = slots

@@ -81,6 +81,7 @@ fn CategoryList(
             <h3>{t!(i18n, forum_admin.add)}</h3>
             <FormAlert error fields=&["name_fr", "name_en", "position"] />
             <form class="form" method="post" action=AddCategory::url() novalidate>
+                <crate::ui::form::OnceField />
                 <input type="hidden" name="kind" value=kind />
                 <Field name="name_fr" id_suffix=kind
                     label=Signal::derive(move || t_string!(i18n, forum_admin.name_fr).to_string())

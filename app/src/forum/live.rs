@@ -18,6 +18,7 @@
 
 use super::events;
 use crate::server::db::DbKind;
+use crate::server::page_cache::PageCache;
 use crate::server::state::AppState;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,6 +29,9 @@ use tokio::sync::broadcast;
 pub const CHANNEL: &str = "parvis_live";
 /// Wakes every stream (a wake-up may have been missed).
 const ALL: i64 = -1;
+/// The payload of a notification that only drops the cached pages of every process (a
+/// write that records no event): streams are not woken.
+pub const PAGES: &str = "pages";
 
 /// How often a stream looks for events without being woken.
 fn poll_interval(kind: DbKind, listening: bool) -> Duration {
@@ -39,11 +43,16 @@ fn poll_interval(kind: DbKind, listening: bool) -> Duration {
 /// Events sent per read.
 const BATCH: i64 = 100;
 
-/// Wakes the streams of this process: those of one proposal, or all of them.
+/// Wakes the streams of this process: those of one proposal, or all of them. The same
+/// wake-ups drop the pages kept for signed-out visitors that they concern.
 #[derive(Debug)]
 pub struct LiveHub {
     wakeups: broadcast::Sender<i64>,
     listening: AtomicBool,
+    /// Set when the process is stopping: open streams end at once.
+    stopping: tokio::sync::watch::Sender<bool>,
+    /// Pages rendered for signed-out visitors ([`crate::server::page_cache`]).
+    pub pages: PageCache,
 }
 
 impl Default for LiveHub {
@@ -53,6 +62,8 @@ impl Default for LiveHub {
         LiveHub {
             wakeups,
             listening: AtomicBool::new(false),
+            stopping: tokio::sync::watch::Sender::new(false),
+            pages: PageCache::default(),
         }
     }
 }
@@ -60,12 +71,26 @@ impl Default for LiveHub {
 impl LiveHub {
     /// Wakes the streams of `proposal_id`.
     pub fn wake(&self, proposal_id: i64) {
+        self.pages.invalidate(Some(proposal_id));
         let _ = self.wakeups.send(proposal_id);
     }
 
     /// Wakes every stream.
     pub fn wake_all(&self) {
+        self.pages.invalidate(None);
         let _ = self.wakeups.send(ALL);
+    }
+
+    /// Ends every open stream of this process, now and from now on (the process is
+    /// stopping: browsers reconnect to another one and resume from their last event).
+    pub fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    /// Whether pages kept for signed-out visitors may be served: always on SQLite (one
+    /// process), on PostgreSQL only while this process hears the others' changes.
+    pub fn serves_cached_pages(&self, kind: DbKind) -> bool {
+        kind == DbKind::Sqlite || self.is_listening()
     }
 
     /// True while this process receives PostgreSQL's notifications: writers then rely
@@ -145,9 +170,12 @@ async fn listen_once(hub: &LiveHub, url: &str) -> sqlx::Result<()> {
         let Some(notification) = listener.try_recv().await? else {
             return Ok(());
         };
-        match notification.payload().parse::<i64>() {
-            Ok(id) if id >= 0 => hub.wake(id),
-            _ => hub.wake_all(),
+        match notification.payload() {
+            PAGES => hub.pages.invalidate(None),
+            payload => match payload.parse::<i64>() {
+                Ok(id) if id >= 0 => hub.wake(id),
+                _ => hub.wake_all(),
+            },
         }
     }
 }
@@ -178,12 +206,21 @@ pub fn stream(
     // Subscribed before the first read, so a write between a read and the wait that
     // follows it still wakes this stream.
     let wakeups = state.live.subscribe();
+    let stopping = state.live.stopping.subscribe();
     futures::stream::unfold(
-        (state, after, VecDeque::<Message>::new(), wakeups),
-        move |(state, mut after, mut queued, mut wakeups)| async move {
+        (
+            state,
+            after,
+            VecDeque::<Message>::new(),
+            (wakeups, stopping),
+        ),
+        move |(state, mut after, mut queued, (mut wakeups, mut stopping))| async move {
             loop {
+                if *stopping.borrow() {
+                    return None;
+                }
                 if let Some(next) = queued.pop_front() {
-                    return Some((next, (state, after, queued, wakeups)));
+                    return Some((next, (state, after, queued, (wakeups, stopping))));
                 }
                 match events::since(state.db.pool(), proposal_id, after, BATCH).await {
                     Ok(found) if !found.is_empty() => {
@@ -201,7 +238,10 @@ pub fn stream(
                     Err(err) => tracing::warn!(error = %err, "reading live events"),
                 }
                 let every = poll_interval(state.db.kind(), state.live.is_listening());
-                let _ = tokio::time::timeout(every, woken(&mut wakeups, proposal_id)).await;
+                tokio::select! {
+                    _ = tokio::time::timeout(every, woken(&mut wakeups, proposal_id)) => {}
+                    _ = stopping.wait_for(|stop| *stop) => return None,
+                }
             }
         },
     )

@@ -280,7 +280,7 @@ pub fn NewProposalPage() -> impl IntoView {
                             <crate::moderation::pages::PostingRestriction sanction />
                         })}
                         <p>{t!(i18n, forum.new_intro)}</p>
-                        <PostForm action=CreateProposal::url() error
+                        <PostForm once=true action=CreateProposal::url() error
                             fields=&["title", "body", "theme", "neighbourhood"]
                             submit=Signal::derive(move || t_string!(i18n, forum.publish).to_string())>
                             <ProposalFields categories error value=move |field| typed(values, field) />

@@ -317,6 +317,7 @@ fn AnswerForm(id: i64, current: ProposalStatus) -> impl IntoView {
             <h2 id="repondre-titre">{t!(i18n, forum.answer_title)}</h2>
             <FormAlert error fields=&["status", "answer"] />
             <form class="form" method="post" action=AnswerProposal::url() novalidate>
+                <crate::ui::form::OnceField />
                 <input type="hidden" name="proposal_id" value=id />
                 <SelectField name="status" options=statuses
                     placeholder=Signal::derive(move || t_string!(i18n, forum.choose_status).to_string())

@@ -143,6 +143,7 @@ pub fn FlagPage() -> impl IntoView {
                         <blockquote class="quote">{excerpt}</blockquote>
                         <FormAlert error fields=&["reason", "detail"] />
                         <form class="form" method="post" action=FlagItem::url() novalidate>
+                            <crate::ui::form::OnceField />
                             <input type="hidden" name="kind" value=kind />
                             <input type="hidden" name="id" value=id />
                             <SelectField name="reason" options=reason_options()

@@ -63,7 +63,7 @@ pub fn DpoRequestForm() -> impl IntoView {
                     let name = typed_or("name", me.as_ref().map(|u| u.display_name.clone()).unwrap_or_default());
                     let email = typed_or("email", me.as_ref().map(|u| u.email.clone()).unwrap_or_default());
                     view! {
-                        <PostForm action=ContactDpo::url() error fields=&["kind", "name", "email", "message"]
+                        <PostForm once=true action=ContactDpo::url() error fields=&["kind", "name", "email", "message"]
                             submit=Signal::derive(move || t_string!(i18n, dpo_form.submit).to_string())>
                             <SelectField name="kind" options
                                 label=Signal::derive(move || t_string!(i18n, dpo_form.kind).to_string())

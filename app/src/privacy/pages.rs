@@ -186,6 +186,7 @@ fn ExportSection(export: Option<ExportState>) -> impl IntoView {
             <div data-live="export-form">
                 {(!building).then(|| view! {
                     <form method="post" action=RequestExport::url()>
+                        <crate::ui::form::OnceField />
                         <button type="submit" class="button">{t!(i18n, my_data.export_button)}</button>
                     </form>
                 })}

@@ -163,11 +163,17 @@ impl Db {
     /// (`BEGIN IMMEDIATE`): a transaction that reads first and writes later could
     /// otherwise fail when another connection wrote in between, instead of waiting its
     /// turn (busy timeout). PostgreSQL orders writers with row locks.
+    ///
+    /// While a form that creates something is served, its first write transaction
+    /// records the form's key ([`super::idempotency::claim`]): what the post creates and
+    /// the key are committed together, and a repeated post is refused here.
     pub async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
-        match self.kind {
+        let mut tx = match self.kind {
             DbKind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             DbKind::Postgres => self.pool.begin().await,
-        }
+        }?;
+        super::idempotency::claim(&mut tx).await?;
+        Ok(tx)
     }
 
     /// The pool, for repositories.

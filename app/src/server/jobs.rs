@@ -89,7 +89,8 @@ async fn once_a_day<F, Fut>(
 /// removal of personal data past retention (each once a day across all processes),
 /// appointment reminders, residents' data exports and the erasures whose cooling-off
 /// period is over, writing the anonymous answers left when a survey closed, forgetting
-/// old live-update events and survey drafts left for more than a month.
+/// old live-update events, the keys of forms sent more than a day ago, and survey drafts
+/// left for more than a month.
 pub async fn run(state: super::state::AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
@@ -153,6 +154,9 @@ pub async fn run(state: super::state::AppState) {
             Err(err) => {
                 tracing::warn!(error = ?err, "writing anonymous answers at closing; retried later")
             }
+        }
+        if let Err(err) = super::idempotency::prune(state.db.pool(), now).await {
+            tracing::warn!(error = %err, "forgetting the keys of forms sent yesterday");
         }
         let stale = now - crate::surveys::service::DRAFT_LIFETIME_MS;
         if let Err(err) = crate::surveys::repo::purge_drafts(state.db.pool(), stale).await {

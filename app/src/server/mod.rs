@@ -7,8 +7,10 @@ pub mod db;
 #[cfg(test)]
 mod fuzz;
 pub mod hashing;
+pub mod idempotency;
 pub mod jobs;
 pub mod markdown;
+pub mod page_cache;
 pub mod paris;
 pub mod ratelimit;
 pub mod request;

@@ -87,6 +87,9 @@ impl AppState {
     /// right streams of every process, this one included; otherwise this process wakes
     /// the streams of that proposal itself.
     pub fn live_changed(&self, proposal: Option<i64>) {
+        // This process's pages are dropped at once, before the writer is answered (the
+        // notification arrives a moment later).
+        self.live.pages.invalidate(proposal);
         if self.live.is_listening() {
             return;
         }

@@ -321,6 +321,7 @@ fn ServiceAdminView(data: ServiceAdmin) -> impl IntoView {
         </ul>
         <FormAlert error=template_error fields=&["template_title", "template_body"] />
         <form class="form" method="post" action=AddServiceTemplate::url() novalidate>
+            <crate::ui::form::OnceField />
             <input type="hidden" name="id" value=id />
             <Field name="template_title" label=Signal::derive(move || t_string!(i18n, services.template_title).to_string())
                 value=typed(template_values, "template_title") errors=errors_of(template_error, "template_title") />

@@ -402,6 +402,7 @@ pub fn CounterPage() -> impl IntoView {
         <p class="lead">{t!(i18n, backoffice.counter_help)}</p>
         <FormAlert error fields=&["channel", "email", "name", "phone"] />
         <form class="form" method="post" action=StartCounterRequest::url() novalidate>
+            <crate::ui::form::OnceField />
             <input type="hidden" name="service_id" value=move || id.get() />
             <SelectField name="channel" label=Signal::derive(move || t_string!(i18n, backoffice.channel).to_string())
                 options=channels placeholder=Signal::derive(move || t_string!(i18n, backoffice.choose).to_string())

@@ -167,6 +167,7 @@ fn ServiceDescription(
         if signed_in {
             view! {
                 <form method="post" action=StartRequest::url()>
+                    <crate::ui::form::OnceField />
                     <input type="hidden" name="slug" value=slug.clone() />
                     <button type="submit" class="button">{t!(i18n, services.start)}</button>
                 </form>

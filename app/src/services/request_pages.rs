@@ -430,6 +430,7 @@ fn AgentRequest(view: RequestView) -> impl IntoView {
                 <p class="field__hint">{t!(i18n, backoffice.note_help)}</p>
                 <FormAlert error=note_error fields=&["note"] />
                 <form class="form" method="post" action=AddRequestNote::url() novalidate>
+                    <crate::ui::form::OnceField />
                     <input type="hidden" name="id" value=id />
                     <TextAreaField name="note" label=Signal::derive(move || t_string!(i18n, backoffice.note).to_string())
                         rows=3 errors=Signal::derive(move || note_error.with(|e| field_errors(e.as_ref(), "note"))) />

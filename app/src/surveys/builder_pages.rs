@@ -85,6 +85,7 @@ pub fn SurveyAdminPage() -> impl IntoView {
                         <h2>{t!(i18n, surveys.new_survey)}</h2>
                         <FormAlert error fields=SETTINGS_FIELDS />
                         <form class="form" method="post" action=CreateSurvey::url() novalidate>
+                            <crate::ui::form::OnceField />
                             <SettingsFields error value=move |f| typed(values, f) />
                             <button type="submit" class="button">{t!(i18n, surveys.create)}</button>
                         </form>
@@ -372,6 +373,7 @@ fn Builder(
         {(!locked).then(|| view! {
             <h2>{t!(i18n, surveys.add_page)}</h2>
             <form class="form" method="post" action=AddSurveyPage::url() novalidate>
+                <crate::ui::form::OnceField />
                 <input type="hidden" name="survey_id" value=id />
                 <Field name="page_title" required=false
                     label=Signal::derive(move || t_string!(i18n, surveys.field_page_title).to_string())

@@ -280,15 +280,32 @@ pub fn PostForm(
     error: Memo<Option<AppError>>,
     fields: &'static [&'static str],
     #[prop(into)] submit: Signal<String>,
+    /// The form creates something: posted twice, it creates it once ([`OnceField`]).
+    #[prop(optional)]
+    once: bool,
     children: Children,
 ) -> impl IntoView {
     view! {
         <FormAlert error fields />
         <form class="form" method="post" action=action novalidate>
+            {once.then(|| view! { <OnceField /> })}
             {children()}
             <button type="submit" class="button">{submit}</button>
         </form>
     }
+}
+
+/// The key of a form that creates something (a comment, a proposal, a request…), drawn
+/// as the form is rendered: the same form posted again (a retry after a lost answer, a
+/// second click) gets the first post's answer and creates nothing more
+/// (`crate::server::idempotency`).
+#[component]
+pub fn OnceField() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let key = crate::server::idempotency::new_key();
+    #[cfg(not(feature = "ssr"))]
+    let key = String::new();
+    view! { <input type="hidden" name="__once" value=key /> }
 }
 
 /// Ids and ARIA of one form control: its hint and errors are announced with it.

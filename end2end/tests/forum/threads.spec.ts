@@ -74,6 +74,34 @@ test('a resident comments, replies two levels deep, edits and deletes', async ({
   await gotoPage(path);
 });
 
+test('a comment sent again after a lost answer is published once', async ({ page, gotoPage }, testInfo) => {
+  const title = unique('Un abri à vélos', testInfo);
+  await signInDemo(page, 'camille');
+  const path = await publish(page, gotoPage, title);
+
+  // The form post as the browser sent it, kept to be sent again: a network that lost
+  // the answer and a browser (or proxy) retrying send exactly these bytes.
+  let sent: import('@playwright/test').Request | undefined;
+  await page.route('**/api/add_comment', async (route) => {
+    sent = route.request();
+    await route.continue();
+  }, { times: 1 });
+  await page.getByLabel('Votre commentaire').fill('Une seule fois');
+  await page.getByRole('button', { name: 'Publier le commentaire' }).click();
+  await expect(page).toHaveURL(/#commentaire-\d+$/);
+  const first = new URL(page.url());
+  expect(sent?.postData()).toContain('__once=');
+
+  const again = await page.request.fetch(sent!, { maxRedirects: 0 });
+  expect(again.status()).toBeGreaterThanOrEqual(300);
+  expect(again.status()).toBeLessThan(400);
+  expect(new URL(again.headers()['location'], first).hash).toBe(first.hash);
+
+  await gotoPage(path);
+  await expect(comment(page, 'Une seule fois')).toHaveCount(1);
+  await expect(page.getByRole('heading', { name: 'Commentaires (1)' })).toBeVisible();
+});
+
 test('the author edits, then withdraws; others cannot', async ({ page, gotoPage, browser, baseURL }, testInfo) => {
   const title = unique('Un composteur partagé', testInfo);
   await signInDemo(page, 'camille');

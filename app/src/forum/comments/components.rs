@@ -141,6 +141,7 @@ fn CommentForm(ctx: ThreadContext, parent: Option<i64>) -> impl IntoView {
     view! {
         <FormAlert error=ctx.add_error fields=&["body"] />
         <form class="form form--compact" method="post" action=AddComment::url() novalidate>
+            <crate::ui::form::OnceField />
             <input type="hidden" name="proposal_id" value=ctx.proposal_id />
             {parent.map(|p| view! { <input type="hidden" name="parent_id" value=p /> })}
             <TextAreaField name="body" rows=4 id_suffix=suffix label
