@@ -3,6 +3,12 @@
 //!
 //! The signed-in person's id is copied out of the session data into its own column, so
 //! their sessions can be listed on their profile and ended all at once.
+//!
+//! Sessions end after a period without activity, so tower-sessions saves a session at the
+//! end of every request to push its expiry back. A save that would change nothing but
+//! an expiry renewed less than [`RENEW_EVERY_MS`] ago is skipped: a signed-in page view
+//! costs no database write (and no disk flush), and a session ended elsewhere meanwhile
+//! (sign-out on another device, password change) is not written back.
 
 use super::db::Db;
 use async_trait::async_trait;
@@ -26,15 +32,48 @@ pub mod keys {
     pub const OIDC_ID_TOKEN: &str = "oidc.id_token";
 }
 
+/// How often an unchanged session's expiry is written: it may end up to this much
+/// earlier than the full period after its last request.
+pub const RENEW_EVERY_MS: i64 = 3_600_000;
+/// Sessions whose load is remembered until their save, at most (then forgotten at once:
+/// their next save is written).
+const LOADED_MAX: usize = 10_000;
+
+/// A session as it was read, until the same request saves it.
+#[derive(Debug)]
+struct Loaded {
+    data: HashMap<String, serde_json::Value>,
+    expires_at: i64,
+}
+
 /// The session store.
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     db: Db,
+    loaded: std::sync::Arc<std::sync::Mutex<HashMap<Id, Loaded>>>,
 }
 
 impl DbSessionStore {
     pub fn new(db: Db) -> Self {
-        DbSessionStore { db }
+        DbSessionStore {
+            db,
+            loaded: std::sync::Arc::default(),
+        }
+    }
+
+    fn loaded(&self) -> std::sync::MutexGuard<'_, HashMap<Id, Loaded>> {
+        self.loaded
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether saving `record` would only renew an expiry renewed less than
+    /// [`RENEW_EVERY_MS`] ago (what was loaded is forgotten either way).
+    fn unchanged(&self, record: &Record) -> bool {
+        self.loaded().remove(&record.id).is_some_and(|loaded| {
+            loaded.data == record.data
+                && expiry_ms(record).saturating_sub(loaded.expires_at) < RENEW_EVERY_MS
+        })
     }
 
     /// Removes expired sessions; returns how many.
@@ -115,6 +154,9 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
+        if self.unchanged(record) {
+            return Ok(());
+        }
         write_record(
             &self.db,
             record,
@@ -143,6 +185,19 @@ impl SessionStore for DbSessionStore {
         let expiry_date =
             time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(expires_at) * 1_000_000)
                 .map_err(|e| Error::Decode(e.to_string()))?;
+        {
+            let mut loaded = self.loaded();
+            if loaded.len() >= LOADED_MAX {
+                loaded.clear();
+            }
+            loaded.insert(
+                *id,
+                Loaded {
+                    data: data.clone(),
+                    expires_at,
+                },
+            );
+        }
         Ok(Some(Record {
             id: *id,
             data,
@@ -151,6 +206,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
+        self.loaded().remove(id);
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id.to_string())
             .execute(self.db.pool())
@@ -198,6 +254,56 @@ mod tests {
         store.delete(&rec.id).await.expect("delete");
         assert!(store.load(&rec.id).await.expect("load").is_none());
     });
+
+    crate::db_test!(
+        reading_a_session_writes_it_only_when_it_changed_or_once_an_hour,
+        |db| {
+            let store = DbSessionStore::new(db.clone());
+            let mut rec = record(None);
+            store.create(&mut rec).await.expect("create");
+            let stored = || async {
+                sqlx::query_scalar::<_, i64>("SELECT expires_at FROM sessions WHERE id = $1")
+                    .bind(rec.id.to_string())
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("stored")
+            };
+            let first = stored().await;
+
+            // A page view a minute later: read, expiry pushed back a minute, not written.
+            let mut seen = store.load(&rec.id).await.expect("load").expect("found");
+            seen.expiry_date += time::Duration::minutes(1);
+            store.save(&seen).await.expect("save");
+            assert_eq!(stored().await, first, "no write for a renewal of a minute");
+
+            // Two hours later: the renewal is written.
+            let mut seen = store.load(&rec.id).await.expect("load").expect("found");
+            seen.expiry_date += time::Duration::hours(2);
+            store.save(&seen).await.expect("save");
+            assert!(stored().await > first + RENEW_EVERY_MS, "renewed");
+
+            // A change to the data is always written.
+            let mut seen = store.load(&rec.id).await.expect("load").expect("found");
+            seen.data
+                .insert("flash".to_owned(), serde_json::json!("autre"));
+            store.save(&seen).await.expect("save");
+            let again = store.load(&rec.id).await.expect("load").expect("found");
+            assert_eq!(again.data["flash"], serde_json::json!("autre"));
+
+            // A session ended elsewhere while a request of it was served is not written back.
+            let seen = store.load(&rec.id).await.expect("load").expect("found");
+            sqlx::query("DELETE FROM sessions WHERE id = $1")
+                .bind(rec.id.to_string())
+                .execute(db.pool())
+                .await
+                .expect("end it elsewhere");
+            store.save(&seen).await.expect("save");
+            assert!(
+                store.load(&rec.id).await.expect("load").is_none(),
+                "stays ended"
+            );
+        }
+    );
 
     crate::db_test!(expired_sessions_are_neither_loaded_nor_kept, |db| {
         let store = DbSessionStore::new(db.clone());
