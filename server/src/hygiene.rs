@@ -216,7 +216,7 @@ fn bounded_return(
 
 /// `location` as a path of this site, its query kept within bounds (with one error at
 /// most), or `/` when it is another site's.
-fn own_page(location: &str, host: Option<&str>, public_url: &url::Url) -> String {
+pub(crate) fn own_page(location: &str, host: Option<&str>, public_url: &url::Url) -> String {
     let Ok(url) = public_url.join(location) else {
         return "/".into();
     };

@@ -149,20 +149,13 @@ fn wants_html(req: &Request) -> bool {
         .is_some_and(|v| v.contains("text/html"))
 }
 
-/// The path of the page the form was on, when that page is this site's.
+/// The page the form was on: its `Referer` when that is a page of this site, else `/`
+/// (the same rule as a failed form post's return, `hygiene::own_page`).
 fn same_site_referer(req: &Request, state: &AppState) -> Option<String> {
     let referer = req.headers().get(header::REFERER)?.to_str().ok()?;
-    let url = state.public_url.join(referer).ok()?;
-    if url.origin() != state.public_url.origin() {
-        let host = req.headers().get(header::HOST)?.to_str().ok()?;
-        if url.authority() != host {
-            return None;
-        }
-    }
-    let mut path = url.path().to_owned();
-    if let Some(query) = url.query() {
-        path.push('?');
-        path.push_str(query);
-    }
-    (path.len() <= 2048).then_some(path)
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok());
+    Some(crate::hygiene::own_page(referer, host, &state.public_url))
 }
