@@ -1,13 +1,8 @@
 //! Moderation over HTTP: every action refused to those who may not take it, a bulk
 //! decision read from a plain form, the public log open to all.
 
-// Test helpers fail by panicking.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::{body_text, demo_session, form_post, get_req, send, state};
 use axum::http::StatusCode;
-use common::{body_text, demo_session, form_post, get_req, send, state};
 
 async fn scalar(db: &app::server::db::Db, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap()

@@ -1,15 +1,12 @@
 //! The attacks of the outside security review (issue 22), replayed over HTTP against the
 //! whole router, on SQLite and PostgreSQL. Each test failed before its fix.
 
-// Test helpers fail by panicking.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+use crate::common;
 
-mod common;
-
+use crate::common::{body_text, form_post, location, scalar, send, session_cookie, state};
 use app::server::state::AppState;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{body_text, form_post, location, scalar, send, session_cookie, state};
 
 const STRANGER_PASSWORD: &str = "Le héron pêche au bord du canal";
 

@@ -2,14 +2,9 @@
 //! errors back on the form, files served only to the right people and always as
 //! downloads, and every endpoint refused to whoever may not use it.
 
-// Test helpers fail by panicking.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::{body_text, demo_session, form_post, get_with, location, scalar, send, state};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{body_text, demo_session, form_post, get_with, location, scalar, send, state};
 
 const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
 

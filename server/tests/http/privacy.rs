@@ -1,13 +1,10 @@
 //! The privacy centre over HTTP: new terms asked at sign-in and accepted with a plain
 //! form post; exports, consents and erasures reachable by their owner only.
 
-// Test helpers fail by panicking.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+use crate::common;
 
-mod common;
-
+use crate::common::{body_text, demo_session, form_post, get_with, location, scalar, send, state};
 use axum::http::{header, StatusCode};
-use common::{body_text, demo_session, form_post, get_with, location, scalar, send, state};
 
 app::db_test!(new_terms_are_asked_at_the_next_sign_in, |db| {
     app::demo::load(&db, &app::server::clock::Clock::System)

@@ -4,14 +4,11 @@
 //! server still healthy after. The list of server fns is read from the registry, so a
 //! new one is covered without touching this file.
 
-// Test helpers fail by panicking.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+use crate::common;
 
-mod common;
-
+use crate::common::{demo_session, send, state};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use common::{demo_session, send, state};
 
 /// A same-site POST with `content_type` and `body`, as a script client sends it.
 fn post(

@@ -1,13 +1,10 @@
 //! Surveys over HTTP: only agents build and export, residents answer with plain form
 //! posts (no JavaScript), errors come back to the page, results are open data.
 
-// Test helpers fail by panicking.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+use crate::common;
 
-mod common;
-
+use crate::common::{body_text, demo_session, form_post, get_req, get_with, scalar, send, state};
 use axum::http::{header, StatusCode};
-use common::{body_text, demo_session, form_post, get_req, get_with, scalar, send, state};
 
 app::db_test!(only_agents_build_publish_and_export_surveys, |db| {
     app::demo::load(&db, &app::server::clock::Clock::System)

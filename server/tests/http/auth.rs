@@ -1,17 +1,14 @@
 //! Sign-in over HTTP: session cookies, id rotation, sign-out, cross-site refusal and the
 //! 429 answers of rate limits.
 
-// Test helpers fail by panicking.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+use crate::common;
 
-mod common;
-
+use crate::common::{body_text, form_post, send, session_cookie, state};
 use app::accounts::model::{Email, NewPassword, Role};
 use app::accounts::service::create_user;
 use app::server::clock::Clock;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{body_text, form_post, send, session_cookie, state};
 
 /// The sign-out form, only in pages of a signed-in person.
 const SIGN_OUT: &str = "action=\"/api/sign_out\"";

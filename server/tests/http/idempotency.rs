@@ -2,13 +2,8 @@
 //! creates it once: a retry after a lost answer, two posts at once, a retry after the
 //! process stopped between the commit and the answer.
 
-// Test helpers fail by panicking.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::{body_text, demo_session, form_post, get_with, scalar, send, state};
 use axum::http::header;
-use common::{body_text, demo_session, form_post, get_with, scalar, send, state};
 
 /// The key rendered in the comment form of the first demo proposal, for `cookie`.
 async fn rendered_key(router: &axum::Router, cookie: &str) -> String {

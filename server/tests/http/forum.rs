@@ -1,12 +1,7 @@
 //! The forum over HTTP: who may propose and support, and what unknown proposals answer.
 
-// Test helpers fail by panicking.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::{body_text, demo_session, form_post, get_req, send, state};
 use axum::http::{header, StatusCode};
-use common::{body_text, demo_session, form_post, get_req, send, state};
 
 /// The demo account with this e-mail prefix, signed in; its session cookie.
 async fn scalar(db: &app::server::db::Db, sql: &str, id: i64) -> String {

@@ -2,13 +2,8 @@
 //! (no JavaScript), the pages public visitors see, and every endpoint refused to whoever
 //! may not use it.
 
-// Test helpers fail by panicking.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::{body_text, demo_session, form_post, get_with, location, scalar, send, state};
 use axum::http::StatusCode;
-use common::{body_text, demo_session, form_post, get_with, location, scalar, send, state};
 
 /// The first `prefix…"` found in `html`, without the closing quote.
 fn first_after<'a>(html: &'a str, prefix: &str) -> &'a str {

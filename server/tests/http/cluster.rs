@@ -14,9 +14,6 @@
 //!
 //! PostgreSQL is reached through `PARVIS_TEST_DATABASE_URL`, as by the other tests.
 
-// Test helpers fail by panicking.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
-
 use app::server::db::Db;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -2,18 +2,15 @@
 //! own page, never a hidden contribution, never the wrong language.
 //!
 //! On PostgreSQL the pages are kept only while the process listens to the others'
-//! notifications (`tests/cluster.rs` covers that, with two real processes); these tests
+//! notifications (`tests/http/cluster.rs` covers that, with two real processes); these tests
 //! check there that nothing is kept without the listener.
 
-// Test helpers fail by panicking.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+use crate::common;
 
-mod common;
-
+use crate::common::{body_text, demo_session, form_post, get_with, send, state};
 use app::server::db::DbKind;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{body_text, demo_session, form_post, get_with, send, state};
 use server::page_cache::CACHE_HEADER;
 
 fn cache_status(response: &axum::response::Response) -> Option<String> {

@@ -1,16 +1,11 @@
 //! HTTP behaviour of the whole router, without a browser: health, status codes,
 //! security headers, cross-site refusal, language negotiation, compression, panics.
 
-// Test helpers fail by panicking.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::{body_text, get_req, send, state};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::routing::get;
 use axum::Router;
-use common::{body_text, get_req, send, state};
 
 app::db_test!(
     health_reports_the_database_and_turns_503_when_it_is_gone,

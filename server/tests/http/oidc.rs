@@ -1,16 +1,11 @@
 //! Sign-in through an OpenID provider, over HTTP: what Parvis answers before and without a
 //! provider (the journeys with a real provider are in `end2end/tests/auth/oidc.spec.ts`).
 
-// Test helpers fail by panicking.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
-
-mod common;
-
+use crate::common::{body_text, send, state};
 use app::auth::oidc::{Oidc, OidcSettings};
 use app::server::state::AppState;
 use axum::body::Body;
 use axum::http::{header, Request};
-use common::{body_text, send, state};
 use std::sync::Arc;
 
 const PUBLIC_URL: &str = "http://127.0.0.1:3000";

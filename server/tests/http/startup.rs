@@ -2,9 +2,6 @@
 //! would link from every page are missing (instead of answering `/healthz` and then
 //! panicking on every page).
 
-// Test helpers fail by panicking.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
-
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
