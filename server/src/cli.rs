@@ -24,6 +24,10 @@ pub enum Command {
     /// Load a survey with many answers and time concurrent sendings (never on a real
     /// instance).
     SurveyBenchData(SurveyBenchArgs),
+    /// Render one page a number of times in this process, signed in, with nothing else
+    /// running (read by `.ci/instructions`, which counts its instructions; never needed
+    /// on a real instance).
+    RenderPages(RenderPagesArgs),
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -99,6 +103,19 @@ pub struct UserAdd {
     /// never go on the command line, where `ps` and shell history would show them).
     #[arg(long, required = true)]
     pub password_stdin: bool,
+}
+
+/// `parvis render-pages`.
+#[derive(Debug, Args)]
+pub struct RenderPagesArgs {
+    /// The page's path, e.g. `/forum/propositions/2`.
+    pub path: String,
+    /// How many times to render it.
+    #[arg(long, default_value_t = 1)]
+    pub times: u32,
+    /// The demo account to sign in with (`parvis demo-data`).
+    #[arg(long, default_value = "yanis.benali@example.org")]
+    pub email: String,
 }
 
 /// `parvis bench-data`.

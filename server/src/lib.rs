@@ -7,6 +7,7 @@ pub mod http;
 pub mod hygiene;
 pub mod idempotency;
 pub mod page_cache;
+pub mod render_pages;
 pub mod stall_guard;
 
 use anyhow::Context;

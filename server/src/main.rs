@@ -94,6 +94,17 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
+        Command::RenderPages(args) => {
+            let bytes =
+                server::render_pages::render_pages(&config, &args.path, args.times, &args.email)
+                    .await?;
+            // Read by `.ci/instructions`.
+            println!(
+                "rendered {} {} time(s): {bytes} bytes",
+                args.path, args.times
+            );
+            Ok(())
+        }
         Command::Retention { command } => {
             let db = server::open_database(&config).await?;
             let state = cli_state(&config, &db)?;
