@@ -55,6 +55,13 @@ pub async fn once(State(state): State<AppState>, req: Request, next: Next) -> Re
     match idempotency::first_answer(state.db.pool(), &principal, &key).await {
         Ok(None) => {}
         Ok(Some(first)) => {
+            // Recorded without its answer: the first post committed and is being answered
+            // now (a double click), or its process stopped in between. Wait for the
+            // answer before falling back to the page the form came from.
+            let first = match first {
+                Some(first) => Some(first),
+                None => wait_for_first(&state, &principal, &key).await,
+            };
             tracing::info!(path = %req.uri().path(), "a form sent again was answered with its first answer");
             return replay(first, html, back);
         }
@@ -68,7 +75,7 @@ pub async fn once(State(state): State<AppState>, req: Request, next: Next) -> Re
         // Another post with the same key was being served at the same time and committed
         // first: this one created nothing and gets that one's answer.
         tracing::info!("a form sent twice at once was answered with its first answer");
-        let first = wait_for_first(&state, &submission).await;
+        let first = wait_for_first(&state, submission.principal(), submission.key()).await;
         return replay(first, html, back);
     }
     if submission.claimed() {
@@ -93,13 +100,13 @@ pub async fn once(State(state): State<AppState>, req: Request, next: Next) -> Re
 /// The first answer, once recorded (waiting a little for a post still being served).
 async fn wait_for_first(
     state: &AppState,
-    submission: &Submission,
+    principal: &str,
+    key: &str,
 ) -> Option<(u16, Option<String>)> {
     let deadline = tokio::time::Instant::now() + WAIT_FOR_FIRST;
     loop {
         if let Ok(Some(Some(first))) =
-            idempotency::first_answer(state.db.pool(), submission.principal(), submission.key())
-                .await
+            idempotency::first_answer(state.db.pool(), principal, key).await
         {
             return Some(first);
         }
