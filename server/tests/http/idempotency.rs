@@ -1,6 +1,7 @@
 //! A form that creates something, posted again with the key it was rendered with,
 //! creates it once: a retry after a lost answer, two posts at once, a retry after the
-//! process stopped between the commit and the answer.
+//! process stopped between the commit and the answer, a repeat while the first post is
+//! still being answered.
 
 use crate::common::{body_text, demo_session, form_post, get_with, scalar, send, state};
 use axum::http::header;
@@ -123,3 +124,46 @@ app::db_test!(a_form_posted_twice_at_once_creates_one_thing, |db| {
         assert_eq!(comments(&db).await, before + round + 1, "round {round}");
     }
 });
+
+app::db_test!(
+    a_repeat_while_the_first_is_being_answered_waits_for_its_answer,
+    |db| {
+        app::demo::load(&db, &app::server::clock::Clock::System)
+            .await
+            .unwrap();
+        let router = server::http::router(state(db.clone(), "http://127.0.0.1:3000"));
+        let yanis = demo_session(&router, "yanis").await;
+        let key = rendered_key(&router, &yanis).await;
+        let first = send(router.clone(), comment_post(&key, "Premier", &yanis)).await;
+        let answer = location(&first);
+        assert!(answer.contains("#commentaire-"), "{answer}");
+        // The moment of a double click the rehearsal hit: the first post has committed, its
+        // answer is not recorded yet, and is recorded a little later.
+        sqlx::query("UPDATE idempotency_keys SET status = NULL, location = NULL WHERE key = $1")
+            .bind(&key)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let recorder = {
+            let (db, key, answer) = (db.clone(), key.clone(), answer.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+                sqlx::query(
+                    "UPDATE idempotency_keys SET status = 303, location = $1 WHERE key = $2",
+                )
+                .bind(&answer)
+                .bind(&key)
+                .execute(db.pool())
+                .await
+                .unwrap();
+            })
+        };
+        let again = send(router.clone(), comment_post(&key, "Premier", &yanis)).await;
+        recorder.await.unwrap();
+        assert_eq!(
+            location(&again),
+            answer,
+            "the first post's answer, not the fallback"
+        );
+    }
+);
