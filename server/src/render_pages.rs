@@ -28,13 +28,19 @@ pub async fn render_pages(
     times: u32,
     email: &str,
 ) -> anyhow::Result<usize> {
+    // The same refusal as `serve`'s: without the site's files every page would panic.
+    let options = crate::leptos_options()?;
+    crate::check_site_files(&options, &crate::site_files_dir()?)?;
     let db = crate::open_database(config).await?;
-    let state = crate::app_state(config, crate::leptos_options()?, db.clone())?;
+    let state = crate::app_state(config, options, db.clone())?;
     let router = crate::http::router(state);
-    let cookie = sign_in(&router, config, email).await?;
-    render(&router, config, path, &cookie, WARM_UP).await?;
+    // `host:port` of the public address, as a browser sends it.
+    let url = &config.public_url;
+    let host = &url[url::Position::BeforeHost..url::Position::AfterPort];
+    let cookie = sign_in(&router, url, host, email).await?;
+    render(&router, host, path, &cookie, WARM_UP).await?;
     measured_renders_start(times);
-    let last = render(&router, config, path, &cookie, times).await?;
+    let last = render(&router, host, path, &cookie, times).await?;
     measured_renders_end(times);
     db.close().await;
     Ok(last)
@@ -55,7 +61,7 @@ pub fn measured_renders_end(times: u32) {
 
 async fn render(
     router: &Router,
-    config: &Config,
+    host: &str,
     path: &str,
     cookie: &str,
     times: u32,
@@ -63,7 +69,7 @@ async fn render(
     let mut last = 0;
     for _ in 0..times {
         let request = Request::get(path)
-            .header(header::HOST, host(config))
+            .header(header::HOST, host)
             .header(header::ACCEPT, "text/html")
             .header(header::COOKIE, cookie)
             .body(Body::empty())?;
@@ -81,24 +87,21 @@ async fn render(
     Ok(last)
 }
 
-fn host(config: &Config) -> String {
-    let url = &config.public_url;
-    match url.port() {
-        Some(port) => format!("{}:{port}", url.host_str().unwrap_or("localhost")),
-        None => url.host_str().unwrap_or("localhost").to_owned(),
-    }
-}
-
 /// A same-site sign-in post, as the sign-in form sends it; the session cookie.
-async fn sign_in(router: &Router, config: &Config, email: &str) -> anyhow::Result<String> {
+async fn sign_in(
+    router: &Router,
+    public_url: &url::Url,
+    host: &str,
+    email: &str,
+) -> anyhow::Result<String> {
     let body = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("email", email)
         .append_pair("password", app::demo::DEMO_PASSWORD)
         .append_pair("next", "")
         .finish();
-    let origin = config.public_url.origin().ascii_serialization();
+    let origin = public_url.origin().ascii_serialization();
     let request = Request::post("/api/sign_in")
-        .header(header::HOST, host(config))
+        .header(header::HOST, host)
         .header(header::ORIGIN, &origin)
         .header("sec-fetch-site", "same-origin")
         .header(header::REFERER, format!("{origin}/connexion"))
