@@ -44,7 +44,14 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/forum/export.csv", get(export_csv))
         .route("/forum/export.json", get(export_json))
-        .route("/forum/propositions/{id}/evenements", get(proposal_events))
+        .route(
+            "/forum/propositions/{id}/evenements",
+            get(crate::live::proposal_events),
+        )
+        .route(
+            "/forum/propositions/{id}/changements",
+            get(crate::live::proposal_changes),
+        )
         .route("/consultations/{id}/reponses.csv", get(survey_answers_csv))
         .route(
             "/consultations/{id}/resultats.json",
@@ -395,59 +402,6 @@ async fn queue_csv(
         Some(format!("attachment; filename=\"demandes-{service}.csv\"")),
         "private, no-store",
     )
-}
-
-/// `GET /forum/propositions/:id/evenements`: the live events of a proposal page
-/// (server-sent events), from `Last-Event-ID` (a reconnecting browser) or `?depuis=`.
-async fn proposal_events(
-    State(state): State<AppState>,
-    axum::extract::Path(id): axum::extract::Path<i64>,
-    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
-    parts: axum::http::request::Parts,
-) -> Response {
-    let headers = &parts.headers;
-    use axum::response::sse::{Event, KeepAlive, Sse};
-    use futures::StreamExt;
-    match app::forum::service::proposal(&state, id).await {
-        Ok(_) => {}
-        Err(app::error::AppError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-    let client = app::server::request::client_ip_of(&parts, &state.trusted_proxies);
-    let slot = match state.live_slots.try_take(&client) {
-        Ok(slot) => slot,
-        Err(refusal) => {
-            let status = match refusal {
-                app::server::slots::Refusal::Full => StatusCode::SERVICE_UNAVAILABLE,
-                app::server::slots::Refusal::ClientFull => StatusCode::TOO_MANY_REQUESTS,
-            };
-            let mut res = status.into_response();
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-            return res;
-        }
-    };
-    let after = app::forum::live::start_after(
-        headers.get("last-event-id").and_then(|v| v.to_str().ok()),
-        query.get("depuis").map(String::as_str),
-    );
-    let stream = app::forum::live::stream(state, id, after).map(move |message| {
-        // The slot is held for as long as the stream lives.
-        let _slot = &slot;
-        Ok::<_, std::convert::Infallible>(
-            Event::default()
-                .id(message.seq.to_string())
-                .data(message.data),
-        )
-    });
-    let mut res = Sse::new(stream)
-        .keep_alive(KeepAlive::default())
-        .into_response();
-    let headers = res.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    // Reverse proxies (nginx) must pass events on as they come.
-    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
-    res
 }
 
 fn download(

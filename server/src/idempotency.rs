@@ -1,6 +1,7 @@
 //! Posts of forms that create something are served once (see
-//! [`app::server::idempotency`]): this layer reads the form's key, answers a repeated
-//! post with the first answer, and records the answer of the first.
+//! [`app::server::idempotency`]): this layer reads the form's key (a field of a server
+//! fn's form, or the `__once` parameter of the address a form with files posts to),
+//! answers a repeated post with the first answer, and records the answer of the first.
 //!
 //! A repeat is answered with the first answer's status and address (the page of the
 //! comment, proposal or request created). When the first post's answer was never
@@ -23,24 +24,29 @@ const WAIT_FOR_FIRST: Duration = Duration::from_secs(3);
 
 /// The middleware (see the module's documentation).
 pub async fn once(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if req.method() != Method::POST || !req.uri().path().starts_with("/api/") {
+    if req.method() != Method::POST {
         return next.run(req).await;
     }
-    // The form was read and checked (type, size, UTF-8) by `hygiene::server_fn_input`.
-    let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, crate::hygiene::FORM_MAX_BYTES).await else {
-        return crate::hygiene::refusal(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "Le formulaire envoyé est trop long : rien n’a été enregistré.",
-            "The form sent is too long: nothing was saved.",
-            None,
-        );
+    let (req, key) = if req.uri().path().starts_with("/api/") {
+        // The form was read and checked (type, size, UTF-8) by `hygiene::server_fn_input`.
+        let (parts, body) = req.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, crate::hygiene::FORM_MAX_BYTES).await else {
+            return crate::hygiene::refusal(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Le formulaire envoyé est trop long : rien n’a été enregistré.",
+                "The form sent is too long: nothing was saved.",
+                None,
+            );
+        };
+        let key = key_in(&bytes);
+        (Request::from_parts(parts, Body::from(bytes)), key)
+    } else {
+        // A form with files (multipart) carries its key in its address
+        // (`app::ui::form::once_action`): its body goes to disk as it comes and is never
+        // held here.
+        let key = key_in(req.uri().query().unwrap_or("").as_bytes());
+        (req, key)
     };
-    let key = url::form_urlencoded::parse(&bytes)
-        .find(|(name, _)| name == FIELD)
-        .map(|(_, value)| value.into_owned())
-        .filter(|value| idempotency::is_key(value));
-    let req = Request::from_parts(parts, Body::from(bytes));
     let Some(key) = key else {
         return next.run(req).await;
     };
@@ -95,6 +101,14 @@ pub async fn once(State(state): State<AppState>, req: Request, next: Next) -> Re
         }
     }
     res
+}
+
+/// The form key among url-encoded `pairs`, if it is one.
+fn key_in(pairs: &[u8]) -> Option<String> {
+    url::form_urlencoded::parse(pairs)
+        .find(|(name, _)| name == FIELD)
+        .map(|(_, value)| value.into_owned())
+        .filter(|value| idempotency::is_key(value))
 }
 
 /// The first answer, once recorded (waiting a little for a post still being served).

@@ -6,6 +6,7 @@ pub mod config;
 pub mod http;
 pub mod hygiene;
 pub mod idempotency;
+pub mod live;
 pub mod page_cache;
 pub mod render_pages;
 pub mod stall_guard;

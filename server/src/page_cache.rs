@@ -81,13 +81,59 @@ pub async fn page_cache(State(state): State<AppState>, req: Request, next: Next)
     response
 }
 
-/// Whether a post to `path` may change what a kept page shows: any but the server fns
-/// that only read (`get_…`) and those that only concern the visitor's own session.
+/// Server fns whose posts change nothing a forum page shows: a resident's requests,
+/// appointments, surveys, notifications and private settings, and the visitor's own
+/// session. A post to any other address drops every kept page (a server fn missing here
+/// only costs renders); the forum's own changes also record events, which drop exactly
+/// the pages they concern.
+const NOT_ON_FORUM_PAGES: &[&str] = &[
+    "sign_in",
+    "sign_out",
+    "sign_out_elsewhere",
+    "sign_up",
+    "set_language",
+    "typed_values",
+    "accept_terms",
+    "change_password",
+    "confirm_email",
+    "confirm_email_change",
+    "request_email_change",
+    "request_magic_link",
+    "request_password_reset",
+    "reset_password",
+    "use_magic_link",
+    "set_consent",
+    "request_export",
+    "contact_dpo",
+    "mark_notifications_read",
+    "start_request",
+    "start_counter_request",
+    "cancel_request",
+    "delete_request_draft",
+    "add_request_note",
+    "assign_request",
+    "change_request_status",
+    "book_appointment",
+    "book_at_counter",
+    "cancel_appointment",
+    "move_appointment",
+    "mark_appointment",
+    "join_waiting_list",
+    "leave_waiting_list",
+    "save_survey_answers",
+];
+
+/// Whether a post to `path` may change what a kept page shows (see
+/// [`NOT_ON_FORUM_PAGES`]; a request's form and messages, posted with their files to
+/// their own routes, never do).
 fn may_change_pages(path: &str) -> bool {
+    if path.starts_with("/mon-espace/demandes/") {
+        return false;
+    }
     let Some(name) = path.strip_prefix("/api/") else {
         return true;
     };
-    !(name.starts_with("get_") || matches!(name, "sign_in" | "sign_out" | "set_language"))
+    !NOT_ON_FORUM_PAGES.contains(&name)
 }
 
 /// Drops every kept page, here and (on PostgreSQL) in every other process.
@@ -204,7 +250,7 @@ fn storable(res: &Response) -> bool {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encoding {
+pub(crate) enum Encoding {
     Brotli,
     Gzip,
     Identity,
@@ -212,7 +258,7 @@ enum Encoding {
 
 impl Encoding {
     /// The best encoding the client accepts (`q=0` refuses one).
-    fn accepted(headers: &HeaderMap) -> Encoding {
+    pub(crate) fn accepted(headers: &HeaderMap) -> Encoding {
         let mut brotli = false;
         let mut gzip = false;
         for value in headers.get_all(header::ACCEPT_ENCODING) {
@@ -247,7 +293,7 @@ impl Encoding {
 }
 
 /// The response for `page` in `encoding`, compressing it the first time it is asked so.
-fn respond(page: &CachedPage, encoding: Encoding, cache: &'static str) -> Response {
+pub(crate) fn respond(page: &CachedPage, encoding: Encoding, cache: &'static str) -> Response {
     let (body, content_encoding) = match encoding {
         Encoding::Brotli => (
             page.brotli.get_or_init(|| brotli(&page.html)).clone(),
@@ -328,12 +374,17 @@ mod tests {
 
     #[test]
     fn reading_and_signing_in_keep_the_pages_other_posts_drop_them() {
-        assert!(!may_change_pages("/api/get_typed_values"));
+        assert!(!may_change_pages("/api/typed_values"));
         assert!(!may_change_pages("/api/sign_in"));
         assert!(!may_change_pages("/api/set_language"));
+        assert!(!may_change_pages("/api/save_survey_answers"));
+        assert!(!may_change_pages("/mon-espace/demandes/3/messages"));
         assert!(may_change_pages("/api/add_comment"));
+        assert!(may_change_pages("/api/flag_item"));
+        assert!(may_change_pages("/api/moderate"));
         assert!(may_change_pages("/api/update_display_name"));
-        assert!(may_change_pages("/mon-espace/demandes/3/messages"));
+        assert!(may_change_pages("/api/schedule_erasure"));
+        assert!(may_change_pages("/api/something_new"));
     }
 
     #[test]

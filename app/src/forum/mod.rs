@@ -16,6 +16,8 @@ pub mod answers;
 #[cfg(feature = "ssr")]
 pub mod categories;
 #[cfg(feature = "ssr")]
+pub mod changes;
+#[cfg(feature = "ssr")]
 pub mod digest;
 #[cfg(feature = "ssr")]
 pub mod events;

@@ -228,9 +228,28 @@ pub(super) fn ProposalMeta(
             " · "{t!(i18n, forum.published_on, date = move || date.clone())}
         </p>
         <p class="meta" data-live=live.then_some("proposal-counts")>
-            {t!(i18n, forum.supports, count = move || supports.get())}
-            " · "{t!(i18n, forum.comments, count = move || comments.get())}
+            <CountsText supports comments />
         </p>
+    }
+}
+
+/// "3 soutiens" (the live region `support-count` of a proposal's page).
+#[component]
+pub(super) fn SupportsText(supports: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    t!(i18n, forum.supports, count = move || supports)
+}
+
+/// "3 soutiens · 2 commentaires" (the live region `proposal-counts`).
+#[component]
+pub(super) fn CountsText(
+    #[prop(into)] supports: Signal<i64>,
+    #[prop(into)] comments: Signal<i64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {t!(i18n, forum.supports, count = move || supports.get())}
+        " · "{t!(i18n, forum.comments, count = move || comments.get())}
     }
 }
 

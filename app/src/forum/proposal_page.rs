@@ -11,7 +11,7 @@ use super::comments::api::{AddComment, DeleteComment, EditComment};
 use super::comments::components::{group_by_parent, CommentSection, ThreadContext};
 use super::live_view::{LiveProposal, LiveTexts};
 use super::model::{OfficialAnswer, ProposalStatus};
-use super::pages::{status_label, ProposalFields, ProposalMeta};
+use super::pages::{status_label, ProposalFields, ProposalMeta, SupportsText};
 use crate::accounts::pages::AccessDenied;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::moderation::model::Visibility;
@@ -89,6 +89,7 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
     let status = detail.summary.status;
     let supports = detail.summary.support_count;
     let comment_count = detail.summary.comment_count;
+    let comments_page = comments.page;
     let shown = RwSignal::new(comments.comments);
     let add_error = use_form_error(AddComment::url());
     let edit_error = use_form_error(EditComment::url());
@@ -105,8 +106,8 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
         add_error,
         edit_error,
         delete_error: use_form_error(DeleteComment::url()),
-        add_values: use_typed_values("add_comment", add_error),
-        edit_values: use_typed_values("edit_comment", edit_error),
+        add_body: typed(use_typed_values("add_comment", add_error), "body"),
+        edit_body: typed(use_typed_values("edit_comment", edit_error), "body"),
     };
     // The island's texts; `{name}` is filled in the browser. (Interpolated translations
     // are only compiled for the server, which is the only side rendering this.)
@@ -140,7 +141,7 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
             <h1>{title}</h1>
             <ProposalMeta proposal=detail.summary supports=Signal::stored(supports)
                 comments=Signal::stored(comment_count) live=true />
-            <LiveProposal proposal_id=id after=detail.event_seq texts=live_texts />
+            <LiveProposal proposal_id=id page=comments_page after=detail.event_seq texts=live_texts />
             {withdrawn.then(|| view! { <p class="notice">{t!(i18n, forum.withdrawn_notice)}</p> })}
             <ThanksForFlag />
             {match moderation {
@@ -221,7 +222,7 @@ fn SupportAndFollow(
         let href = format!("/connexion?suite=/forum/propositions/{id}");
         return view! {
             <section class="support" aria-label=t_string!(i18n, forum.support_section).to_string()>
-                <p class="support__count" data-live="support-count">{t!(i18n, forum.supports, count = move || supports)}</p>
+                <p class="support__count" data-live="support-count"><SupportsText supports /></p>
                 <p><A href=href>{t!(i18n, forum.sign_in_to_support)}</A></p>
             </section>
         }
@@ -253,7 +254,7 @@ fn SupportAndFollow(
         <section class="support" aria-label=t_string!(i18n, forum.support_section).to_string()>
             <FormAlert error=support_error fields=&[] />
             <FormAlert error=follow_error fields=&[] />
-            <p class="support__count" data-live="support-count">{t!(i18n, forum.supports, count = move || supports)}</p>
+            <p class="support__count" data-live="support-count"><SupportsText supports /></p>
             {support}
             <form method="post" action=SetFollow::url()>
                 <input type="hidden" name="proposal_id" value=id />

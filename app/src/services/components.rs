@@ -225,7 +225,7 @@ pub fn MessageForm(request_id: i64) -> impl IntoView {
     view! {
         <FormAlert error fields=&["body", "file"] />
         <form class="form" method="post" enctype="multipart/form-data"
-            action=format!("/mon-espace/demandes/{request_id}/messages") novalidate>
+            action=crate::ui::form::once_action(&format!("/mon-espace/demandes/{request_id}/messages")) novalidate>
             <ErrorFrame name="body" errors=body_errors>
                 <label for="champ-body">{t!(i18n, requests.message_label)}</label>
                 <ErrorText id="champ-body-erreur" errors=body_errors />

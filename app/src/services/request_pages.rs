@@ -258,7 +258,7 @@ fn RequestForm(view: RequestView) -> impl IntoView {
             view! {
                 <p class="field__hint">{t!(i18n, requests.required_help)}" "{t!(i18n, requests.version, number = move || form_version)}</p>
                 <form class="form request-form" method="post" enctype="multipart/form-data"
-                    action=format!("/mon-espace/demandes/{id}/formulaire") novalidate>
+                    action=crate::ui::form::once_action(&format!("/mon-espace/demandes/{id}/formulaire")) novalidate>
                     <RequestFields fields answers files=attachments error max_mb=max_upload_mb />
                     <div class="actions">
                         <button type="submit" class="button" name="go" value="submit">{t!(i18n, requests.submit)}</button>

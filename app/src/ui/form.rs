@@ -308,6 +308,18 @@ pub fn OnceField() -> impl IntoView {
     view! { <input type="hidden" name="__once" value=key /> }
 }
 
+/// The address a form with files (multipart, posted to a route of its own rather than a
+/// server fn) posts to, carrying the form's key drawn as it is rendered (see
+/// [`OnceField`]): the server reads it there without holding the files in memory.
+pub fn once_action(path: &str) -> String {
+    #[cfg(feature = "ssr")]
+    let key = crate::server::idempotency::new_key();
+    #[cfg(not(feature = "ssr"))]
+    let key = String::new();
+    let separator = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{separator}__once={key}")
+}
+
 /// Ids and ARIA of one form control: its hint and errors are announced with it.
 #[derive(Clone)]
 struct ControlIds {

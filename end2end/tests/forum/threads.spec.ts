@@ -217,10 +217,34 @@ test('an open proposal page shows new comments and supports as they come', async
   await author.getByLabel('Votre commentaire').fill('Bonne nouvelle en direct');
   await author.getByRole('button', { name: 'Publier le commentaire' }).click();
   await author.getByRole('button', { name: 'Soutenir cette proposition' }).click();
-  await authorContext.close();
 
   await expect(page.getByText('Bonne nouvelle en direct')).toBeVisible({ timeout: 10_000 });
   await expect(page.getByRole('heading', { name: 'Commentaires (1)' })).toBeVisible();
   await expect(page.locator('.support__count')).toHaveText('1 soutien(s)');
   await expect(page.getByRole('status').filter({ hasText: 'Nouveau commentaire de Camille Martin' })).toHaveCount(1);
+  await expect(page.getByText('Aucun commentaire pour l’instant.')).toHaveCount(0);
+
+  // A reply comes under its parent; an edit replaces the comment where it is, with
+  // the reply kept under it. Only the changes are fetched, never the page again.
+  const fetched: string[] = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'fetch') fetched.push(new URL(request.url()).pathname);
+  });
+  const first = comment(author, 'Bonne nouvelle en direct');
+  await first.locator(':scope > .comment__actions').getByRole('link', { name: /Répondre/ }).click();
+  await author.getByLabel('Votre réponse').fill('Une réponse en direct');
+  await author.getByRole('button', { name: 'Publier la réponse' }).click();
+  const shown = comment(page, 'Bonne nouvelle en direct');
+  await expect(shown.locator(':scope > .comment-list')).toContainText('Une réponse en direct', { timeout: 10_000 });
+  await expect(page.getByRole('heading', { name: 'Commentaires (2)' })).toBeVisible();
+  await comment(author, 'Bonne nouvelle en direct').locator(':scope > .comment__actions').getByRole('link', { name: 'Modifier' }).click();
+  await author.getByLabel('Texte du commentaire').fill('Bonne nouvelle, précisée');
+  await author.getByRole('button', { name: 'Enregistrer' }).click();
+  await authorContext.close();
+  const edited = comment(page, 'Bonne nouvelle, précisée');
+  await expect(edited.locator(':scope > .comment__meta')).toContainText('modifié', { timeout: 10_000 });
+  await expect(edited.locator(':scope > .comment-list')).toContainText('Une réponse en direct');
+  await expect(page.locator('article.comment')).toHaveCount(2);
+  expect(fetched.length).toBeGreaterThan(0);
+  expect(fetched.every((p) => p.endsWith('/changements'))).toBe(true);
 });

@@ -17,6 +17,7 @@ mod cluster;
 mod forum;
 mod hostile;
 mod idempotency;
+mod live;
 mod moderation;
 mod oidc;
 mod page_cache;

@@ -469,3 +469,60 @@ app::db_test!(
         assert_eq!(own.status(), StatusCode::OK, "its author still gets it");
     }
 );
+
+app::db_test!(
+    a_message_with_a_file_sent_again_after_a_lost_answer_is_stored_once,
+    |db| {
+        let (_, router) = demo_with_uploads(&db, "once").await;
+        let yanis = demo_session(&router, "yanis").await;
+        let page = body_text(
+            send(
+                router.clone(),
+                get_with("/mon-espace/demandes/1", Some(&yanis)),
+            )
+            .await,
+        )
+        .await;
+        // The form's address carries the key drawn when it was rendered.
+        let start = page
+            .find("action=\"/mon-espace/demandes/1/messages?__once=")
+            .expect("the message form posts to an address with its key")
+            + "action=\"".len();
+        let action = page[start..start + page[start..].find('"').unwrap()].to_owned();
+        let messages = || async {
+            scalar(
+                &db,
+                "SELECT COUNT(*) FROM request_events WHERE request_id = 1 AND kind = 'message'",
+            )
+            .await
+        };
+        let files = || async { scalar(&db, "SELECT COUNT(*) FROM request_attachments").await };
+        let (before, files_before) = (messages().await, files().await);
+        let post = || {
+            multipart(
+                &action,
+                &yanis,
+                &[("body", "Voici le justificatif demandé")],
+                &[("file", "justificatif.pdf", PDF)],
+            )
+        };
+        let first = send(router.clone(), post()).await;
+        assert_eq!(first.status(), StatusCode::SEE_OTHER);
+        assert!(!location(&first).contains("__err="), "{}", location(&first));
+        // The answer was lost: the browser sends the same form again.
+        let again = send(router.clone(), post()).await;
+        assert_eq!(again.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&again), location(&first), "the first answer");
+        assert_eq!(messages().await, before + 1, "one message");
+        assert_eq!(files().await, files_before + 1, "one file");
+        // Another key (a form rendered again): another message.
+        let other = action.replace("__once=", "__once=0123456789abcdef0123456789abcdef&x=");
+        let response = send(
+            router.clone(),
+            multipart(&other, &yanis, &[("body", "Un second envoi")], &[]),
+        )
+        .await;
+        assert!(!location(&response).contains("__err="));
+        assert_eq!(messages().await, before + 2);
+    }
+);

@@ -9,11 +9,11 @@ use crate::error::AppError;
 use crate::forum::model::{CommentView, MAX_COMMENT_DEPTH};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::moderation::model::Visibility;
-use crate::ui::form::{errors_of, typed, FormAlert, TextAreaField};
+use crate::ui::form::{errors_of, FormAlert, TextAreaField};
 use crate::ui::format_utc;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Groups comments by parent, keeping their order.
 pub fn group_by_parent(comments: &[CommentView]) -> HashMap<Option<i64>, Vec<CommentView>> {
@@ -50,8 +50,8 @@ pub struct ThreadContext {
     pub edit_error: Memo<Option<AppError>>,
     pub delete_error: Memo<Option<AppError>>,
     /// What was typed before a failed post of a comment or an edit.
-    pub add_values: Resource<BTreeMap<String, String>>,
-    pub edit_values: Resource<BTreeMap<String, String>>,
+    pub add_body: Signal<String>,
+    pub edit_body: Signal<String>,
 }
 
 impl ThreadContext {
@@ -146,7 +146,7 @@ fn CommentForm(ctx: ThreadContext, parent: Option<i64>) -> impl IntoView {
             {parent.map(|p| view! { <input type="hidden" name="parent_id" value=p /> })}
             <TextAreaField name="body" rows=4 id_suffix=suffix label
                 hint=Signal::derive(move || t_string!(i18n, forum.comment_hint).to_string())
-                value=typed(ctx.add_values, "body") errors=errors_of(ctx.add_error, "body") />
+                value=ctx.add_body errors=errors_of(ctx.add_error, "body") />
             <button type="submit" class="button">
                 {if parent.is_some() { t_string!(i18n, forum.send_reply) } else { t_string!(i18n, forum.send_comment) }}
             </button>
@@ -172,6 +172,22 @@ fn CommentList(parent: Option<i64>, ctx: ThreadContext) -> impl IntoView {
                 />
             </ol>
         </Show>
+    }
+}
+
+/// Changed comments for a live update (`crate::forum::changes`), each in a list item
+/// naming its parent (`data-parent`), without their replies: the open page puts a new
+/// one under its parent and replaces a changed one, keeping the replies it shows.
+#[component]
+pub fn ChangedComments(ctx: ThreadContext) -> impl IntoView {
+    let comments = ctx.comments.get_untracked();
+    view! {
+        <ol data-changes="" role="list">
+            {comments.into_iter().map(|comment| {
+                let parent = comment.parent_id.map(|p| p.to_string());
+                view! { <li data-parent=parent><CommentItem comment ctx /></li> }
+            }).collect_view()}
+        </ol>
     }
 }
 
@@ -215,7 +231,7 @@ fn CommentItem(comment: CommentView, ctx: ThreadContext) -> impl IntoView {
             view! { <p class="comment__deleted">{t!(i18n, moderation.comment_hidden)}</p> }
                 .into_any()
         } else if editable && ctx.editing.get() == Some(id) {
-            let typed_body = typed(ctx.edit_values, "body");
+            let typed_body = ctx.edit_body;
             let source = source.clone();
             let value = Signal::derive(move || {
                 let typed = typed_body.get();

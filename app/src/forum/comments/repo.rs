@@ -210,6 +210,34 @@ pub async fn threads_before(
         .await
 }
 
+/// The comments among `ids` of `proposal_id` that `reader` sees (held ones only to their
+/// author and moderators), oldest first. `ids` is short (a live update's changes).
+pub async fn by_ids(
+    pool: &AnyPool,
+    proposal_id: i64,
+    ids: &[i64],
+    reader: Reader,
+) -> sqlx::Result<Vec<CommentRecord>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 4)).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE c.proposal_id = $1 AND {} AND c.id IN ({}) ORDER BY c.id",
+        shown_to(2, "c."),
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(proposal_id)
+        .bind(reader.user_id.unwrap_or(0))
+        .bind(i64::from(reader.moderator));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(pool).await?;
+    rows.iter().map(record_from_row).collect()
+}
+
 /// `limit` threads from `offset`, oldest first: top-level comments, then all their
 /// replies (in the order they were written), in one query.
 pub async fn threads(
