@@ -2,8 +2,8 @@
 //!
 //! Under concurrent load a Leptos server render very rarely never finishes: a
 //! `<Suspense>` misses the wake-up of a resource that has loaded, and the response
-//! never starts (README.md, "Known problems"; `tests/stress.rs` reproduces it on
-//! SQLite, about one render in a few thousand while the pool is warming up). A GET
+//! never starts (README.md, "Known problems"; `tests/stress.rs` with `STRESS_STRICT=1`
+//! reproduces it on SQLite, one or two signed-in renders in 2,400). A GET
 //! changes nothing, so this layer gives its response `limit` to start; past that, it
 //! drops the stalled render, logs a warning and sends the same request through once
 //! more. Only the start of the response is timed: streams (the live events of a
