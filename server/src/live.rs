@@ -69,13 +69,14 @@ pub(crate) async fn proposal_events(
 ///
 /// The answer is computed with the visitor's own rights, then its render is looked up
 /// by a digest of that computed input: visitors whose input is the same share one
-/// render (kept with the signed-out pages, and dropped with them).
+/// render (kept with the signed-out pages, and dropped with them). A signed-out
+/// visitor's whole answer is also kept by the page cache (`crate::page_cache`) like a
+/// signed-out page, until the proposal's next event: no query at all then.
 pub(crate) async fn proposal_changes(
     State(state): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<i64>,
     axum::extract::Query(query): axum::extract::Query<HashMap<String, String>>,
     session: tower_sessions::Session,
-    headers: HeaderMap,
 ) -> Response {
     let lang = query
         .get("langue")
@@ -104,7 +105,9 @@ pub(crate) async fn proposal_changes(
         path_and_query: format!("changes:{}", changes::render_key(&found, lang)),
         proposal: Some(id),
     };
-    let encoding = Encoding::accepted(&headers);
+    // Sent uncompressed: the page cache keeps a signed-out visitor's answer only as
+    // such (and compresses it once), the compression layer compresses the others.
+    let encoding = Encoding::Identity;
     if let Some(page) = cache.get(&key) {
         return respond(&page, encoding, "hit");
     }
@@ -115,6 +118,11 @@ pub(crate) async fn proposal_changes(
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     kept_headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Read by a script, never shown as a page: nothing in it may run or load.
+    kept_headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(app::server::security::STRICT_POLICY),
+    );
     let page = CachedPage::new(kept_headers, changes::render(&found, lang).into());
     let response = respond(&page, encoding, "miss");
     cache.insert(key, page, generation);

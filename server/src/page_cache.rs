@@ -6,8 +6,9 @@
 //! page is there, and the page rendered otherwise is kept for the next visitor.
 //!
 //! A request is served this way only when nothing about the visitor can show on the
-//! page: a `GET` of `/forum` or `/forum/propositions/<id>` with only the query
-//! parameters those pages read, and no cookie but the language's (a session cookie,
+//! page: a `GET` of `/forum`, `/forum/propositions/<id>` or the changes its open pages
+//! fetch (`/forum/propositions/<id>/changements`) with only the query parameters those
+//! read, and no cookie but the language's (a session cookie,
 //! even a stale one, and the cookie of typed values always reach the renderer). Only a
 //! complete `200` HTML page that sets no cookie is kept, and only if it came out in the
 //! language it is filed under. What invalidates pages is described in
@@ -158,11 +159,16 @@ fn key_of(req: &Request) -> Option<Key> {
     let (proposal, allowed): (Option<i64>, &[&str]) = if path == "/forum" {
         (None, &["q", "theme", "quartier", "etat", "tri", "page"])
     } else {
-        let id = path.strip_prefix("/forum/propositions/")?;
+        let rest = path.strip_prefix("/forum/propositions/")?;
+        // A proposal's page, or the changes its open pages fetch (`crate::live`).
+        let (id, allowed): (&str, &[&str]) = match rest.strip_suffix("/changements") {
+            Some(id) => (id, &["commentaires", "langue", "ids"]),
+            None => (rest, &["commentaires"]),
+        };
         if id.is_empty() || id.len() > 18 || !id.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        (Some(id.parse().ok()?), &["commentaires"])
+        (Some(id.parse().ok()?), allowed)
     };
     let query = req.uri().query().unwrap_or("");
     if query.len() > MAX_QUERY {
