@@ -82,11 +82,11 @@ pub async fn page_cache(State(state): State<AppState>, req: Request, next: Next)
     response
 }
 
-/// Server fns whose posts change nothing a forum page shows: a resident's requests,
+/// Server fns whose posts change nothing a forum page shows (a resident's requests,
 /// appointments, surveys, notifications and private settings, and the visitor's own
-/// session. A post to any other address drops every kept page (a server fn missing here
-/// only costs renders); the forum's own changes also record events, which drop exactly
-/// the pages they concern.
+/// session), or whose every visible change records an event. A post to any other
+/// address drops every kept page (a server fn missing here only costs renders); events
+/// drop exactly the pages they concern.
 const NOT_ON_FORUM_PAGES: &[&str] = &[
     "sign_in",
     "sign_out",
@@ -122,6 +122,11 @@ const NOT_ON_FORUM_PAGES: &[&str] = &[
     "join_waiting_list",
     "leave_waiting_list",
     "save_survey_answers",
+    // Forum writes that record an event for every change they make to what a page shows
+    // (a published comment, a support count): the event drops exactly the pages it
+    // concerns, in every process, so the other proposals' pages stay kept.
+    "add_comment",
+    "set_support",
 ];
 
 /// Whether a post to `path` may change what a kept page shows (see
@@ -385,7 +390,10 @@ mod tests {
         assert!(!may_change_pages("/api/set_language"));
         assert!(!may_change_pages("/api/save_survey_answers"));
         assert!(!may_change_pages("/mon-espace/demandes/3/messages"));
-        assert!(may_change_pages("/api/add_comment"));
+        assert!(!may_change_pages("/api/add_comment"));
+        assert!(!may_change_pages("/api/set_support"));
+        assert!(may_change_pages("/api/edit_comment"));
+        assert!(may_change_pages("/api/create_proposal"));
         assert!(may_change_pages("/api/flag_item"));
         assert!(may_change_pages("/api/moderate"));
         assert!(may_change_pages("/api/update_display_name"));

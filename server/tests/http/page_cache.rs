@@ -180,3 +180,39 @@ app::db_test!(kept_pages_are_sent_compressed_and_whole, |db| {
         assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{encoding}");
     }
 });
+
+app::db_test!(a_comment_drops_its_proposal_and_the_lists_only, |db| {
+    app::demo::load(&db, &app::server::clock::Clock::System)
+        .await
+        .unwrap();
+    let kind = db.kind();
+    let router = server::http::router(state(db.clone(), "http://127.0.0.1:3000"));
+    let yanis = demo_session(&router, "yanis").await;
+    for page in ["/forum/propositions/1", "/forum/propositions/2", "/forum"] {
+        visit(&router, page).await;
+        let (kept, _) = visit(&router, page).await;
+        assert_eq!(kept, expected(kind, "hit"), "{page}");
+    }
+    let response = send(
+        router.clone(),
+        form_post(
+            "/api/add_comment",
+            "proposal_id=1&body=Un+avis+de+plus",
+            Some(&yanis),
+            true,
+        ),
+    )
+    .await;
+    assert!(response.status().is_redirection());
+    let (own, page) = visit(&router, "/forum/propositions/1").await;
+    assert_eq!(own, expected(kind, "miss"), "the proposal commented on");
+    assert!(page.contains("Un avis de plus"));
+    let (list, _) = visit(&router, "/forum").await;
+    assert_eq!(list, expected(kind, "miss"), "the lists show the counts");
+    let (other, _) = visit(&router, "/forum/propositions/2").await;
+    assert_eq!(
+        other,
+        expected(kind, "hit"),
+        "another proposal's page stays"
+    );
+});
