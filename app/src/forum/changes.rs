@@ -172,10 +172,7 @@ pub fn render_key(changes: &PageChanges, lang: Lang) -> String {
 /// their new content, and the changed comments (`data-changes`), each with its parent.
 /// Runs inside a Tokio runtime.
 pub fn render(changes: &PageChanges, lang: Lang) -> String {
-    let locale = match lang {
-        Lang::Fr => Locale::fr,
-        Lang::En => Locale::en,
-    };
+    let locale = crate::mail::templates::locale_of(lang);
     // The translations' context starts a reactive effect; pages rendered by Leptos run on
     // the same executor (set once per process: this call is a no-op after the first).
     let _ = any_spawner::Executor::init_tokio();
@@ -197,10 +194,7 @@ pub fn render(changes: &PageChanges, lang: Lang) -> String {
 /// The text of `err` for the fragment's caller, in `lang`.
 pub fn error_text(err: &AppError, lang: Lang) -> String {
     use crate::i18n::td_string;
-    let locale = match lang {
-        Lang::Fr => Locale::fr,
-        Lang::En => Locale::en,
-    };
+    let locale = crate::mail::templates::locale_of(lang);
     match err {
         AppError::NotFound => td_string!(locale, errors.not_found),
         AppError::Forbidden => td_string!(locale, errors.forbidden),
