@@ -141,7 +141,9 @@ pub fn with_middleware(router: Router, state: AppState) -> Router {
 
 /// Sessions live in the database and are tied to one cookie: `HttpOnly`, `SameSite=Lax`,
 /// and on HTTPS `Secure` with the `__Host-` prefix (no sub-domain can set or read it).
-/// They end after two days without activity.
+/// They end after two days without activity: every request of a signed-in browser saves
+/// its session (`with_always_save`), which renews the cookie and, at most once an hour,
+/// the expiry in the database (`app::server::sessions`).
 fn session_layer(state: &AppState, secure: bool) -> SessionManagerLayer<DbSessionStore> {
     let name = if secure {
         "__Host-parvis_session"
@@ -155,6 +157,7 @@ fn session_layer(state: &AppState, secure: bool) -> SessionManagerLayer<DbSessio
         .with_same_site(SameSite::Lax)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(time::Duration::days(2)))
+        .with_always_save(true)
 }
 
 #[derive(serde::Serialize)]

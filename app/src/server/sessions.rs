@@ -4,11 +4,16 @@
 //! The signed-in person's id is copied out of the session data into its own column, so
 //! their sessions can be listed on their profile and ended all at once.
 //!
-//! Sessions end after a period without activity, so tower-sessions saves a session at the
-//! end of every request to push its expiry back. A save that would change nothing but
-//! an expiry renewed less than [`RENEW_EVERY_MS`] ago is skipped: a signed-in page view
-//! costs no database write (and no disk flush), and a session ended elsewhere meanwhile
-//! (sign-out on another device, password change) is not written back.
+//! Sessions end after a period without activity, so the session layer saves a session at
+//! the end of every request (`with_always_save`) to push its expiry back. What a save
+//! writes depends on what the request did with the data it loaded:
+//!
+//! - nothing: only the expiry is written, and only when it was last written more than
+//!   [`RENEW_EVERY_MS`] ago. A signed-in page view costs no database write, and a page
+//!   view served while another request of the same browser changed the session (a
+//!   refused form keeping what was typed, a sign-in) never writes back the data it read;
+//! - changed it: the data is written, but a session ended elsewhere meanwhile (sign-out on
+//!   another device, password change, erasure) is never brought back.
 
 use super::db::Db;
 use async_trait::async_trait;
@@ -35,11 +40,13 @@ pub mod keys {
 /// How often an unchanged session's expiry is written: it may end up to this much
 /// earlier than the full period after its last request.
 pub const RENEW_EVERY_MS: i64 = 3_600_000;
-/// Sessions whose load is remembered until their save, at most (then forgotten at once:
-/// their next save is written).
+/// Loads remembered until their save, at most (then all forgotten at once: a save whose
+/// load was forgotten writes its data).
 const LOADED_MAX: usize = 10_000;
+/// Loads of one session remembered at once, at most (the oldest forgotten first).
+const LOADED_PER_SESSION: usize = 32;
 
-/// A session as it was read, until the same request saves it.
+/// A session as one request read it, until that request saves it.
 #[derive(Debug)]
 struct Loaded {
     data: HashMap<String, serde_json::Value>,
@@ -50,7 +57,50 @@ struct Loaded {
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     db: Db,
-    loaded: std::sync::Arc<std::sync::Mutex<HashMap<Id, Loaded>>>,
+    /// Each session's loads not saved yet: several requests of one browser run at once
+    /// (a page and its live stream, a form post and a page still loading).
+    loaded: std::sync::Arc<std::sync::Mutex<Loads>>,
+}
+
+#[derive(Debug, Default)]
+struct Loads {
+    by_session: HashMap<Id, Vec<Loaded>>,
+    count: usize,
+}
+
+impl Loads {
+    fn remember(&mut self, id: Id, loaded: Loaded) {
+        if self.count >= LOADED_MAX {
+            self.by_session.clear();
+            self.count = 0;
+        }
+        let loads = self.by_session.entry(id).or_default();
+        if loads.len() >= LOADED_PER_SESSION {
+            loads.remove(0);
+            self.count -= 1;
+        }
+        loads.push(loaded);
+        self.count += 1;
+    }
+
+    /// The load whose data `record` still holds, taken out: the save of a request that
+    /// changed nothing. `None`: the data changed (or its load was forgotten).
+    fn take_unchanged(&mut self, record: &Record) -> Option<Loaded> {
+        let loads = self.by_session.get_mut(&record.id)?;
+        let at = loads.iter().position(|l| l.data == record.data)?;
+        let loaded = loads.remove(at);
+        if loads.is_empty() {
+            self.by_session.remove(&record.id);
+        }
+        self.count -= 1;
+        Some(loaded)
+    }
+
+    fn forget(&mut self, id: &Id) {
+        if let Some(loads) = self.by_session.remove(id) {
+            self.count -= loads.len();
+        }
+    }
 }
 
 impl DbSessionStore {
@@ -61,19 +111,10 @@ impl DbSessionStore {
         }
     }
 
-    fn loaded(&self) -> std::sync::MutexGuard<'_, HashMap<Id, Loaded>> {
+    fn loaded(&self) -> std::sync::MutexGuard<'_, Loads> {
         self.loaded
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Whether saving `record` would only renew an expiry renewed less than
-    /// [`RENEW_EVERY_MS`] ago (what was loaded is forgotten either way).
-    fn unchanged(&self, record: &Record) -> bool {
-        self.loaded().remove(&record.id).is_some_and(|loaded| {
-            loaded.data == record.data
-                && expiry_ms(record).saturating_sub(loaded.expires_at) < RENEW_EVERY_MS
-        })
     }
 
     /// Removes expired sessions; returns how many.
@@ -122,24 +163,22 @@ fn columns(record: &Record) -> Result<Columns> {
     })
 }
 
-const INSERT: &str =
-    "INSERT INTO sessions (id, data, expires_at, user_id, signed_in_at, user_agent) \
-     VALUES ($1, $2, $3, $4, $5, $6)";
-
-/// Runs `INSERT … <on_conflict>` for `record`; returns the rows written.
-async fn write_record(db: &Db, record: &Record, on_conflict: &str) -> Result<u64> {
+/// Inserts `record` unless its id is taken; returns the rows written (0 or 1).
+async fn insert_if_free(db: &Db, record: &Record) -> Result<u64> {
     let c = columns(record)?;
-    let sql = format!("{INSERT} {on_conflict}");
-    let done = sqlx::query(&sql)
-        .bind(record.id.to_string())
-        .bind(c.data)
-        .bind(c.expires_at)
-        .bind(c.user_id)
-        .bind(c.signed_in_at)
-        .bind(c.user_agent)
-        .execute(db.pool())
-        .await
-        .map_err(backend)?;
+    let done = sqlx::query(
+        "INSERT INTO sessions (id, data, expires_at, user_id, signed_in_at, user_agent) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(record.id.to_string())
+    .bind(c.data)
+    .bind(c.expires_at)
+    .bind(c.user_id)
+    .bind(c.signed_in_at)
+    .bind(c.user_agent)
+    .execute(db.pool())
+    .await
+    .map_err(backend)?;
     Ok(done.rows_affected())
 }
 
@@ -147,25 +186,44 @@ async fn write_record(db: &Db, record: &Record, on_conflict: &str) -> Result<u64
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         // A new id is drawn until it is free (collisions are astronomically rare).
-        while write_record(&self.db, record, "ON CONFLICT (id) DO NOTHING").await? == 0 {
+        while insert_if_free(&self.db, record).await? == 0 {
             record.id = Id::default();
         }
         Ok(())
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
-        if self.unchanged(record) {
+        let expires_at = expiry_ms(record);
+        let unchanged = self.loaded().take_unchanged(record);
+        if let Some(loaded) = unchanged {
+            // The request changed nothing: its data may be older than what another
+            // request wrote meanwhile, so only the expiry is renewed, when due.
+            if expires_at.saturating_sub(loaded.expires_at) >= RENEW_EVERY_MS {
+                sqlx::query("UPDATE sessions SET expires_at = $1 WHERE id = $2")
+                    .bind(expires_at)
+                    .bind(record.id.to_string())
+                    .execute(self.db.pool())
+                    .await
+                    .map_err(backend)?;
+            }
             return Ok(());
         }
-        write_record(
-            &self.db,
-            record,
-            "ON CONFLICT (id) DO UPDATE SET data = excluded.data, \
-             expires_at = excluded.expires_at, user_id = excluded.user_id, \
-             signed_in_at = excluded.signed_in_at, user_agent = excluded.user_agent",
+        let c = columns(record)?;
+        // An UPDATE, not an upsert: a session deleted while the request ran stays ended.
+        sqlx::query(
+            "UPDATE sessions SET data = $1, expires_at = $2, user_id = $3, \
+             signed_in_at = $4, user_agent = $5 WHERE id = $6",
         )
+        .bind(c.data)
+        .bind(c.expires_at)
+        .bind(c.user_id)
+        .bind(c.signed_in_at)
+        .bind(c.user_agent)
+        .bind(record.id.to_string())
+        .execute(self.db.pool())
         .await
-        .map(|_| ())
+        .map_err(backend)?;
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
@@ -185,19 +243,13 @@ impl SessionStore for DbSessionStore {
         let expiry_date =
             time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(expires_at) * 1_000_000)
                 .map_err(|e| Error::Decode(e.to_string()))?;
-        {
-            let mut loaded = self.loaded();
-            if loaded.len() >= LOADED_MAX {
-                loaded.clear();
-            }
-            loaded.insert(
-                *id,
-                Loaded {
-                    data: data.clone(),
-                    expires_at,
-                },
-            );
-        }
+        self.loaded().remember(
+            *id,
+            Loaded {
+                data: data.clone(),
+                expires_at,
+            },
+        );
         Ok(Some(Record {
             id: *id,
             data,
@@ -206,7 +258,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        self.loaded().remove(id);
+        self.loaded().forget(id);
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id.to_string())
             .execute(self.db.pool())
@@ -305,11 +357,64 @@ mod tests {
         }
     );
 
+    crate::db_test!(
+        a_request_that_changed_nothing_never_writes_back_what_it_read,
+        |db| {
+            let store = DbSessionStore::new(db.clone());
+            let mut rec = record(None);
+            store.create(&mut rec).await.expect("create");
+            // Three requests of one browser at once: two page views (one of them served
+            // after the renewal fell due) and a refused form post keeping what was typed.
+            let mut page = store.load(&rec.id).await.expect("load").expect("found");
+            let mut late_page = store.load(&rec.id).await.expect("load").expect("found");
+            let mut post = store.load(&rec.id).await.expect("load").expect("found");
+            post.data.insert(
+                "typed".to_owned(),
+                serde_json::json!({"message": "Bonjour"}),
+            );
+            store.save(&post).await.expect("save the post");
+            page.expiry_date += time::Duration::minutes(1);
+            store.save(&page).await.expect("save the page");
+            late_page.expiry_date += time::Duration::hours(2);
+            store.save(&late_page).await.expect("save the late page");
+
+            let now = store.load(&rec.id).await.expect("load").expect("found");
+            assert_eq!(
+                now.data["typed"],
+                serde_json::json!({"message": "Bonjour"}),
+                "the post's change survives the page views saved after it"
+            );
+            assert!(
+                expiry_ms(&now) >= expiry_ms(&late_page) - 1,
+                "the late page renewed the expiry"
+            );
+        }
+    );
+
+    crate::db_test!(a_changed_session_ended_meanwhile_stays_ended, |db| {
+        let store = DbSessionStore::new(db.clone());
+        let mut rec = record(None);
+        store.create(&mut rec).await.expect("create");
+        let mut post = store.load(&rec.id).await.expect("load").expect("found");
+        // Signed out on another device while the post was served.
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(rec.id.to_string())
+            .execute(db.pool())
+            .await
+            .expect("end it elsewhere");
+        post.data.insert(
+            "typed".to_owned(),
+            serde_json::json!({"message": "Bonjour"}),
+        );
+        store.save(&post).await.expect("save");
+        assert!(store.load(&rec.id).await.expect("load").is_none());
+    });
+
     crate::db_test!(expired_sessions_are_neither_loaded_nor_kept, |db| {
         let store = DbSessionStore::new(db.clone());
         let mut rec = record(None);
         rec.expiry_date = time::OffsetDateTime::now_utc() - time::Duration::seconds(1);
-        store.save(&rec).await.expect("save");
+        store.create(&mut rec).await.expect("create");
         assert!(store.load(&rec.id).await.expect("load").is_none());
         assert_eq!(store.delete_expired(now_ms()).await.expect("purge"), 1);
     });

@@ -333,3 +333,50 @@ app::db_test!(only_administrators_see_people_and_change_roles, |db| {
         "search filters"
     );
 });
+
+app::db_test!(
+    a_session_in_use_ends_two_days_after_its_last_request_not_its_sign_in,
+    |db| {
+        resident(&db).await;
+        let router = server::http::router(state(db.clone(), "http://127.0.0.1:3000"));
+        let session = common::sign_in(&router, "camille@example.org", PASSWORD).await;
+        let now_ms = || {
+            i64::try_from(time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000)
+                .unwrap()
+        };
+        // As if the sign-in was nearly two days ago: half an hour left.
+        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE user_id IS NOT NULL")
+            .bind(now_ms() + 30 * 60 * 1000)
+            .execute(db.pool())
+            .await
+            .unwrap();
+
+        let response = send(
+            router.clone(),
+            common::get_with("/mon-espace", Some(&session)),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let (_, cookie) = session_cookie(&response).expect("the cookie is renewed");
+        assert!(cookie.contains("Max-Age=172800"), "{cookie}");
+        let expires_at: i64 =
+            sqlx::query_scalar("SELECT expires_at FROM sessions WHERE user_id IS NOT NULL")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        let two_days = 2 * 24 * 3600 * 1000;
+        assert!(
+            expires_at > now_ms() + two_days - 60_000,
+            "the session now ends two days after this request"
+        );
+        // The next request within the hour writes nothing (its cookie is renewed all the same).
+        let response = send(router, common::get_with("/mon-espace", Some(&session))).await;
+        assert!(session_cookie(&response).is_some());
+        let again: i64 =
+            sqlx::query_scalar("SELECT expires_at FROM sessions WHERE user_id IS NOT NULL")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(again, expires_at);
+    }
+);
