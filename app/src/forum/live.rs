@@ -53,6 +53,8 @@ pub struct LiveHub {
     stopping: tokio::sync::watch::Sender<bool>,
     /// Pages rendered for signed-out visitors ([`crate::server::page_cache`]).
     pub pages: PageCache,
+    /// Comment threads rendered for every visitor who sees them the same way.
+    pub threads: crate::forum::comments::renders::ThreadRenders,
 }
 
 impl Default for LiveHub {
@@ -64,6 +66,7 @@ impl Default for LiveHub {
             listening: AtomicBool::new(false),
             stopping: tokio::sync::watch::Sender::new(false),
             pages: PageCache::default(),
+            threads: Default::default(),
         }
     }
 }

@@ -169,7 +169,7 @@ pub struct OfficialAnswer {
 }
 
 /// A comment as a page shows it to one visitor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CommentView {
     pub id: i64,
     pub parent_id: Option<i64>,

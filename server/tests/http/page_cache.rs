@@ -216,3 +216,94 @@ app::db_test!(a_comment_drops_its_proposal_and_the_lists_only, |db| {
         "another proposal's page stays"
     );
 });
+
+/// The page of `cookie`'s person (signed out for `None`), as text.
+async fn page_of(router: &axum::Router, uri: &str, cookie: Option<&str>) -> String {
+    let response = send(router.clone(), get_with(uri, cookie)).await;
+    assert_eq!(response.status(), StatusCode::OK, "{uri}");
+    body_text(response).await
+}
+
+app::db_test!(
+    shared_comment_threads_never_carry_someone_elses_rights_or_hidden_text,
+    |db| {
+        app::demo::load(&db, &app::server::clock::Clock::System)
+            .await
+            .unwrap();
+        let router = server::http::router(state(db.clone(), "http://127.0.0.1:3000"));
+        let yanis = demo_session(&router, "yanis").await;
+        let camille = demo_session(&router, "camille").await;
+        let moderator = demo_session(&router, "moderation").await;
+        let response = send(
+            router.clone(),
+            form_post(
+                "/api/add_comment",
+                "proposal_id=1&body=Le+mot+de+Yanis",
+                Some(&yanis),
+                true,
+            ),
+        )
+        .await;
+        assert!(response.status().is_redirection());
+        let comment: i64 = common::scalar(&db, "SELECT MAX(id) FROM proposal_comments").await;
+        let page = "/forum/propositions/1";
+        let edit = format!("modifier={comment}");
+        let delete = format!("name=\"comment_id\" value=\"{comment}\"");
+        let flag = format!("/signaler/comment/{comment}");
+        let review = format!("/moderation/comment/{comment}");
+
+        // Each twice, in an order where every one follows someone else's render.
+        for _ in 0..2 {
+            let own = page_of(&router, page, Some(&yanis)).await;
+            assert!(
+                own.contains(&edit) && own.contains(&delete),
+                "the author's buttons"
+            );
+            assert!(!own.contains(&flag), "one does not flag oneself");
+            let other = page_of(&router, page, Some(&camille)).await;
+            assert!(other.contains("Le mot de Yanis"));
+            assert!(
+                !other.contains(&edit) && !other.contains(&delete),
+                "not Yanis's buttons"
+            );
+            assert!(other.contains(&flag) && !other.contains(&review));
+            let anonymous = page_of(&router, page, None).await;
+            assert!(!anonymous.contains(&edit) && !anonymous.contains(&flag));
+            let moderating = page_of(&router, page, Some(&moderator)).await;
+            assert!(moderating.contains(&review));
+            let again = page_of(&router, page, Some(&camille)).await;
+            assert!(!again.contains(&review), "not the moderator's links");
+        }
+
+        let response = send(
+            router.clone(),
+            form_post(
+                "/api/moderate",
+                &format!("kind=comment&id={comment}&action=hide&reason=spam"),
+                Some(&moderator),
+                true,
+            ),
+        )
+        .await;
+        assert!(response.status().is_redirection(), "{}", response.status());
+        for _ in 0..2 {
+            let moderating = page_of(&router, page, Some(&moderator)).await;
+            assert!(
+                moderating.contains("Le mot de Yanis"),
+                "moderators see what they hid"
+            );
+            let own = page_of(&router, page, Some(&yanis)).await;
+            assert!(
+                own.contains("Le mot de Yanis"),
+                "the author sees their hidden comment"
+            );
+            let other = page_of(&router, page, Some(&camille)).await;
+            assert!(
+                !other.contains("Le mot de Yanis"),
+                "hidden from others at once"
+            );
+            let anonymous = page_of(&router, page, None).await;
+            assert!(!anonymous.contains("Le mot de Yanis"));
+        }
+    }
+);

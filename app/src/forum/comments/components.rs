@@ -89,9 +89,7 @@ pub fn CommentSection(ctx: ThreadContext, page_count: u32, comment_count: i64) -
                 </Show>
             </div>
             // Live updates add new comments here (crate::ui::live).
-            <div class="comment-threads" data-threads="">
-                <CommentList parent=None ctx />
-            </div>
+            {threads(ctx)}
             {(page_count > 1).then(|| view! {
                 <nav class="pagination" aria-label=t_string!(i18n, forum.comment_pages).to_string()>
                     {(page > 1).then(|| view! { <a href=page_link(page - 1)>{t!(i18n, forum.previous_comments)}</a> })}
@@ -101,6 +99,38 @@ pub fn CommentSection(ctx: ThreadContext, page_count: u32, comment_count: i64) -
             })}
             {move || new_comment_form(ctx)}
         </section>
+    }
+    .into_any()
+}
+
+/// The threads of the page. Without a reply or edit form open, their render is shared
+/// by every visitor who sees them the same way (`super::renders`).
+fn threads(ctx: ThreadContext) -> AnyView {
+    #[cfg(feature = "ssr")]
+    if ctx.reply_to.get_untracked().is_none() && ctx.editing.get_untracked().is_none() {
+        if let Ok(state) = crate::server::state::app_state() {
+            let input = super::renders::ThreadsInput {
+                locale: use_i18n().get_locale_untracked(),
+                proposal_id: ctx.proposal_id,
+                page: ctx.page,
+                signed_in: ctx.signed_in,
+                moderator: ctx.moderator,
+                open: ctx.open,
+                comments: ctx.comments.get_untracked(),
+            };
+            let html = state.live.threads.get_or_render(&input, || {
+                view! { <CommentList parent=None ctx /> }.to_html()
+            });
+            return view! {
+                <div class="comment-threads" data-threads="" inner_html=html.to_string()></div>
+            }
+            .into_any();
+        }
+    }
+    view! {
+        <div class="comment-threads" data-threads="">
+            <CommentList parent=None ctx />
+        </div>
     }
     .into_any()
 }

@@ -5,6 +5,8 @@ pub mod api;
 pub mod components;
 
 #[cfg(feature = "ssr")]
+pub mod renders;
+#[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
