@@ -1,10 +1,12 @@
 //! `parvis render-pages`: renders one page a number of times in this process, through the
 //! whole router (session, layers, page), signed in so that no cached page is served, with
 //! no mail worker, job or listener running. `.ci/instructions` runs it under callgrind,
-//! which zeroes its counters when [`measured_renders_start`] is called (after a few
-//! renders that open the database connections and fill the caches) and dumps them when
-//! [`measured_renders_end`] is: the instructions of the measured renders alone, on every
-//! thread, without starting, signing in or stopping.
+//! which dumps its counters (and so starts counting again from zero) when
+//! [`measured_renders_start`] is called, after renders that open the database
+//! connections and fill the caches, and dumps them again when [`measured_renders_end`]
+//! is: the second dump holds the instructions of the measured renders alone, on every
+//! thread, without starting, signing in (an argon2 hash costs twenty renders) or
+//! stopping.
 
 use crate::config::Config;
 use anyhow::Context;
@@ -16,9 +18,11 @@ use tower::ServiceExt;
 /// A page larger than this is not what is being measured.
 const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 
-/// Renders before the measured ones: they open the pool's connections and prepare its
-/// statements, whose cost depends on how the threads were scheduled.
-const WARM_UP: u32 = 5;
+/// Renders before the measured ones: they open the pool's connections and prepare the
+/// page's statements on each of them (a connection prepares a statement the first time it
+/// runs it, and which connection runs which query depends on scheduling), so that the
+/// measured renders cost what a page costs on a running server.
+const WARM_UP: u32 = 40;
 
 /// Signs `email` in (demo password), renders `path` a few times, then `times` times
 /// between the two markers; returns the bytes of the last page.
