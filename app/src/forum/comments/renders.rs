@@ -16,7 +16,7 @@
 use crate::forum::model::CommentView;
 use crate::i18n::Locale;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Renders kept at most, and their total size.
@@ -66,9 +66,7 @@ impl std::fmt::Debug for ThreadRenders {
 
 impl ThreadRenders {
     fn hash_of(&self, input: &ThreadsInput) -> u64 {
-        let mut hasher = self.hasher.build_hasher();
-        input.hash(&mut hasher);
-        hasher.finish()
+        self.hasher.hash_one(input)
     }
 
     fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
