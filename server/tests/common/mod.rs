@@ -125,3 +125,45 @@ pub fn location(response: &Response) -> String {
         .unwrap()
         .to_owned()
 }
+
+/// The router of a site holding the demo commune.
+pub async fn demo_router(db: &Db) -> Router {
+    app::demo::load(db, &Clock::System).await.unwrap();
+    server::http::router(state(db.clone(), "http://127.0.0.1:3000"))
+}
+
+/// Posts `body` (form-encoded) as a comment on the demo's proposal 1 from `cookie`'s
+/// person, as a browser does; the new comment's id.
+pub async fn comment(router: &Router, cookie: &str, body: &str) -> i64 {
+    let response = send(
+        router.clone(),
+        form_post(
+            "/api/add_comment",
+            &format!("proposal_id=1&body={body}"),
+            Some(cookie),
+            true,
+        ),
+    )
+    .await;
+    assert!(response.status().is_redirection(), "{}", response.status());
+    location(&response)
+        .rsplit("commentaire-")
+        .next()
+        .and_then(|id| id.parse().ok())
+        .expect("the comment's anchor")
+}
+
+/// A moderator's decision `action` (hide, restore…) on comment `id`, as a browser posts it.
+pub async fn moderate_comment(router: &Router, moderator: &str, id: i64, action: &str) {
+    let response = send(
+        router.clone(),
+        form_post(
+            "/api/moderate",
+            &format!("kind=comment&id={id}&action={action}&reason=spam"),
+            Some(moderator),
+            true,
+        ),
+    )
+    .await;
+    assert!(response.status().is_redirection(), "{}", response.status());
+}

@@ -3,6 +3,7 @@
 //! computed with the visitor's own rights, and one render shared by every visitor who
 //! would get the same bytes, never by anyone else.
 
+use crate::common;
 use crate::common::{body_text, demo_session, form_post, get_with, scalar, send, state};
 use axum::http::{header, StatusCode};
 use server::page_cache::CACHE_HEADER;
@@ -24,20 +25,6 @@ async fn changes(router: &axum::Router, uri: &str, cookie: Option<&str>) -> (Str
     (verdict, body_text(response).await.replace("<!>", ""))
 }
 
-async fn comment(router: &axum::Router, cookie: &str, body: &str) {
-    let response = send(
-        router.clone(),
-        form_post(
-            "/api/add_comment",
-            &format!("proposal_id=1&body={body}"),
-            Some(cookie),
-            true,
-        ),
-    )
-    .await;
-    assert!(response.status().is_redirection(), "{}", response.status());
-}
-
 app::db_test!(
     each_visitor_gets_the_change_as_they_may_see_it_and_shares_only_an_identical_render,
     |db| {
@@ -49,7 +36,7 @@ app::db_test!(
         let camille = demo_session(&router, "camille").await;
         let julien = demo_session(&router, "agent.enfance").await;
         let moderator = demo_session(&router, "moderation@").await;
-        comment(&router, &yanis, "Une+id%C3%A9e+%C3%A0+suivre").await;
+        common::comment(&router, &yanis, "Une+id%C3%A9e+%C3%A0+suivre").await;
         let id = scalar(&db, "SELECT MAX(id) FROM proposal_comments").await;
         let count = scalar(&db, "SELECT comment_count FROM proposals WHERE id = 1").await;
         let uri = format!("/forum/propositions/1/changements?commentaires=1&langue=fr&ids={id}");
@@ -134,7 +121,7 @@ app::db_test!(
         let yanis = demo_session(&router, "yanis").await;
         let camille = demo_session(&router, "camille").await;
         let moderator = demo_session(&router, "moderation@").await;
-        comment(&router, &yanis, "En+attente+de+relecture").await;
+        common::comment(&router, &yanis, "En+attente+de+relecture").await;
         let id = scalar(&db, "SELECT MAX(id) FROM proposal_comments").await;
         sqlx::query("UPDATE proposal_comments SET moderation = 'held' WHERE id = $1")
             .bind(id)

@@ -92,26 +92,11 @@ app::db_test!(
 );
 
 app::db_test!(a_hidden_comment_leaves_the_kept_page_at_once, |db| {
-    app::demo::load(&db, &app::server::clock::Clock::System)
-        .await
-        .unwrap();
     let kind = db.kind();
-    let router = server::http::router(state(db.clone(), "http://127.0.0.1:3000"));
+    let router = common::demo_router(&db).await;
     let yanis = demo_session(&router, "yanis").await;
     let moderator = demo_session(&router, "moderation").await;
-    let text = "Un+avis+bient%C3%B4t+masqu%C3%A9";
-    let response = send(
-        router.clone(),
-        form_post(
-            "/api/add_comment",
-            &format!("proposal_id=1&body={text}"),
-            Some(&yanis),
-            true,
-        ),
-    )
-    .await;
-    assert!(response.status().is_redirection());
-    let comment: i64 = common::scalar(&db, "SELECT MAX(id) FROM proposal_comments").await;
+    let comment = common::comment(&router, &yanis, "Un+avis+bient%C3%B4t+masqu%C3%A9").await;
 
     let page = "/forum/propositions/1";
     let (_, before) = visit(&router, page).await;
@@ -119,17 +104,7 @@ app::db_test!(a_hidden_comment_leaves_the_kept_page_at_once, |db| {
     let (kept, _) = visit(&router, page).await;
     assert_eq!(kept, expected(kind, "hit"));
 
-    let response = send(
-        router.clone(),
-        form_post(
-            "/api/moderate",
-            &format!("kind=comment&id={comment}&action=hide&reason=spam"),
-            Some(&moderator),
-            true,
-        ),
-    )
-    .await;
-    assert!(response.status().is_redirection(), "{}", response.status());
+    common::moderate_comment(&router, &moderator, comment, "hide").await;
     let (verdict, after) = visit(&router, page).await;
     assert_eq!(verdict, expected(kind, "miss"), "rendered again");
     assert!(!after.contains("Un avis bientôt masqué"), "hidden at once");
@@ -227,25 +202,11 @@ async fn page_of(router: &axum::Router, uri: &str, cookie: Option<&str>) -> Stri
 app::db_test!(
     shared_comment_threads_never_carry_someone_elses_rights_or_hidden_text,
     |db| {
-        app::demo::load(&db, &app::server::clock::Clock::System)
-            .await
-            .unwrap();
-        let router = server::http::router(state(db.clone(), "http://127.0.0.1:3000"));
+        let router = common::demo_router(&db).await;
         let yanis = demo_session(&router, "yanis").await;
         let camille = demo_session(&router, "camille").await;
         let moderator = demo_session(&router, "moderation").await;
-        let response = send(
-            router.clone(),
-            form_post(
-                "/api/add_comment",
-                "proposal_id=1&body=Le+mot+de+Yanis",
-                Some(&yanis),
-                true,
-            ),
-        )
-        .await;
-        assert!(response.status().is_redirection());
-        let comment: i64 = common::scalar(&db, "SELECT MAX(id) FROM proposal_comments").await;
+        let comment = common::comment(&router, &yanis, "Le+mot+de+Yanis").await;
         let page = "/forum/propositions/1";
         let edit = format!("modifier={comment}");
         let delete = format!("name=\"comment_id\" value=\"{comment}\"");
@@ -275,17 +236,7 @@ app::db_test!(
             assert!(!again.contains(&review), "not the moderator's links");
         }
 
-        let response = send(
-            router.clone(),
-            form_post(
-                "/api/moderate",
-                &format!("kind=comment&id={comment}&action=hide&reason=spam"),
-                Some(&moderator),
-                true,
-            ),
-        )
-        .await;
-        assert!(response.status().is_redirection(), "{}", response.status());
+        common::moderate_comment(&router, &moderator, comment, "hide").await;
         for _ in 0..2 {
             let moderating = page_of(&router, page, Some(&moderator)).await;
             assert!(
