@@ -131,6 +131,8 @@ impl LiveHub {
 
 /// What one read of events gave: the events, or why it failed.
 type ReadResult = Result<Arc<[events::StoredEvent]>, Arc<str>>;
+/// A read running for one or more streams.
+type RunningRead = Shared<BoxFuture<'static, ReadResult>>;
 
 /// One read of a proposal's events, shared by the streams that ask for the same events
 /// while it runs. A wake-up (one comment on a proposal open in 500 pages) makes every
@@ -147,7 +149,7 @@ type ReadResult = Result<Arc<[events::StoredEvent]>, Arc<str>>;
 struct SharedReads {
     wakes: AtomicU64,
     /// Running reads by (proposal, after, `wakes` when they began).
-    running: Mutex<HashMap<(i64, i64, u64), Shared<BoxFuture<'static, ReadResult>>>>,
+    running: Mutex<HashMap<(i64, i64, u64), RunningRead>>,
 }
 
 impl SharedReads {
