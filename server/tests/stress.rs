@@ -102,8 +102,16 @@ async fn hammer(router: &Router, kind: &str, calls: Vec<Call>, slow: Duration) {
     }
 }
 
-/// The pages, signed out and in, on `db`.
-async fn pages(db: app::server::db::Db) {
+/// The demo commune on `db`, its router, and the sessions of a resident and the
+/// administrator.
+struct Demo {
+    kind: app::server::db::DbKind,
+    router: Router,
+    camille: String,
+    admin: String,
+}
+
+async fn demo(db: app::server::db::Db) -> Demo {
     app::demo::load(&db, &app::server::clock::Clock::System)
         .await
         .unwrap();
@@ -111,6 +119,22 @@ async fn pages(db: app::server::db::Db) {
     let router = server::http::router(state(db, "http://127.0.0.1:3000"));
     let camille = demo_session(&router, "camille").await;
     let admin = demo_session(&router, "admin").await;
+    Demo {
+        kind,
+        router,
+        camille,
+        admin,
+    }
+}
+
+/// The pages, signed out and in, on `db`.
+async fn pages(db: app::server::db::Db) {
+    let Demo {
+        kind,
+        router,
+        camille,
+        admin,
+    } = demo(db).await;
     let paths = [
         "/forum/propositions/999999",
         "/forum/propositions/1",
@@ -159,13 +183,12 @@ fn pages_rendered_concurrently_on_one_thread_all_answer() {
 }
 
 app::db_test!(data_loaders_called_concurrently_all_answer, |db| {
-    app::demo::load(&db, &app::server::clock::Clock::System)
-        .await
-        .unwrap();
-    let kind = db.kind();
-    let router = server::http::router(state(db, "http://127.0.0.1:3000"));
-    let camille = demo_session(&router, "camille").await;
-    let admin = demo_session(&router, "admin").await;
+    let Demo {
+        kind,
+        router,
+        camille,
+        admin,
+    } = demo(db).await;
     let loaders = [
         ("/api/proposal", "id=1&page=1"),
         ("/api/proposal", "id=999999&page=1"),
