@@ -9,12 +9,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=Cargo.toml");
 
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
-    // The server renders mails with interpolated strings (`td_string!`); the browser
-    // bundle does not need that code.
-    let server = std::env::var_os("CARGO_FEATURE_SSR").is_some();
+    // Interpolated strings (`td_string!`) are used by mails and by `ui::time`, which both
+    // sides compile; the browser bundle keeps only what an island calls.
     let cfg = Config::new("fr")?
         .add_locale("en")?
-        .parse_options(ParseOptions::default().interpolate_display(server));
+        .parse_options(ParseOptions::default().interpolate_display(true));
     let infos = TranslationsInfos::parse(cfg)?;
     infos.emit_diagnostics();
     infos.rerun_if_locales_changed();

@@ -72,6 +72,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The root component: translations, site identity, layout and routes.
 #[component]
 pub fn App() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::site::locale::install_plural_rules();
     provide_meta_context();
     let site: SiteInfoResource = OnceResource::new_blocking(crate::site::api::get_site_info());
     provide_context(site);

@@ -6,7 +6,8 @@ use crate::accounts::pages::AccessDenied;
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{query_value, SelectField};
-use crate::ui::{format_utc, PageTitle};
+use crate::ui::time::{Moment, Style};
+use crate::ui::PageTitle;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -176,7 +177,7 @@ fn AuditTable(log: AuditPage, area: String) -> impl IntoView {
                         let system = t_string!(i18n, audit.system).to_string();
                         view! {
                             <tr>
-                                <td>{format_utc(e.at_ms)}</td>
+                                <td><Moment at_ms=e.at_ms style=Style::Full /></td>
                                 <td>{e.actor.unwrap_or(system)}</td>
                                 <td><code>{e.action}</code></td>
                                 <td>{e.target.unwrap_or_else(|| "—".to_owned())}</td>

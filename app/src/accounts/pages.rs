@@ -12,7 +12,8 @@ use crate::ui::form::{
     errors_of, form_error_text, query_value, title_with_error, typed, use_form_error,
     use_typed_values, Field, FormAlert, PostForm,
 };
-use crate::ui::{format_utc, PageTitle};
+use crate::ui::time::{Moment, Style};
+use crate::ui::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
@@ -184,7 +185,7 @@ fn SessionsSection(sessions: Vec<crate::auth::model::ActiveSession>) -> impl Int
             let current = s
                 .current
                 .then(|| view! { " " <strong>{t!(i18n, profile.this_browser)}</strong> });
-            view! { <tr><td>{agent}{current}</td><td>{format_utc(s.signed_in_at)}</td></tr> }
+            view! { <tr><td>{agent}{current}</td><td><Moment at_ms=s.signed_in_at style=Style::Stamp /></td></tr> }
                 .into_any()
         })
         .collect_view();
@@ -297,7 +298,7 @@ pub fn PeoplePage() -> impl IntoView {
                                 } else {
                                     t_string!(i18n, admin.log_revoked).to_string()
                                 };
-                                view! { <li>{format_utc(e.at_ms)}" — "{e.actor}" — "{verb}" « "{role}" » — "{e.target}</li> }
+                                view! { <li><Moment at_ms=e.at_ms style=Style::Full />" — "{e.actor}" — "{verb}" « "{role}" » — "{e.target}</li> }
                             }).collect_view()}
                         </ul>
                     </section>

@@ -9,47 +9,13 @@ use leptos::prelude::*;
 
 /// The name of a weekday (0 = Monday).
 pub fn weekday_text(weekday: u8) -> String {
-    let i18n = use_i18n();
-    match weekday {
-        0 => t_string!(i18n, appointments.weekday_0),
-        1 => t_string!(i18n, appointments.weekday_1),
-        2 => t_string!(i18n, appointments.weekday_2),
-        3 => t_string!(i18n, appointments.weekday_3),
-        4 => t_string!(i18n, appointments.weekday_4),
-        5 => t_string!(i18n, appointments.weekday_5),
-        _ => t_string!(i18n, appointments.weekday_6),
-    }
-    .to_string()
+    crate::ui::time::weekday_name(use_i18n().get_locale_untracked(), weekday).to_owned()
 }
 
-fn month_text(month: u8) -> String {
-    let i18n = use_i18n();
-    match month {
-        1 => t_string!(i18n, appointments.month_1),
-        2 => t_string!(i18n, appointments.month_2),
-        3 => t_string!(i18n, appointments.month_3),
-        4 => t_string!(i18n, appointments.month_4),
-        5 => t_string!(i18n, appointments.month_5),
-        6 => t_string!(i18n, appointments.month_6),
-        7 => t_string!(i18n, appointments.month_7),
-        8 => t_string!(i18n, appointments.month_8),
-        9 => t_string!(i18n, appointments.month_9),
-        10 => t_string!(i18n, appointments.month_10),
-        11 => t_string!(i18n, appointments.month_11),
-        _ => t_string!(i18n, appointments.month_12),
-    }
-    .to_string()
-}
-
-/// "mardi 1 décembre 2026".
+/// "mardi 1er décembre 2026".
 pub fn day_text(day: &Day) -> String {
-    format!(
-        "{} {} {} {}",
-        weekday_text(day.weekday),
-        day.day,
-        month_text(day.month),
-        day.year
-    )
+    let locale = use_i18n().get_locale_untracked();
+    crate::ui::time::date_words(locale, day.weekday, day.day, day.month, day.year)
 }
 
 /// "mardi 1 décembre 2026 à 09:30".

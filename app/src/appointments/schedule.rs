@@ -12,7 +12,7 @@ use jiff::Timestamp;
 const HOUR_MS: i64 = 3_600_000;
 
 fn paris() -> TimeZone {
-    TimeZone::get("Europe/Paris").unwrap_or(TimeZone::UTC)
+    crate::ui::time::paris()
 }
 
 /// A day the commune changes its hours: closed (no ranges) or other hours.

@@ -843,12 +843,12 @@ pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
 pub(super) fn day_bounds(date: Date) -> (i64, i64) {
     let start = date
         .at(0, 0, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap_or(jiff::tz::TimeZone::UTC))
+        .to_zoned(crate::ui::time::paris())
         .map(|z| z.timestamp().as_millisecond())
         .unwrap_or(0);
     let next = schedule::add_days(date, 1)
         .at(0, 0, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap_or(jiff::tz::TimeZone::UTC))
+        .to_zoned(crate::ui::time::paris())
         .map(|z| z.timestamp().as_millisecond())
         .unwrap_or(start + DAY_MS);
     (start, next)

@@ -173,6 +173,7 @@ pub fn render_key(changes: &PageChanges, lang: Lang) -> String {
 /// Runs inside a Tokio runtime.
 pub fn render(changes: &PageChanges, lang: Lang) -> String {
     let locale = crate::mail::templates::locale_of(lang);
+    crate::site::locale::install_plural_rules();
     // The translations' context starts a reactive effect; pages rendered by Leptos run on
     // the same executor (set once per process: this call is a no-op after the first).
     let _ = any_spawner::Executor::init_tokio();
@@ -288,7 +289,7 @@ mod tests {
         assert!(html.contains("<html lang=\"fr\">"), "{html}");
         assert!(html.contains("data-live=\"support-count\""), "{html}");
         assert!(html.contains("data-live=\"support-count\">2"), "{html}");
-        assert!(html.contains("soutien(s)"), "{html}");
+        assert!(html.contains("2<!> soutiens</div>"), "{html}");
         assert!(html.contains("data-parent=\"4\""), "{html}");
         assert!(html.contains("id=\"commentaire-9\""), "{html}");
         assert!(html.contains("<p>Bonne idée</p>"), "{html}");
@@ -297,7 +298,7 @@ mod tests {
         assert!(!html.contains("/signaler/comment/9"), "{html}");
         let english = render(&changes(), Lang::En);
         assert!(english.contains("<html lang=\"en\">"), "{english}");
-        assert!(english.contains("support(s)"), "{english}");
+        assert!(english.contains("2<!> supports</div>"), "{english}");
     }
 
     #[test]

@@ -11,7 +11,8 @@ use crate::ui::form::{
     errors_of, query_value, title_with_error, typed, use_form_error, use_typed_values, Field,
     PostForm, SelectField, TextAreaField,
 };
-use crate::ui::{encode_query, format_utc, PageTitle};
+use crate::ui::time::{moment, Style};
+use crate::ui::{encode_query, PageTitle};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
@@ -217,7 +218,7 @@ pub(super) fn ProposalMeta(
         .author_name
         .clone()
         .unwrap_or_else(|| t_string!(i18n, forum.former_participant).to_string());
-    let date = format_utc(proposal.created_at_ms);
+    let at = proposal.created_at_ms;
     view! {
         <p class="meta">
             <span class="badge">{status_label(proposal.status)}</span>
@@ -225,7 +226,7 @@ pub(super) fn ProposalMeta(
             " "{name_of(&proposal.theme, locale)}
             {proposal.neighbourhood.as_ref().map(|n| format!(" · {}", name_of(n, locale)))}
             " · "{t!(i18n, forum.by, name = move || author.clone())}
-            " · "{t!(i18n, forum.published_on, date = move || date.clone())}
+            " · "{t!(i18n, forum.published_on, date = move || moment(at, Style::Phrase))}
         </p>
         <p class="meta" data-live=live.then_some("proposal-counts")>
             <CountsText supports comments />
@@ -237,7 +238,11 @@ pub(super) fn ProposalMeta(
 #[component]
 pub(super) fn SupportsText(supports: i64) -> impl IntoView {
     let i18n = use_i18n();
-    t!(i18n, forum.supports, count = move || supports)
+    if supports == 0 {
+        t!(i18n, forum.no_supports).into_any()
+    } else {
+        t!(i18n, forum.supports, count = move || supports).into_any()
+    }
 }
 
 /// "3 soutiens · 2 commentaires" (the live region `proposal-counts`).
@@ -248,8 +253,15 @@ pub(super) fn CountsText(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        {t!(i18n, forum.supports, count = move || supports.get())}
-        " · "{t!(i18n, forum.comments, count = move || comments.get())}
+        {move || match supports.get() {
+            0 => t!(i18n, forum.no_supports).into_any(),
+            n => t!(i18n, forum.supports, count = move || n).into_any(),
+        }}
+        " · "
+        {move || match comments.get() {
+            0 => t!(i18n, forum.no_comments).into_any(),
+            n => t!(i18n, forum.comments, count = move || n).into_any(),
+        }}
     }
 }
 

@@ -20,7 +20,8 @@ use crate::ui::form::{
     errors_of, query_value, title_failed_when, title_with_error, typed, use_form_error,
     use_typed_values, FormAlert, PostForm, SelectField, TextAreaField,
 };
-use crate::ui::{format_utc, PageTitle};
+use crate::ui::time::{moment, Style};
+use crate::ui::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
@@ -134,7 +135,7 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
         use_form_error(AnswerProposal::url()),
     ];
     let failed = move || form_errors.iter().any(|e| e.with(Option::is_some));
-    let edited = detail.edited_at_ms.map(format_utc);
+    let edited = detail.edited_at_ms;
     view! {
         <PageTitle text=title_failed_when(failed, move || page_title.clone()) />
         <article class="proposal">
@@ -156,7 +157,7 @@ fn ProposalArticle(view: ProposalView) -> impl IntoView {
             }}
             {restriction.map(|sanction| view! { <PostingRestriction sanction /> })}
             <div class="prose" inner_html=detail.body_html></div>
-            {edited.map(|date| view! { <p class="meta">{t!(i18n, forum.edited_on, date = move || date.clone())}</p> })}
+            {edited.map(|at| view! { <p class="meta">{t!(i18n, forum.edited_on, date = move || moment(at, Style::Phrase))}</p> })}
             <OfficialAnswers answers />
             {published.then(|| view! { <SupportAndFollow id signed_in supported following withdrawn supports /> })}
             {(is_author && !withdrawn).then(|| view! { <AuthorActions id can_edit /> })}
@@ -185,9 +186,9 @@ fn OfficialAnswers(answers: Vec<OfficialAnswer>) -> impl IntoView {
         <section class="official-answer" id="reponse" aria-labelledby="reponse-titre">
             <h2 id="reponse-titre">{t!(i18n, forum.official_answer)}</h2>
             {latest.map(|answer| {
-                let date = format_utc(answer.created_at_ms);
+                let at = answer.created_at_ms;
                 view! {
-                    <p class="meta">{t!(i18n, forum.answered_on, date = move || date.clone())}</p>
+                    <p class="meta">{t!(i18n, forum.answered_on, date = move || moment(at, Style::Phrase))}</p>
                     <div class="prose" inner_html=answer.answer_html></div>
                 }
             })}
@@ -195,7 +196,7 @@ fn OfficialAnswers(answers: Vec<OfficialAnswer>) -> impl IntoView {
                 <summary>{t!(i18n, forum.status_history)}</summary>
                 <ol role="list">
                     {answers.into_iter().map(|a| {
-                        let date = format_utc(a.created_at_ms);
+                        let date = moment(a.created_at_ms, Style::Stamp);
                         view! { <li>{date}" – "{status_label(a.status)}</li> }
                     }).collect_view()}
                 </ol>

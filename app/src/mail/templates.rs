@@ -5,6 +5,11 @@ use super::outbox::OutgoingMail;
 use crate::i18n::{td_string, Locale};
 use crate::site::Lang;
 
+mod appointments;
+mod requests;
+pub use appointments::*;
+pub use requests::*;
+
 /// A mail carrying one link for the resident to follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkMail {
@@ -53,6 +58,16 @@ pub(crate) fn locale_of(lang: Lang) -> Locale {
         Lang::Fr => Locale::fr,
         Lang::En => Locale::en,
     }
+}
+
+/// A time in a mail, in full and in Paris time: "samedi 6 décembre 2026 à 13 h 56".
+pub fn when(lang: Lang, epoch_ms: i64) -> String {
+    crate::ui::time::text(
+        locale_of(lang),
+        epoch_ms,
+        crate::ui::time::Style::Full,
+        None,
+    )
 }
 
 /// What a mail says, before it is written out as text and HTML.
@@ -296,283 +311,6 @@ pub fn answer_mail(lang: Lang, to: &str, mail: &AnswerMail<'_>) -> OutgoingMail 
     )
 }
 
-/// News of a request: its acknowledgement, a status change, an agent's message.
-pub struct RequestMail<'a> {
-    pub commune: &'a str,
-    pub reference: &'a str,
-    pub service: &'a str,
-    /// What happened, as [`RequestNews`].
-    pub news: RequestNews,
-    /// The agent's message, if any.
-    pub message: &'a str,
-    pub link: &'a str,
-}
-
-/// What a request mail announces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RequestNews {
-    /// The request was received (acknowledgement).
-    Received,
-    /// Its status changed; the new status, as a status key.
-    Status(&'static str),
-    /// An agent wrote.
-    Message,
-}
-
-pub fn request_mail(lang: Lang, to: &str, mail: &RequestMail<'_>) -> OutgoingMail {
-    let locale = locale_of(lang);
-    let (reference, service) = (mail.reference, mail.service);
-    let intro = match mail.news {
-        RequestNews::Received => td_string!(
-            locale,
-            mail.request.received,
-            reference = reference,
-            service = service
-        )
-        .to_string(),
-        RequestNews::Message => td_string!(
-            locale,
-            mail.request.message,
-            reference = reference,
-            service = service
-        )
-        .to_string(),
-        RequestNews::Status(status) => {
-            let status = match status {
-                "in_progress" => td_string!(locale, requests.status_in_progress),
-                "info_requested" => td_string!(locale, requests.status_info_requested),
-                "accepted" => td_string!(locale, requests.status_accepted),
-                "refused" => td_string!(locale, requests.status_refused),
-                "closed" => td_string!(locale, requests.status_closed),
-                "cancelled" => td_string!(locale, requests.status_cancelled),
-                _ => td_string!(locale, requests.status_submitted),
-            };
-            td_string!(
-                locale,
-                mail.request.status,
-                reference = reference,
-                service = service,
-                status = status
-            )
-            .to_string()
-        }
-    };
-    let mut paragraphs = vec![intro];
-    if !mail.message.trim().is_empty() {
-        paragraphs.push(mail.message.trim().to_owned());
-    }
-    render(
-        to,
-        MailContent {
-            lang,
-            subject: td_string!(
-                locale,
-                mail.request.subject,
-                reference = reference,
-                commune = mail.commune
-            )
-            .to_string(),
-            paragraphs,
-            items: Vec::new(),
-            action: (
-                td_string!(locale, mail.request.action).to_string(),
-                mail.link,
-            ),
-            note: td_string!(locale, mail.request.note).to_string(),
-            signature: td_string!(locale, mail.signature, commune = mail.commune).to_string(),
-        },
-    )
-}
-
-/// What an appointment mail announces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AppointmentNews {
-    /// Booked (the confirmation, with the invitation).
-    Booked,
-    /// Moved to another slot (with the new invitation).
-    Moved,
-    /// Tomorrow's appointment (the reminder).
-    Reminder,
-    /// Cancelled (with the calendar's cancellation).
-    Cancelled,
-    /// A place freed on a day the resident was waiting for.
-    PlaceFreed,
-}
-
-/// The facts of an appointment mail.
-#[derive(Debug, Clone, Copy)]
-pub struct AppointmentMail<'a> {
-    pub commune: &'a str,
-    pub news: AppointmentNews,
-    pub agenda: &'a str,
-    pub place: &'a str,
-    /// When, as [`long_date`] writes it (the day only, for [`AppointmentNews::PlaceFreed`]).
-    pub when: &'a str,
-    pub instructions: &'a str,
-    pub link: &'a str,
-    /// The invitation or cancellation to attach.
-    pub calendar: Option<&'a str>,
-}
-
-/// "mardi 1 décembre 2026" in the resident's language (`weekday` 0 = Monday).
-pub fn long_date(lang: Lang, weekday: u8, day: u8, month: u8, year: i16) -> String {
-    let locale = locale_of(lang);
-    let weekday = match weekday {
-        0 => td_string!(locale, appointments.weekday_0),
-        1 => td_string!(locale, appointments.weekday_1),
-        2 => td_string!(locale, appointments.weekday_2),
-        3 => td_string!(locale, appointments.weekday_3),
-        4 => td_string!(locale, appointments.weekday_4),
-        5 => td_string!(locale, appointments.weekday_5),
-        _ => td_string!(locale, appointments.weekday_6),
-    };
-    let month = match month {
-        1 => td_string!(locale, appointments.month_1),
-        2 => td_string!(locale, appointments.month_2),
-        3 => td_string!(locale, appointments.month_3),
-        4 => td_string!(locale, appointments.month_4),
-        5 => td_string!(locale, appointments.month_5),
-        6 => td_string!(locale, appointments.month_6),
-        7 => td_string!(locale, appointments.month_7),
-        8 => td_string!(locale, appointments.month_8),
-        9 => td_string!(locale, appointments.month_9),
-        10 => td_string!(locale, appointments.month_10),
-        11 => td_string!(locale, appointments.month_11),
-        _ => td_string!(locale, appointments.month_12),
-    };
-    format!("{weekday} {day} {month} {year}")
-}
-
-/// "mardi 1 décembre 2026 à 09:30".
-pub fn long_date_time(lang: Lang, date: &str, time: &str) -> String {
-    let locale = locale_of(lang);
-    td_string!(locale, appointments.at_time, date = date, time = time).to_string()
-}
-
-pub fn appointment_mail(lang: Lang, to: &str, mail: &AppointmentMail<'_>) -> OutgoingMail {
-    let locale = locale_of(lang);
-    let (agenda, when, place) = (mail.agenda, mail.when, mail.place);
-    let (subject, intro) = match mail.news {
-        AppointmentNews::Booked => (
-            td_string!(
-                locale,
-                mail.appointment.booked_subject,
-                agenda = agenda,
-                when = when
-            )
-            .to_string(),
-            td_string!(
-                locale,
-                mail.appointment.booked,
-                agenda = agenda,
-                when = when,
-                place = place
-            )
-            .to_string(),
-        ),
-        AppointmentNews::Moved => (
-            td_string!(
-                locale,
-                mail.appointment.moved_subject,
-                agenda = agenda,
-                when = when
-            )
-            .to_string(),
-            td_string!(
-                locale,
-                mail.appointment.moved,
-                agenda = agenda,
-                when = when,
-                place = place
-            )
-            .to_string(),
-        ),
-        AppointmentNews::Reminder => (
-            td_string!(
-                locale,
-                mail.appointment.reminder_subject,
-                agenda = agenda,
-                when = when
-            )
-            .to_string(),
-            td_string!(
-                locale,
-                mail.appointment.reminder,
-                agenda = agenda,
-                when = when,
-                place = place
-            )
-            .to_string(),
-        ),
-        AppointmentNews::Cancelled => (
-            td_string!(
-                locale,
-                mail.appointment.cancelled_subject,
-                agenda = agenda,
-                when = when
-            )
-            .to_string(),
-            td_string!(
-                locale,
-                mail.appointment.cancelled,
-                agenda = agenda,
-                when = when
-            )
-            .to_string(),
-        ),
-        AppointmentNews::PlaceFreed => (
-            td_string!(
-                locale,
-                mail.appointment.freed_subject,
-                agenda = agenda,
-                when = when
-            )
-            .to_string(),
-            td_string!(locale, mail.appointment.freed, agenda = agenda, when = when).to_string(),
-        ),
-    };
-    let mut paragraphs = vec![intro];
-    let standing = matches!(
-        mail.news,
-        AppointmentNews::Booked | AppointmentNews::Moved | AppointmentNews::Reminder
-    );
-    if standing && !mail.instructions.trim().is_empty() {
-        paragraphs.push(format!(
-            "{} {}",
-            td_string!(locale, mail.appointment.bring),
-            mail.instructions.trim()
-        ));
-    }
-    let (action, note) = match mail.news {
-        AppointmentNews::PlaceFreed => (
-            td_string!(locale, mail.appointment.freed_action).to_string(),
-            td_string!(locale, mail.appointment.freed_note).to_string(),
-        ),
-        AppointmentNews::Cancelled => (
-            td_string!(locale, mail.appointment.book_again).to_string(),
-            td_string!(locale, mail.appointment.cancelled_note).to_string(),
-        ),
-        _ => (
-            td_string!(locale, mail.appointment.manage).to_string(),
-            td_string!(locale, mail.appointment.note).to_string(),
-        ),
-    };
-    let mut out = render(
-        to,
-        MailContent {
-            lang,
-            subject,
-            paragraphs,
-            items: Vec::new(),
-            action: (action, mail.link),
-            note,
-            signature: td_string!(locale, mail.signature, commune = mail.commune).to_string(),
-        },
-    );
-    out.calendar = mail.calendar.map(str::to_owned);
-    out
-}
-
 /// The daily digest: new comments on the proposals `to` follows, as
 /// (title, number of new comments, link).
 pub fn digest_mail(
@@ -668,5 +406,58 @@ mod tests {
             .map(|k| link_mail(*k, Lang::Fr, "a@b.fr", "X", "https://x").subject)
             .collect();
         assert_eq!(subjects.len(), kinds.len());
+    }
+
+    #[test]
+    fn a_request_mail_s_subject_says_what_happened() {
+        let subject = |news, lang| {
+            let mail = RequestMail {
+                commune: "Saint-Aubin",
+                reference: "2026-000002",
+                service: "Cantine",
+                news,
+                message: "",
+                link: "https://x",
+            };
+            request_mail(lang, "a@b.fr", &mail).subject
+        };
+        assert_eq!(
+            subject(RequestNews::Status("info_requested"), Lang::Fr),
+            "Information demandée sur votre demande 2026-000002 – Saint-Aubin"
+        );
+        assert_eq!(
+            subject(RequestNews::Status("accepted"), Lang::Fr),
+            "Votre demande 2026-000002 est acceptée – Saint-Aubin"
+        );
+        assert_eq!(
+            subject(RequestNews::Received, Lang::En),
+            "Request 2026-000002 received – Saint-Aubin"
+        );
+        let all = [
+            RequestNews::Received,
+            RequestNews::Message,
+            RequestNews::Status("info_requested"),
+            RequestNews::Status("in_progress"),
+            RequestNews::Status("accepted"),
+            RequestNews::Status("refused"),
+            RequestNews::Status("closed"),
+            RequestNews::Status("cancelled"),
+        ];
+        let subjects: std::collections::BTreeSet<String> =
+            all.iter().map(|n| subject(*n, Lang::Fr)).collect();
+        assert_eq!(subjects.len(), all.len());
+    }
+
+    #[test]
+    fn times_in_mails_are_in_paris_time_and_in_words() {
+        // 1 July 2026, 07:30 UTC: 9 h 30 in Paris (summer time).
+        assert_eq!(
+            when(Lang::Fr, 1_782_891_000_000),
+            "mercredi 1er juillet 2026 à 9 h 30"
+        );
+        assert_eq!(
+            when(Lang::En, 1_782_891_000_000),
+            "Wednesday 1 July 2026, 9:30"
+        );
     }
 }

@@ -16,7 +16,8 @@ use crate::ui::form::{
     errors_of, query_value, title_with_error, typed, use_form_error, use_typed_values, FormAlert,
     SelectField, TextAreaField,
 };
-use crate::ui::{format_utc, PageTitle};
+use crate::ui::time::{moment, Moment, Style};
+use crate::ui::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
@@ -98,8 +99,7 @@ pub fn PostingRestriction(sanction: SanctionView) -> impl IntoView {
     let reason = reason_label(sanction.reason);
     let text = match sanction.ends_at_ms {
         Some(end) => {
-            let date = format_utc(end);
-            view! { {t!(i18n, moderation.suspended_until, date = move || date.clone(), reason = move || reason.clone())} }
+            view! { {t!(i18n, moderation.suspended_until, date = move || moment(end, Style::Full), reason = move || reason.clone())} }
                 .into_any()
         }
         None => view! { {t!(i18n, moderation.banned, reason = move || reason.clone())} }.into_any(),
@@ -191,7 +191,7 @@ pub fn DecisionTable(
                         let who = d.moderator.clone().unwrap_or_else(|| "—".to_owned());
                         view! {
                             <tr>
-                                <td>{format_utc(d.created_at_ms)}</td>
+                                <td><Moment at_ms=d.created_at_ms style=Style::Full /></td>
                                 <td>{kind_label(d.kind)}</td>
                                 <td>
                                     {action_label(d.action)}
@@ -306,12 +306,12 @@ fn MyModerationBody(
             {(!sanctions.is_empty()).then(|| view! {
                 <ul role="list">
                     {sanctions.into_iter().map(|s| {
-                        let date = format_utc(s.sanction.created_at_ms);
-                        let end = s.sanction.ends_at_ms.map(format_utc);
+                        let date = moment(s.sanction.created_at_ms, Style::Stamp);
+                        let end = s.sanction.ends_at_ms;
                         view! {
                             <li>
                                 {date}" – "{sanction_label(s.sanction.kind)}" – "{reason_label(s.sanction.reason)}
-                                {end.map(|end| view! { " – "{t!(i18n, moderation.until, date = move || end.clone())} })}
+                                {end.map(|end| view! { " – "{t!(i18n, moderation.until, date = move || moment(end, Style::Full))} })}
                                 {(!s.sanction.note.is_empty()).then(|| view! { <br />{s.sanction.note.clone()} })}
                             </li>
                         }
@@ -341,7 +341,7 @@ fn MyDecisionItem(item: MyDecision, error: Memo<Option<crate::error::AppError>>)
         appealable,
         appeal,
     } = item;
-    let date = format_utc(decision.created_at_ms);
+    let date = moment(decision.created_at_ms, Style::Stamp);
     let id = decision.id;
     let link = match (decision.kind, proposal_id) {
         (ItemKind::Comment, Some(p)) => {

@@ -20,7 +20,8 @@ use crate::ui::form::{
     errors_of, query_value, title_failed_when, typed, use_form_error, use_typed_values, Field,
     FormAlert, SelectField, TextAreaField,
 };
-use crate::ui::{format_utc, PageTitle};
+use crate::ui::time::{moment, Style};
+use crate::ui::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
@@ -251,7 +252,7 @@ fn QueueEntry(n: usize, item: QueueItem) -> impl IntoView {
         ..
     } = item;
     let check_id = format!("choix-{}-{id}", kind.as_str());
-    let date = format_utc(entered_at_ms);
+    let date = moment(entered_at_ms, Style::Stamp);
     let author =
         author_name.unwrap_or_else(|| t_string!(i18n, forum.former_participant).to_string());
     view! {
@@ -377,7 +378,7 @@ fn FlagsSection(item: ReviewItem) -> impl IntoView {
             {item.flags.is_empty().then(|| view! { <p>{t!(i18n, moderation.no_flags)}</p> })}
             <ul role="list">
                 {item.flags.into_iter().map(|f| {
-                    let date = format_utc(f.created_at_ms);
+                    let date = moment(f.created_at_ms, Style::Stamp);
                     view! {
                         <li class="flag">
                             <p>
@@ -476,8 +477,11 @@ fn SanctionForm(
         <section aria-labelledby="sanction-titre">
             <h2 id="sanction-titre">{t!(i18n, moderation.sanction_title)}</h2>
             {current.map(|s| {
-                let end = s.ends_at_ms.map(format_utc).unwrap_or_else(|| "—".to_owned());
-                view! { <p class="notice">{sanction_label(s.kind)}" – "{t!(i18n, moderation.until, date = move || end.clone())}</p> }
+                let end = s.ends_at_ms;
+                view! { <p class="notice">{sanction_label(s.kind)}" – "{match end {
+                    Some(end) => t!(i18n, moderation.until, date = move || moment(end, Style::Full)).into_any(),
+                    None => "—".into_any(),
+                }}</p> }
             })}
             <details class="confirm">
                 <summary>{t!(i18n, moderation.sanction_open)}</summary>
@@ -512,7 +516,7 @@ fn SanctionForm(
 fn AppealForm(appeal: super::model::AppealView) -> impl IntoView {
     let i18n = use_i18n();
     let error = use_form_error(SettleAppeal::url());
-    let date = format_utc(appeal.created_at_ms);
+    let date = moment(appeal.created_at_ms, Style::Stamp);
     let outcomes = vec![
         (
             "overturn".to_owned(),

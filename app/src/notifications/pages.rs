@@ -5,7 +5,8 @@ use super::model::{Notification, NotificationKind, NotificationPage};
 use crate::accounts::pages::AccessDenied;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{query_value, use_form_error, FormAlert};
-use crate::ui::{format_utc, PageTitle};
+use crate::ui::time::{moment, Style};
+use crate::ui::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
@@ -103,7 +104,7 @@ fn NotificationItem(notification: Notification) -> impl IntoView {
         }
         .into_any(),
     };
-    let date = format_utc(updated_at_ms);
+    let date = moment(updated_at_ms, Style::Stamp);
     view! {
         <article class="notification" class:notification--unread=!read>
             {(!read).then(|| view! { <span class="badge">{t!(i18n, notifications.unread_badge)}</span>" " })}

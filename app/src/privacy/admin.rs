@@ -25,13 +25,7 @@ pub async fn privacy_admin(state: &AppState) -> Result<PrivacyAdmin, AppError> {
         .await
         .map_err(internal)?
         .into_iter()
-        .map(|line| {
-            (
-                crate::server::paris::format(line.ran_at),
-                line.category,
-                line.purged,
-            )
-        })
+        .map(|line| (line.ran_at, line.category, line.purged))
         .collect();
     Ok(PrivacyAdmin {
         requests: super::dpo::queue(pool, now).await.map_err(internal)?,

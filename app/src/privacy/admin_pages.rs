@@ -14,6 +14,7 @@ use crate::ui::form::{
     errors_of, query_value, typed, use_form_error, use_typed_values, Field, FormAlert, PostForm,
     TextAreaField,
 };
+use crate::ui::time::{Moment, Style};
 use crate::ui::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -64,7 +65,12 @@ fn DpoQueue(requests: Vec<DataRequest>) -> impl IntoView {
     view! {
         <section aria-labelledby="demandes">
             <h2 id="demandes">{t!(i18n, privacy_admin.queue_title)}</h2>
-            <p role="status">{t!(i18n, privacy_admin.queue_count, open = move || open, overdue = move || overdue)}</p>
+            <p role="status">{t!(
+                i18n,
+                privacy_admin.queue_count,
+                open = move || t!(i18n, privacy_admin.queue_open, count = move || open),
+                overdue = move || t!(i18n, privacy_admin.queue_overdue, count = move || overdue)
+            )}</p>
             <FormAlert error fields=&["answer"] />
             {requests.is_empty().then(|| view! { <p>{t!(i18n, privacy_admin.queue_none)}</p> })}
             <ul class="cards cards--list" role="list">
@@ -113,7 +119,7 @@ fn category_name(category: Category) -> String {
 #[component]
 fn RetentionSettings(
     retention: Vec<(Category, i64, i64)>,
-    purges: Vec<(String, String, i64)>,
+    purges: Vec<(i64, String, i64)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = use_form_error(SetRetention::url());
@@ -160,7 +166,7 @@ fn RetentionSettings(
                     </tr></thead>
                     <tbody>
                         {purges.into_iter().map(|(date, category, count)| view! {
-                            <tr><td>{date}</td><td>{category}</td><td>{count}</td></tr>
+                            <tr><td><Moment at_ms=date style=Style::Full /></td><td>{category}</td><td>{count}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>

@@ -136,7 +136,6 @@ pub async fn accesses(
                 reference: row.try_get("reference")?,
                 request_id: row.try_get("id")?,
                 at_ms: row.try_get("accessed_at")?,
-                at_label: crate::server::paris::format(row.try_get("accessed_at")?),
             })
         })
         .collect::<sqlx::Result<_>>()?;

@@ -191,14 +191,12 @@ pub async fn states(pool: &AnyPool, user_id: i64) -> sqlx::Result<Vec<ConsentSta
                 given: row.try_get::<i64, _>("given")? == 1,
                 version: row.try_get("version")?,
                 since_ms: Some(row.try_get("updated_at")?),
-                since_label: crate::server::paris::format(row.try_get("updated_at")?),
             },
             None => ConsentState {
                 purpose,
                 given: purpose.given_by_default(),
                 version: None,
                 since_ms: None,
-                since_label: String::new(),
             },
         });
     }
@@ -225,7 +223,6 @@ pub async fn ledger(pool: &AnyPool, user_id: i64, limit: i64) -> sqlx::Result<Ve
             given: row.try_get::<i64, _>("given")? == 1,
             version: row.try_get("version")?,
             at_ms: row.try_get("created_at")?,
-            at_label: crate::server::paris::format(row.try_get("created_at")?),
         });
     }
     Ok(events)

@@ -83,14 +83,13 @@ pub async fn file(
     .map_err(internal)?;
     let lang = crate::server::request::lang();
     let commune = &state.site.commune_name;
-    let due_label = crate::server::paris::format(due);
     let ack = crate::mail::templates::dpo_mail(
         crate::mail::templates::DpoMail::Received,
         lang,
         email.as_str(),
         commune,
         id,
-        &due_label,
+        &crate::mail::templates::when(lang, due),
         "",
         &link(state, "/contact-dpo"),
     );
@@ -104,7 +103,7 @@ pub async fn file(
             &state.site.dpo_email,
             commune,
             id,
-            &due_label,
+            &crate::mail::templates::when(crate::site::Lang::Fr, due),
             "",
             &link(state, "/admin/donnees"),
         );
@@ -201,12 +200,10 @@ fn request_of(row: &sqlx::any::AnyRow, now_ms: i64) -> sqlx::Result<DataRequest>
         message: row.try_get("message")?,
         answered: answered_at.is_some(),
         answer: row.try_get("answer")?,
-        created_label: crate::server::paris::format(row.try_get("created_at")?),
-        due_label: crate::server::paris::format(due),
+        created_at_ms: row.try_get("created_at")?,
+        due_at_ms: due,
         overdue: answered_at.is_none() && due < now_ms,
-        answered_label: answered_at
-            .map(crate::server::paris::format)
-            .unwrap_or_default(),
+        answered_at_ms: answered_at,
     })
 }
 

@@ -8,6 +8,7 @@ use crate::ui::form::{
     errors_of, query_value, typed, use_form_error, use_typed_values, Field, PostForm, SelectField,
     TextAreaField,
 };
+use crate::ui::time::{moment, Style};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -99,22 +100,19 @@ pub fn DataRequestCard(request: DataRequest) -> impl IntoView {
         message,
         answered,
         answer,
-        created_label,
-        due_label,
-        answered_label,
+        created_at_ms,
+        due_at_ms,
+        answered_at_ms,
         ..
     } = request;
-    let state = if answered {
-        let when = answered_label.clone();
-        view! { <span class="badge">{t!(i18n, dpo_form.answered, date = move || when.clone())}</span> }.into_any()
-    } else {
-        let due = due_label.clone();
-        view! { <span class="badge badge--muted">{t!(i18n, dpo_form.due, date = move || due.clone())}</span> }.into_any()
+    let state = match answered_at_ms.filter(|_| answered) {
+        Some(at) => view! { <span class="badge">{t!(i18n, dpo_form.answered, date = move || moment(at, Style::Full))}</span> }.into_any(),
+        None => view! { <span class="badge badge--muted">{t!(i18n, dpo_form.due, date = move || moment(due_at_ms, Style::Full))}</span> }.into_any(),
     };
     view! {
         <article class="card" id=format!("demande-{id}")>
             <h3>{t!(i18n, dpo_form.number, number = move || id)}" – "{kind_label(kind)}</h3>
-            <p class="meta">{t!(i18n, dpo_form.received, date = move || created_label.clone())}" "{state}</p>
+            <p class="meta">{t!(i18n, dpo_form.received, date = move || moment(created_at_ms, Style::Full))}" "{state}</p>
             <p class="prewrap">{message}</p>
             {answered.then(|| view! {
                 <h4>{t!(i18n, dpo_form.answer_title)}</h4>

@@ -38,7 +38,6 @@ async fn plan_of<'e>(
                 .unwrap_or(ErasureMode::Pseudonymise),
             requested_at_ms: row.try_get("requested_at")?,
             due_at_ms: row.try_get("due_at")?,
-            due_label: crate::server::paris::format(row.try_get("due_at")?),
         })
     })
     .transpose()
@@ -92,13 +91,14 @@ pub async fn schedule(
         .join("/mon-espace/donnees#effacement")
         .map(|u| u.to_string())
         .unwrap_or_default();
+    let lang = crate::site::Lang::parse(&lang).unwrap_or(crate::site::Lang::Fr);
     let mail = crate::mail::templates::privacy_mail(
         crate::mail::templates::PrivacyMail::ErasureScheduled,
-        crate::site::Lang::parse(&lang).unwrap_or(crate::site::Lang::Fr),
+        lang,
         &email,
         &state.site.commune_name,
         &link,
-        &plan.due_label,
+        &crate::mail::templates::when(lang, plan.due_at_ms),
     );
     crate::mail::outbox::enqueue_in(&mut tx, &mail, now)
         .await

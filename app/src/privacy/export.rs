@@ -221,9 +221,6 @@ pub async fn latest(pool: &AnyPool, user_id: i64) -> sqlx::Result<Option<ExportS
             .map(|at| at + EXPORT_KEPT_DAYS * DAY_MS);
         Ok(ExportState {
             id: row.try_get("id")?,
-            expires_label: expires_at_ms
-                .map(crate::server::paris::format)
-                .unwrap_or_default(),
             expires_at_ms,
             status,
             progress: row.try_get("progress")?,

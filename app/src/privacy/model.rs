@@ -212,8 +212,6 @@ pub struct ConsentState {
     /// The terms version accepted.
     pub version: Option<i64>,
     pub since_ms: Option<i64>,
-    /// `since_ms` in Paris time.
-    pub since_label: String,
 }
 
 /// One line of the ledger.
@@ -223,8 +221,6 @@ pub struct ConsentEvent {
     pub given: bool,
     pub version: Option<i64>,
     pub at_ms: i64,
-    /// `at_ms` in Paris time.
-    pub at_label: String,
 }
 
 /// The state of the person's latest export.
@@ -238,8 +234,6 @@ pub struct ExportState {
     pub created_at_ms: i64,
     /// Until when a ready export can be downloaded.
     pub expires_at_ms: Option<i64>,
-    /// `expires_at_ms` in Paris time.
-    pub expires_label: String,
 }
 
 /// An erasure waiting for its cooling-off period to end.
@@ -248,8 +242,6 @@ pub struct ErasurePlan {
     pub mode: ErasureMode,
     pub requested_at_ms: i64,
     pub due_at_ms: i64,
-    /// `due_at_ms` in Paris time.
-    pub due_label: String,
 }
 
 /// An agent's opening of one of the person's requests.
@@ -260,8 +252,6 @@ pub struct Access {
     pub reference: Option<String>,
     pub request_id: i64,
     pub at_ms: i64,
-    /// `at_ms` in Paris time.
-    pub at_label: String,
 }
 
 /// Accesses shown per page.
@@ -331,12 +321,12 @@ pub struct DataRequest {
     pub message: String,
     pub answered: bool,
     pub answer: String,
-    pub created_label: String,
+    pub created_at_ms: i64,
     /// The statutory deadline: one month after it was received.
-    pub due_label: String,
+    pub due_at_ms: i64,
     /// Still open after its deadline.
     pub overdue: bool,
-    pub answered_label: String,
+    pub answered_at_ms: Option<i64>,
 }
 
 /// Longest message to the DPO, in characters.
@@ -351,7 +341,8 @@ pub struct PrivacyAdmin {
     /// (category, months, default months).
     pub retention: Vec<(Category, i64, i64)>,
     /// (date, category key, count), newest first.
-    pub purges: Vec<(String, String, i64)>,
+    /// When each purge ran, what it purged and how many rows.
+    pub purges: Vec<(i64, String, i64)>,
     pub terms: TermsVersion,
 }
 

@@ -13,6 +13,7 @@ use crate::accounts::pages::AccessDenied;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{errors_of, query_value, title_failed_when, use_form_error, FormAlert};
 use crate::ui::live::FollowProgress;
+use crate::ui::time::{moment, Moment, Style};
 use crate::ui::{PageTitle, Pagination};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -153,13 +154,13 @@ fn ExportSection(export: Option<ExportState>) -> impl IntoView {
         "ready" => {
             let href = format!("/mon-espace/donnees/export/{}", e.id);
             let size = format!("{} Ko", (e.size.unwrap_or(0) + 1023) / 1024);
-            let until = e.expires_label.clone();
+            let until = e.expires_at_ms;
             view! {
                 <p>
                     <a href=href download="">{t!(i18n, my_data.export_download)}</a>
                     " (ZIP, "{size}")"
                 </p>
-                <p class="meta">{t!(i18n, my_data.export_until, date = move || until.clone())}</p>
+                {until.map(|until| view! { <p class="meta">{t!(i18n, my_data.export_until, date = move || moment(until, Style::Full))}</p> })}
             }
             .into_any()
         }
@@ -243,7 +244,7 @@ fn ConsentLine(consent: ConsentState) -> impl IntoView {
         purpose,
         given,
         version,
-        since_label,
+        since_ms,
         ..
     } = consent;
     let status = match (purpose, given) {
@@ -255,9 +256,8 @@ fn ConsentLine(consent: ConsentState) -> impl IntoView {
         (_, true) => t!(i18n, my_data.consent_given).into_any(),
         (_, false) => t!(i18n, my_data.consent_withdrawn).into_any(),
     };
-    let since = (!since_label.is_empty()).then(|| {
-        let since = since_label.clone();
-        view! { " "<span class="meta">{t!(i18n, my_data.since, date = move || since.clone())}</span> }
+    let since = since_ms.map(|since| {
+        view! { " "<span class="meta">{t!(i18n, my_data.since, date = move || moment(since, Style::Full))}</span> }
     });
     let optional = purpose != ConsentPurpose::Terms;
     let next_given = if given { "0" } else { "1" };
@@ -294,7 +294,7 @@ fn LedgerRow(event: ConsentEvent) -> impl IntoView {
     };
     view! {
         <tr>
-            <td>{event.at_label}</td>
+            <td><Moment at_ms=event.at_ms style=Style::Full /></td>
             <td>{consent_title(event.purpose)}</td>
             <td>{choice}</td>
         </tr>
@@ -327,7 +327,7 @@ fn Accesses(accesses: Vec<Access>, page: i64, pages: i64) -> impl IntoView {
                             let reference = a.reference.unwrap_or_else(|| a.request_id.to_string());
                             view! {
                                 <tr>
-                                    <td>{a.at_label}</td>
+                                    <td><Moment at_ms=a.at_ms style=Style::Full /></td>
                                     <td>{agent}</td>
                                     <td>{a.service}</td>
                                     <td><A href=format!("/mon-espace/demandes/{}", a.request_id)>{reference}</A></td>
@@ -362,7 +362,7 @@ fn ErasureSection(erasure: Option<ErasurePlan>) -> impl IntoView {
 #[component]
 fn ErasurePlanned(plan: ErasurePlan) -> impl IntoView {
     let i18n = use_i18n();
-    let due = plan.due_label.clone();
+    let due = plan.due_at_ms;
     let mode = match plan.mode {
         super::model::ErasureMode::Pseudonymise => t!(i18n, my_data.mode_pseudonymise).into_any(),
         super::model::ErasureMode::Delete => t!(i18n, my_data.mode_delete).into_any(),
@@ -370,7 +370,7 @@ fn ErasurePlanned(plan: ErasurePlan) -> impl IntoView {
     let error = use_form_error(CancelErasure::url());
     view! {
         <div class="alert alert--warning" role="status">
-            <p>{t!(i18n, my_data.erasure_planned, date = move || due.clone())}</p>
+            <p>{t!(i18n, my_data.erasure_planned, date = move || moment(due, Style::Full))}</p>
             <p>{mode}</p>
         </div>
         <FormAlert error fields=&[] />

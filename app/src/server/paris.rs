@@ -2,19 +2,9 @@
 //! times are UTC milliseconds; forms and pages use the local wall clock.
 
 use jiff::civil::DateTime;
-use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-fn paris() -> TimeZone {
-    // The zone is bundled into the binary (jiff's `tzdb-bundle-always`), so this cannot
-    // fail on a machine without /usr/share/zoneinfo; UTC is only a last resort.
-    TimeZone::get("Europe/Paris").unwrap_or(TimeZone::UTC)
-}
-
-fn local(epoch_ms: i64) -> Option<DateTime> {
-    let ts = Timestamp::from_millisecond(epoch_ms).ok()?;
-    Some(ts.to_zoned(paris()).datetime())
-}
+use crate::ui::time::{local, paris};
 
 /// The same wall-clock time one calendar month later in Paris (31 January gives the last
 /// day of February), as a statutory "one month" deadline counts.

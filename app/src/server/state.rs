@@ -58,6 +58,7 @@ pub struct AppState {
 impl AppState {
     /// State with the defaults for everything but the essentials (tests, tools).
     pub fn new(leptos_options: LeptosOptions, db: Db, public_url: url::Url, clock: Clock) -> Self {
+        crate::site::locale::install_plural_rules();
         AppState {
             leptos_options,
             db,

@@ -13,6 +13,7 @@ use crate::ui::form::{
     errors_of, query_value, title_with_error, typed, use_form_error, use_typed_values, Field,
     FormAlert, SelectField,
 };
+use crate::ui::time::{Moment, Style};
 use crate::ui::{PageTitle, Pagination};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -266,7 +267,7 @@ fn QueueView(queue: Queue, filter: QueueFilter) -> impl IntoView {
                             <td><A href=format!("/guichet/demandes/{}", r.id)>{r.reference.clone().unwrap_or_default()}</A></td>
                             <td>{r.resident}</td>
                             <td><StatusBadge status=r.status /></td>
-                            <td>{r.submitted_label}</td>
+                            <td>{r.submitted_at.map(|at| view! { <Moment at_ms=at style=Style::Full /> })}</td>
                             <td>{r.assignee.unwrap_or_default()}</td>
                             <td>{channel_text(r.channel)}</td>
                         </tr>

@@ -10,6 +10,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{
     error_text, field_errors, typed, use_form_error, use_typed_values, FormAlert,
 };
+use crate::ui::time::{Moment, Style};
 use leptos::prelude::*;
 
 /// The words of a status.
@@ -157,7 +158,7 @@ pub fn Timeline(events: Vec<Event>) -> impl IntoView {
                 author,
                 from_agent,
                 body,
-                at_label,
+                at,
                 attachments,
                 ..
             } = event;
@@ -203,7 +204,7 @@ pub fn Timeline(events: Vec<Event>) -> impl IntoView {
             view! {
                 <li class=class>
                     <p class="timeline__title"><strong>{title}</strong></p>
-                    <p class="meta">{at_label}{(kind == EventKind::Status).then(|| format!(" · {who}"))}</p>
+                    <p class="meta"><Moment at_ms=at style=Style::Stamp />{(kind == EventKind::Status).then(|| format!(" · {who}"))}</p>
                     {body}
                     {files}
                 </li>

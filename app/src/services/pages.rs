@@ -8,6 +8,7 @@ use super::views::{Dashboard, RequestSummary, ServiceInfo, ServiceSummary};
 use crate::accounts::pages::AccessDenied;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{query_value, use_form_error, FormAlert};
+use crate::ui::time::{moment, Style};
 use crate::ui::{PageTitle, Pagination};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -224,7 +225,7 @@ pub fn RequestRow(request: RequestSummary, href: String) -> impl IntoView {
         reference,
         service_title,
         status,
-        updated_label,
+        updated_at,
         unread,
         ..
     } = request;
@@ -237,7 +238,7 @@ pub fn RequestRow(request: RequestSummary, href: String) -> impl IntoView {
             <h3><A href=href>{name}</A></h3>
             <p class="meta">
                 <StatusBadge status />" "
-                {t!(i18n, requests.updated, at = move || updated_label.clone())}
+                {t!(i18n, requests.updated, at = move || moment(updated_at, Style::Phrase))}
                 {(unread > 0).then(|| view! { " · "<strong>{t!(i18n, requests.unread, count = move || unread)}</strong> })}
             </p>
         </li>

@@ -19,6 +19,7 @@ use crate::ui::form::{
     field_errors, query_value, title_with_error, typed, use_form_error, use_typed_values,
     FormAlert, SelectField, TextAreaField,
 };
+use crate::ui::time::{moment, Moment, Style};
 use crate::ui::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -125,7 +126,7 @@ fn ResidentRequest(view: RequestView) -> impl IntoView {
         events,
         timeline_page,
         timeline_pages,
-        submitted_label,
+        submitted_at,
         ..
     } = view;
     let parts = [
@@ -137,7 +138,7 @@ fn ResidentRequest(view: RequestView) -> impl IntoView {
         <h1>{title}</h1>
         <Flash />
         <p class="meta"><StatusBadge status />" "
-            {(!submitted_label.is_empty()).then(|| view! { {t!(i18n, requests.submitted_on, at = move || submitted_label.clone())} })}
+            {submitted_at.map(|at| view! { {t!(i18n, requests.submitted_on, at = move || moment(at, Style::Phrase))} })}
         </p>
         {(status == Status::Draft).then(|| view! {
             <p><A href=format!("/mon-espace/demandes/{id}/formulaire") attr:class="button">{t!(i18n, requests.resume_draft)}</A></p>
@@ -334,7 +335,7 @@ fn AgentRequest(view: RequestView) -> impl IntoView {
         resident,
         contact,
         assignee,
-        submitted_label,
+        submitted_at,
         team,
         templates,
         accesses,
@@ -438,7 +439,7 @@ fn AgentRequest(view: RequestView) -> impl IntoView {
                 </form>
                 <h2>{t!(i18n, backoffice.accesses)}</h2>
                 <ul class="meta">
-                    {accesses.into_iter().map(|(name, at)| view! { <li>{name}" – "{at}</li> }).collect_view()}
+                    {accesses.into_iter().map(|(name, at)| view! { <li>{name}" – "<Moment at_ms=at style=Style::Stamp /></li> }).collect_view()}
                 </ul>
             </section>
     }
@@ -455,7 +456,7 @@ fn AgentRequest(view: RequestView) -> impl IntoView {
             <div><dt>{t!(i18n, requests.status)}</dt><dd><StatusBadge status /></dd></div>
             <div><dt>{t!(i18n, backoffice.resident)}</dt><dd>{resident}" "<span class="meta">{contact}</span></dd></div>
             <div><dt>{t!(i18n, backoffice.channel)}</dt><dd>{channel_text(channel)}</dd></div>
-            <div><dt>{t!(i18n, backoffice.submitted)}</dt><dd>{submitted_label}</dd></div>
+            <div><dt>{t!(i18n, backoffice.submitted)}</dt><dd>{submitted_at.map(|at| view! { <Moment at_ms=at style=Style::Full /> })}</dd></div>
             <div><dt>{t!(i18n, backoffice.assignee)}</dt><dd>{assignee.map(|a| a.name).unwrap_or_else(|| t_string!(i18n, backoffice.nobody).to_string())}</dd></div>
         </dl>
         {(status == Status::Draft).then(|| view! {

@@ -303,7 +303,6 @@ pub async fn events(
                 from_agent: row.try_get::<i64, _>("from_agent")? != 0,
                 body: row.try_get("body")?,
                 at: row.try_get("created_at")?,
-                at_label: crate::server::paris::format(row.try_get("created_at")?),
                 attachments: files
                     .iter()
                     .filter(|(_, event)| *event == Some(id))
@@ -459,10 +458,6 @@ fn summary_of(row: &sqlx::any::AnyRow) -> sqlx::Result<RequestSummary> {
     let submitted_at: Option<i64> = row.try_get("submitted_at")?;
     let updated_at: i64 = row.try_get("updated_at")?;
     Ok(RequestSummary {
-        submitted_label: submitted_at
-            .map(crate::server::paris::format)
-            .unwrap_or_default(),
-        updated_label: crate::server::paris::format(updated_at),
         id: row.try_get("id")?,
         reference: row.try_get("reference")?,
         service_title: row.try_get("service_title")?,

@@ -629,7 +629,6 @@ pub async fn view_page(
             .map_err(internal)?
             .into_iter()
             .take(20)
-            .map(|(name, at)| (name, crate::server::paris::format(at)))
             .collect()
     } else {
         Vec::new()
@@ -673,10 +672,6 @@ pub async fn view_page(
         assignee,
         created_at: row.created_at,
         submitted_at: row.submitted_at,
-        submitted_label: row
-            .submitted_at
-            .map(crate::server::paris::format)
-            .unwrap_or_default(),
         accesses,
         team,
         templates,

@@ -81,9 +81,6 @@ pub struct RequestSummary {
     pub updated_at: i64,
     pub unread: i64,
     pub channel: Channel,
-    /// Times in Paris, as shown (`30/11/2026 14:05`).
-    pub submitted_label: String,
-    pub updated_label: String,
 }
 
 /// One entry of a request's timeline.
@@ -96,8 +93,6 @@ pub struct Event {
     pub from_agent: bool,
     pub body: String,
     pub at: i64,
-    /// `at` in Paris time, as shown.
-    pub at_label: String,
     pub attachments: Vec<Attachment>,
 }
 
@@ -163,9 +158,8 @@ pub struct RequestView {
     pub assignee: Option<Person>,
     pub created_at: i64,
     pub submitted_at: Option<i64>,
-    pub submitted_label: String,
     /// Who opened the file (agents' view; the privacy centre shows it to the resident).
-    pub accesses: Vec<(String, String)>,
+    pub accesses: Vec<(String, i64)>,
     /// Agents' view only: the service's team and templates.
     pub team: Vec<Person>,
     pub templates: Vec<Template>,

@@ -87,6 +87,32 @@ pub fn preferred_by_quality(header: &str) -> String {
         .join(",")
 }
 
+/// The plural rules of the translations ("1 soutien", "2 soutiens"; "0 soutien" in
+/// French, "0 supports" in English), from the Unicode CLDR data compiled into the
+/// server. `leptos_i18n` asks for them through a provider set once per process: every
+/// way in (the server's state, the rendering of pages and fragments) calls this first.
+/// The browser bundle renders no counts, so it needs none.
+#[cfg(feature = "ssr")]
+pub fn install_plural_rules() {
+    use leptos_i18n::custom_provider::{set_icu_data_provider, IcuDataProvider};
+    use leptos_i18n::reexports::icu::{locid, plurals, provider};
+
+    struct CompiledPlurals;
+    impl IcuDataProvider for CompiledPlurals {
+        fn try_new_plural_rules(
+            &self,
+            locale: &locid::Locale,
+            rule_type: plurals::PluralRuleType,
+        ) -> Result<plurals::PluralRules, provider::DataError> {
+            let options = plurals::PluralRulesOptions::default().with_type(rule_type);
+            plurals::PluralRules::try_new(locale.into(), options)
+        }
+    }
+
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| set_icu_data_provider(CompiledPlurals));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +144,83 @@ mod tests {
             "en,de,fr"
         );
         assert_eq!(preferred_by_quality("en-GB,fr;q=0"), "en-GB");
+    }
+
+    /// Every key of a translation file with its text ("forum.supports_one").
+    fn texts(lang: &str) -> Vec<(String, String)> {
+        fn walk(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    for (key, value) in map {
+                        let path = if prefix.is_empty() {
+                            key.clone()
+                        } else {
+                            format!("{prefix}.{key}")
+                        };
+                        walk(&path, value, out);
+                    }
+                }
+                serde_json::Value::String(text) => out.push((prefix.to_owned(), text.clone())),
+                _ => {}
+            }
+        }
+        let path = format!("{}/locales/{lang}.json", env!("CARGO_MANIFEST_DIR"));
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut out = Vec::new();
+        walk("", &json, &mut out);
+        out
+    }
+
+    #[test]
+    fn no_translation_writes_a_plural_in_brackets() {
+        for lang in ["fr", "en"] {
+            for (key, text) in texts(lang) {
+                let bracketed = ["(s)", "(x)", "(es)", "(ies)", "(e)", "(les)"]
+                    .iter()
+                    .any(|b| text.contains(b));
+                assert!(
+                    !bracketed,
+                    "{lang}.json {key}: « {text} » — use _one/_other keys"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn plural_keys_come_in_pairs_in_both_languages() {
+        let fr = texts("fr");
+        let en = texts("en");
+        let keys = |texts: &[(String, String)]| {
+            let mut keys: Vec<String> = texts.iter().map(|(k, _)| k.clone()).collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(keys(&fr), keys(&en), "both languages have the same keys");
+        let plurals: Vec<&(String, String)> =
+            fr.iter().filter(|(k, _)| k.ends_with("_one")).collect();
+        assert!(plurals.len() >= 25, "{plurals:?}");
+        for (key, text) in plurals {
+            let stem = key.trim_end_matches("_one");
+            assert!(
+                fr.iter().any(|(k, _)| *k == format!("{stem}_other")),
+                "{stem}_other is missing"
+            );
+            assert!(text.contains("{{ count }}"), "{key} does not say the count");
+        }
+    }
+
+    #[test]
+    fn counts_follow_each_language_s_plural_rules() {
+        use crate::i18n::{td_string, Locale};
+        install_plural_rules();
+        let supports =
+            |locale: Locale, n: i64| td_string!(locale, forum.supports, count = n).to_string();
+        assert_eq!(supports(Locale::fr, 0), "0 soutien");
+        assert_eq!(supports(Locale::fr, 1), "1 soutien");
+        assert_eq!(supports(Locale::fr, 2), "2 soutiens");
+        assert_eq!(supports(Locale::en, 0), "0 supports");
+        assert_eq!(supports(Locale::en, 1), "1 support");
+        assert_eq!(supports(Locale::en, 21), "21 supports");
     }
 }

@@ -457,8 +457,6 @@ mod tests {
                 intro: String::new(),
                 opens_at_ms: 0,
                 closes_at_ms: 1,
-                opens_label: String::new(),
-                closes_label: String::new(),
                 audience: Audience::Residents,
                 results: ResultsVisibility::Live,
                 anonymous: true,

@@ -15,6 +15,7 @@ use crate::ui::form::{
     errors_of, query_value, title_with_error, typed, use_form_error, use_typed_values, Field,
     FormAlert, SelectField, TextAreaField,
 };
+use crate::ui::time::{Moment, Style};
 use crate::ui::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -73,7 +74,7 @@ pub fn SurveyAdminPage() -> impl IntoView {
                                             <tr>
                                                 <th scope="row"><A href=format!("/consultations/gestion/{}", s.id)>{s.title.clone()}</A></th>
                                                 <td><StateBadge state=s.state /></td>
-                                                <td>{format!("{} → {}", s.opens_label, s.closes_label)}</td>
+                                                <td><Moment at_ms=s.opens_at_ms style=Style::Full />" → "<Moment at_ms=s.closes_at_ms style=Style::Full /></td>
                                                 <td>{s.participants}</td>
                                             </tr>
                                         }).collect_view()}
@@ -776,7 +777,12 @@ pub fn ParticipantsPage() -> impl IntoView {
                         let days = p.days_shown;
                         view! {
                             <p class="lead">{p.title.clone()}</p>
-                            <p>{t!(i18n, surveys.participants_counts, accounts = move || accounts, browsers = move || browsers)}</p>
+                            <p>{t!(
+                                i18n,
+                                surveys.participants_counts,
+                                accounts = move || t!(i18n, surveys.participants_accounts, count = move || accounts),
+                                browsers = move || t!(i18n, surveys.participants_browsers, count = move || browsers)
+                            )}</p>
                             <p class="meta">{t!(i18n, surveys.participants_notice)}</p>
                             {p.names_hidden.then(|| view! { <p class="alert" role="note">{t!(i18n, surveys.participants_hidden)}</p> })}
                             {(!p.people.is_empty()).then(|| view! {

@@ -250,10 +250,10 @@ fn rules_hint(question: &Question) -> Option<AnyView> {
                 .into_any()
         }
         (Some(min), None) if choices => {
-            view! { <p>{t!(i18n, surveys.hint_choices_min, min = min)}</p> }.into_any()
+            view! { <p>{t!(i18n, surveys.hint_choices_min, count = move || min)}</p> }.into_any()
         }
         (None, Some(max)) if choices => {
-            view! { <p>{t!(i18n, surveys.hint_choices_max, max = max)}</p> }.into_any()
+            view! { <p>{t!(i18n, surveys.hint_choices_max, count = move || max)}</p> }.into_any()
         }
         (Some(min), Some(max)) => {
             view! { <p>{t!(i18n, surveys.hint_number_between, min = min, max = max)}</p> }

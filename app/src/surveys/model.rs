@@ -211,9 +211,6 @@ pub struct SurveyInfo {
     pub intro: String,
     pub opens_at_ms: i64,
     pub closes_at_ms: i64,
-    /// Dates as shown, in Europe/Paris (`01/12/2026 09:00`).
-    pub opens_label: String,
-    pub closes_label: String,
     pub audience: Audience,
     pub results: ResultsVisibility,
     pub anonymous: bool,
@@ -384,8 +381,6 @@ mod tests {
                 intro: String::new(),
                 opens_at_ms: 0,
                 closes_at_ms: 10,
-                opens_label: String::new(),
-                closes_label: String::new(),
                 audience: Audience::Residents,
                 results: ResultsVisibility::Live,
                 anonymous: false,

@@ -12,6 +12,7 @@ use crate::ui::form::{
     error_text, field_errors, form_error_text, query_value, title_with_error, use_form_error,
     use_typed_values,
 };
+use crate::ui::time::{moment, Style};
 use crate::ui::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -43,15 +44,16 @@ pub fn StateBadge(state: SurveyState) -> impl IntoView {
 #[component]
 pub fn SurveyFacts(info: SurveyInfo) -> impl IntoView {
     let i18n = use_i18n();
-    let (opens, closes, n) = (
-        info.opens_label.clone(),
-        info.closes_label.clone(),
-        info.participants,
-    );
+    let (opens, closes, n) = (info.opens_at_ms, info.closes_at_ms, info.participants);
     view! {
         <p class="meta">
             <StateBadge state=info.state />" "
-            {t!(i18n, surveys.dates, opens = move || opens.clone(), closes = move || closes.clone())}
+            {t!(
+                i18n,
+                surveys.dates,
+                opens = move || moment(opens, Style::Full),
+                closes = move || moment(closes, Style::Full)
+            )}
             " · "{t!(i18n, surveys.participants, count = move || n)}
         </p>
     }
@@ -217,7 +219,12 @@ fn SurveyFront(view: SurveyView, saved: bool) -> impl IntoView {
             <SurveyFacts info=info.clone() />
             {saved.then(|| view! { <div class="alert alert--success" role="status"><p>{t!(i18n, surveys.draft_saved)}</p></div> })}
             {(!info.intro.is_empty()).then(|| view! { <div class="prose survey-intro">{info.intro.clone()}</div> })}
-            <p>{t!(i18n, surveys.size, pages = move || pages, questions = move || questions)}</p>
+            <p>{t!(
+                i18n,
+                surveys.size,
+                pages = move || t!(i18n, surveys.size_pages, count = move || pages),
+                questions = move || t!(i18n, surveys.size_questions, count = move || questions)
+            )}</p>
             <Guarantees info=info.clone() />
             {action}
             {view.results_visible.then(|| view! {

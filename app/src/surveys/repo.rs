@@ -4,7 +4,6 @@ use super::model::{
     Answer, Answers, Audience, Choice, Page, Question, QuestionKind, ResultsVisibility, Survey,
     SurveyInfo, SurveyState,
 };
-use crate::server::paris;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 use std::collections::BTreeMap;
@@ -24,8 +23,6 @@ fn info_from_row(row: &AnyRow, now_ms: i64) -> sqlx::Result<SurveyInfo> {
         intro: row.try_get("intro")?,
         opens_at_ms: opens,
         closes_at_ms: closes,
-        opens_label: paris::format(opens),
-        closes_label: paris::format(closes),
         audience: Audience::parse(&audience).unwrap_or(Audience::Residents),
         results: ResultsVisibility::parse(&results).unwrap_or(ResultsVisibility::Agents),
         anonymous: row.try_get::<i64, _>("anonymous")? != 0,

@@ -96,12 +96,36 @@ pub fn AccountMenu() -> impl IntoView {
                         .into_any()
                     }
                     None => view! {
-                        <A href="/connexion" attr:class="button button--small">{t!(i18n, nav.sign_in)}</A>
+                        <A href=sign_in_href(&use_location()) attr:class="button button--small">{t!(i18n, nav.sign_in)}</A>
                     }
                     .into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The address of the page being shown, path and query (`/forum?page=2`).
+fn here(location: &leptos_router::location::Location) -> String {
+    let search = location.search.get();
+    if search.is_empty() {
+        location.pathname.get()
+    } else {
+        format!("{}?{}", location.pathname.get(), search)
+    }
+}
+
+/// The header's sign-in link: back to this page once signed in (not from the sign-in
+/// and sign-up pages themselves).
+fn sign_in_href(location: &leptos_router::location::Location) -> String {
+    let here = here(location);
+    let own = ["/connexion", "/inscription", "/mot-de-passe"]
+        .iter()
+        .any(|p| here.starts_with(p));
+    if own || here == "/" {
+        "/connexion".to_owned()
+    } else {
+        format!("/connexion?suite={}", crate::ui::encode_query(&here))
     }
 }
 
@@ -111,14 +135,7 @@ pub fn AccountMenu() -> impl IntoView {
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let next = move || {
-        let search = location.search.get();
-        if search.is_empty() {
-            location.pathname.get()
-        } else {
-            format!("{}?{}", location.pathname.get(), search)
-        }
-    };
+    let next = move || here(&location);
     let current = move |l: Locale| (i18n.get_locale() == l).then_some("true");
     view! {
         <form class="lang-switch" method="post" action=SetLanguage::url()>

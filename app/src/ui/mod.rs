@@ -3,6 +3,7 @@
 pub mod form;
 pub mod layout;
 pub mod live;
+pub mod time;
 
 use crate::site::with_site;
 use leptos::prelude::*;
@@ -62,38 +63,8 @@ pub fn encode_query(value: &str) -> String {
     out
 }
 
-/// `dd/mm/yyyy hh:mm UTC` for an epoch-milliseconds timestamp (no time-zone database in
-/// the browser bundle; the commune's local time arrives with appointments).
-pub fn format_utc(epoch_ms: i64) -> String {
-    let secs = epoch_ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{day:02}/{month:02}/{year} {:02}:{:02} UTC",
-        rem / 3600,
-        (rem % 3600) / 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn timestamps_read_as_french_dates() {
-        assert_eq!(super::format_utc(0), "01/01/1970 00:00 UTC");
-        assert_eq!(super::format_utc(1_795_977_000_000), "29/11/2026 18:30 UTC");
-        assert_eq!(super::format_utc(951_782_400_000), "29/02/2000 00:00 UTC");
-    }
-
     #[test]
     fn query_values_are_encoded_for_urls() {
         assert_eq!(super::encode_query("/mon-espace"), "/mon-espace");

@@ -83,7 +83,7 @@ test('flags hide a comment, a moderator confirms, the author appeals, another mo
   // The moderator finds it in the queue, reads the flags, and hides it with a reason.
   await gotoPage('/moderation?type=comment');
   const entry = page.locator('.queue-item', { hasText: text });
-  await expect(entry).toContainText('3 signalement(s)');
+  await expect(entry).toContainText('3 signalements');
   await entry.getByRole('link', { name: 'Examiner' }).click();
   await expect(page).toHaveURL(new RegExp(`/moderation/comment/${id}$`));
   await expect(page.getByRole('heading', { name: 'Signalements' })).toBeVisible();

@@ -1,7 +1,7 @@
 // The forum's proposals: browsing with filters and French search, proposing an idea with
 // errors shown next to the fields, supporting it and withdrawing the support.
 import { test, expect } from '../../fixtures/parvis';
-import { confirmEmail, signIn, signUp } from '../../fixtures/accounts';
+import { confirmEmail, DEMO, DEMO_PASSWORD, signIn, signUp } from '../../fixtures/accounts';
 
 const SCHOOL = 'Végétaliser la cour de l’école des Tilleuls';
 const ZONE_30 = 'Une zone 30 rue de la République';
@@ -33,6 +33,23 @@ test('a visitor browses, searches and filters the proposals', async ({ page, got
   await expect(page.getByRole('heading', { level: 1, name: ZONE_30 })).toBeVisible();
   await expect(page.getByRole('main')).toContainText('Par Yanis Benali');
   await expect(page.getByRole('link', { name: 'Connectez-vous pour soutenir cette proposition.' })).toBeVisible();
+  // Its date in Paris time and in words; the exact instant is in the <time> element.
+  await expect(page.getByRole('main')).toContainText(
+    /Publiée (le \p{L}+ \d+(er)? \p{L}+ \d{4} à \d+ h \d{2}|il y a \d+ minutes?|aujourd’hui à|hier à|à l’instant)/u,
+  );
+  await expect(page.getByRole('main').locator('time').first()).toHaveAttribute(
+    'datetime',
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/,
+  );
+
+  // Signing in from the page comes back to it.
+  const proposal = page.url();
+  await page.getByRole('banner').getByRole('link', { name: 'Se connecter' }).click();
+  await page.getByLabel('Adresse électronique').fill(DEMO.yanis);
+  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+  await expect(page).toHaveURL(proposal);
+  await expect(page.getByRole('heading', { level: 1, name: ZONE_30 })).toBeVisible();
 });
 
 test('a resident proposes an idea, fixes the errors, then supports it', async ({ page, gotoPage }) => {
@@ -63,14 +80,14 @@ test('a resident proposes an idea, fixes the errors, then supports it', async ({
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
   await expect(page.locator('.prose strong')).toHaveText('nichoirs');
   await expect(page.locator('.prose script')).toHaveCount(0);
-  await expect(page.getByRole('main')).toContainText('0 soutien(s)');
+  await expect(page.getByRole('main')).toContainText('aucun soutien');
 
   await page.getByRole('button', { name: 'Soutenir cette proposition' }).click();
   await expect(page.getByText('Vous soutenez cette proposition.')).toBeVisible();
-  await expect(page.getByRole('main')).toContainText('1 soutien(s)');
+  await expect(page.getByRole('main')).toContainText('1 soutien');
   await page.getByRole('button', { name: 'Retirer mon soutien' }).click();
   await expect(page.getByRole('button', { name: 'Soutenir cette proposition' })).toBeVisible();
-  await expect(page.getByRole('main')).toContainText('0 soutien(s)');
+  await expect(page.getByRole('main')).toContainText('aucun soutien');
 
   await gotoPage('/forum?q=nichoirs');
   await expect(page.getByRole('link', { name: title })).toBeVisible();

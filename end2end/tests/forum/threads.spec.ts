@@ -213,14 +213,14 @@ test('an open proposal page shows new comments and supports as they come', async
 
   // A visitor reads the page; the author comments and supports it elsewhere.
   await gotoPage(path);
-  await expect(page.getByRole('main')).toContainText('0 soutien(s)');
+  await expect(page.getByRole('main')).toContainText('aucun soutien');
   await author.getByLabel('Votre commentaire').fill('Bonne nouvelle en direct');
   await author.getByRole('button', { name: 'Publier le commentaire' }).click();
   await author.getByRole('button', { name: 'Soutenir cette proposition' }).click();
 
   await expect(page.getByText('Bonne nouvelle en direct')).toBeVisible({ timeout: 10_000 });
   await expect(page.getByRole('heading', { name: 'Commentaires (1)' })).toBeVisible();
-  await expect(page.locator('.support__count')).toHaveText('1 soutien(s)');
+  await expect(page.locator('.support__count')).toHaveText('1 soutien');
   await expect(page.getByRole('status').filter({ hasText: 'Nouveau commentaire de Camille Martin' })).toHaveCount(1);
   await expect(page.getByText('Aucun commentaire pour l’instant.')).toHaveCount(0);
 

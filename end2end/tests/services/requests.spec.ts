@@ -40,7 +40,7 @@ test('a resident files a canteen registration, completes it on request, and foll
   await gotoPage('/demarches');
   await page.getByLabel('Rechercher une démarche').fill('cantine');
   await page.getByRole('button', { name: 'Rechercher' }).click();
-  await expect(page.getByRole('status').filter({ hasText: '1 démarche(s) trouvée(s)' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: '1 démarche trouvée' })).toBeVisible();
   await page.getByRole('link', { name: 'Inscription à la cantine et au périscolaire' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Inscription à la cantine et au périscolaire' })).toBeVisible();
   await expect(page.getByText('Un justificatif de domicile de moins de trois mois.')).toBeVisible();
@@ -91,7 +91,7 @@ test('a resident files a canteen registration, completes it on request, and foll
   await agent.getByRole('link', { name: 'Inscription à la cantine et au périscolaire' }).click();
   await agent.getByLabel('Numéro de suivi ou nom').fill(reference);
   await agent.getByRole('button', { name: 'Filtrer' }).click();
-  await expect(agent.getByRole('status').filter({ hasText: '1 demande(s)' })).toBeVisible();
+  await expect(agent.getByRole('status').filter({ hasText: '1 demande' })).toBeVisible();
   await agent.getByRole('link', { name: reference }).click();
   await expect(agent.getByRole('heading', { level: 1, name: new RegExp(reference) })).toBeVisible();
   await agent.getByLabel('Nouveau statut').selectOption({ label: 'Informations demandées' });

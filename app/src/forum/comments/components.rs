@@ -10,7 +10,7 @@ use crate::forum::model::{CommentView, MAX_COMMENT_DEPTH};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::moderation::model::Visibility;
 use crate::ui::form::{errors_of, FormAlert, TextAreaField};
-use crate::ui::format_utc;
+use crate::ui::time::{moment, Style};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use std::collections::HashMap;
@@ -116,6 +116,7 @@ fn threads(ctx: ThreadContext) -> AnyView {
                 signed_in: ctx.signed_in,
                 moderator: ctx.moderator,
                 open: ctx.open,
+                minute: state.clock.now_ms().div_euclid(60_000),
                 comments: ctx.comments.get_untracked(),
             };
             let html = state.live.threads.get_or_render(&input, || {
@@ -230,7 +231,7 @@ fn CommentItem(comment: CommentView, ctx: ThreadContext) -> impl IntoView {
         .author_name
         .clone()
         .unwrap_or_else(|| t_string!(i18n, forum.former_participant).to_string());
-    let date = format_utc(comment.created_at_ms);
+    let date = moment(comment.created_at_ms, Style::Stamp);
     let published = comment.moderation == Visibility::Published;
     let can_reply = ctx.signed_in
         && ctx.open

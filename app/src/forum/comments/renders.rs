@@ -33,6 +33,9 @@ pub struct ThreadsInput {
     pub moderator: bool,
     /// Replies may be written.
     pub open: bool,
+    /// The minute (since the epoch) of the render: recent comments read relative to it
+    /// ("il y a 5 minutes"), so a render is reused for one minute at most.
+    pub minute: i64,
     /// The page's comments in reading order.
     pub comments: Vec<CommentView>,
 }
@@ -149,6 +152,7 @@ mod tests {
             signed_in: true,
             moderator: false,
             open: true,
+            minute: 29_000_000,
             comments,
         }
     }
@@ -185,6 +189,15 @@ mod tests {
         let mut held = reader.clone();
         held.comments[0].moderation = Visibility::Held;
         assert_eq!(&*renders.get_or_render(&held, || "retenu".into()), "retenu");
+        // A minute later, "il y a 5 minutes" reads "il y a 6 minutes".
+        let later = ThreadsInput {
+            minute: reader.minute + 1,
+            ..reader.clone()
+        };
+        assert_eq!(
+            &*renders.get_or_render(&later, || "plus tard".into()),
+            "plus tard"
+        );
         assert_eq!(
             &*renders.get_or_render(&reader, || unreachable!("kept")),
             "lecteur"
