@@ -102,7 +102,14 @@ pub fn AnswersList(
             },
             _ => match answers.get(&field.key) {
                 Some(value) => {
-                    view! { <span class="answers__value">{value.display()}</span> }.into_any()
+                    // A date reads as it was typed, 12/04/2017, not as stored.
+                    let text = match value {
+                        Value::Text(iso) if field.kind == FieldKind::Date => {
+                            crate::ui::time::typed_date(iso).unwrap_or_else(|| value.display())
+                        }
+                        _ => value.display(),
+                    };
+                    view! { <span class="answers__value">{text}</span> }.into_any()
                 }
                 None => view! { <em>{t!(i18n, requests.no_answer)}</em> }.into_any(),
             },

@@ -354,11 +354,12 @@ fn check_value(field: &FieldDef, value: &Value) -> Result<Value, &'static str> {
             }
         }
         FieldKind::Date => {
+            // A date field sends `2017-04-12`; without one (an old browser), people type
+            // `12/04/2017`. Stored in the ISO form either way.
             let t = text(value)?;
-            if valid_date(&t) {
-                Ok(Value::Text(t))
-            } else {
-                Err("errors.date_invalid")
+            match crate::ui::time::parse_typed_date(&t) {
+                Some(iso) if valid_date(&iso) => Ok(Value::Text(iso)),
+                _ => Err("errors.date_invalid"),
             }
         }
         FieldKind::Number => {
@@ -622,6 +623,14 @@ mod tests {
         assert_eq!(errors["f.p"], vec!["errors.phone_invalid".to_owned()]);
         assert_eq!(errors["f.a"], vec!["errors.address_invalid".to_owned()]);
         assert_eq!(errors["f.ch"], vec!["errors.choice_unknown".to_owned()]);
+    }
+
+    #[test]
+    fn a_date_typed_day_first_is_kept_in_the_iso_form() {
+        let fields = vec![field("d", FieldKind::Date, true)];
+        let typed = typed_answers(&fields, &raw(&[("f.d", "12/04/2017")]));
+        let kept = check_answers(&fields, &typed, &BTreeMap::new()).unwrap();
+        assert_eq!(kept.get("d"), Some(&Value::Text("2017-04-12".to_owned())));
     }
 
     #[test]

@@ -208,6 +208,44 @@ pub fn text(locale: Locale, epoch_ms: i64, style: Style, now_ms: Option<i64>) ->
     }
 }
 
+/// A calendar date as people type it in France, `12/04/2017`, from the ISO form forms
+/// store (`2017-04-12`); `None` if `iso` is not a date.
+pub fn typed_date(iso: &str) -> Option<String> {
+    let date: jiff::civil::Date = iso.trim().parse().ok()?;
+    Some(format!(
+        "{:02}/{:02}/{}",
+        date.day(),
+        date.month(),
+        date.year()
+    ))
+}
+
+/// A date typed by a person, `12/04/2017`, `12.04.2017`, `12-04-2017` or `1/4/2017`
+/// (day first), or sent by a date field, `2017-04-12`: its ISO form, if the day exists.
+pub fn parse_typed_date(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let parts: Vec<&str> = raw.split(['/', '.', '-']).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    let number = |s: &str| {
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<i16>().ok())
+            .flatten()
+    };
+    let (year, month, day) = if a.len() == 4 {
+        (number(a)?, number(b)?, number(c)?)
+    } else if c.len() == 4 {
+        (number(c)?, number(b)?, number(a)?)
+    } else {
+        return None;
+    };
+    let month = i8::try_from(month).ok()?;
+    let day = i8::try_from(day).ok()?;
+    let date = jiff::civil::Date::new(year, month, day).ok()?;
+    Some(date.strftime("%Y-%m-%d").to_string())
+}
+
 /// "Now" for the page being rendered: the server's clock (injectable in tests). The
 /// browser renders no times of its own, so it has none and writes times in full.
 fn render_now() -> Option<i64> {
@@ -356,6 +394,31 @@ mod tests {
             text(Locale::fr, now - 60_000, Style::Full, Some(now)),
             "dimanche 6 décembre 2026 à 13 h 55"
         );
+    }
+
+    #[test]
+    fn dates_are_read_and_shown_the_way_people_type_them() {
+        assert_eq!(
+            parse_typed_date("12/04/2017").as_deref(),
+            Some("2017-04-12")
+        );
+        assert_eq!(
+            parse_typed_date(" 1.4.2017 ").as_deref(),
+            Some("2017-04-01")
+        );
+        assert_eq!(
+            parse_typed_date("12-04-2017").as_deref(),
+            Some("2017-04-12")
+        );
+        assert_eq!(
+            parse_typed_date("2017-04-12").as_deref(),
+            Some("2017-04-12")
+        );
+        assert_eq!(parse_typed_date("31/02/2017"), None);
+        assert_eq!(parse_typed_date("12/04/17"), None);
+        assert_eq!(parse_typed_date("hier"), None);
+        assert_eq!(typed_date("2017-04-12").as_deref(), Some("12/04/2017"));
+        assert_eq!(typed_date("nonsense"), None);
     }
 
     #[test]

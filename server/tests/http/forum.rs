@@ -358,3 +358,34 @@ app::db_test!(a_proposal_page_streams_what_changes, |db| {
         "{text}"
     );
 });
+
+app::db_test!(signing_in_from_a_page_comes_back_to_it, |db| {
+    let router = crate::common::demo_router(&db).await;
+    let page = body_text(send(router.clone(), get_req("/forum/propositions/1")).await).await;
+    assert!(
+        page.contains("href=\"/connexion?suite=/forum/propositions/1\""),
+        "the header's link names the page"
+    );
+    let home = body_text(send(router.clone(), get_req("/")).await).await;
+    assert!(
+        home.contains("href=\"/connexion\""),
+        "no return to the home page"
+    );
+
+    let body = format!(
+        "email=camille.martin%40example.org&password={}&next=%2Fforum%2Fpropositions%2F1",
+        app::demo::DEMO_PASSWORD
+    );
+    let response = send(router.clone(), form_post("/api/sign_in", &body, None, true)).await;
+    assert_eq!(
+        response.headers()[header::LOCATION],
+        "/forum/propositions/1"
+    );
+    // Another site is never a way back.
+    let body = format!(
+        "email=camille.martin%40example.org&password={}&next=%2F%2Fevil.example%2Fx",
+        app::demo::DEMO_PASSWORD
+    );
+    let response = send(router, form_post("/api/sign_in", &body, None, true)).await;
+    assert_eq!(response.headers()[header::LOCATION], "/");
+});
