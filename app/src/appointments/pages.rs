@@ -425,10 +425,11 @@ pub fn AppointmentPage() -> impl IntoView {
 fn AppointmentDetails(appointment: AppointmentView) -> impl IntoView {
     let i18n = use_i18n();
     let error = use_form_error(CancelAppointment::url());
-    let (confirmed, cancelled, moved) = (
+    let (confirmed, cancelled, moved, cancelling) = (
         query_value("confirme"),
         query_value("annule"),
         query_value("deplace"),
+        query_value("annuler"),
     );
     let a = appointment;
     let title = title_failed_when(move || error.with(Option::is_some), {
@@ -457,14 +458,41 @@ fn AppointmentDetails(appointment: AppointmentView) -> impl IntoView {
             a.id,
             encode_query(&a.key)
         );
+        // Cancelling takes two steps, without JavaScript too: the button leads to a
+        // question, whose answer posts the cancellation.
+        let here = format!("/mon-espace/rendez-vous/{}", a.id);
+        let (ask_href, keep_href) = if a.key.is_empty() {
+            (format!("{here}?annuler=1#annulation"), here)
+        } else {
+            let key = encode_query(&a.key);
+            (
+                format!("{here}?annuler=1&cle={key}#annulation"),
+                format!("{here}?cle={key}"),
+            )
+        };
+        let (id, key_value, when) = (a.id, a.key.clone(), when.clone());
         view! {
             <h2>{t!(i18n, appointments.change)}</h2>
             <p><A href=move_href attr:class="button button--secondary">{t!(i18n, appointments.move_it)}</A></p>
-            <form method="post" action=CancelAppointment::url()>
-                <input type="hidden" name="id" value=a.id />
-                <input type="hidden" name="key" value=a.key.clone() />
-                <button type="submit" class="button button--danger">{t!(i18n, appointments.cancel_it)}</button>
-            </form>
+            {move || if cancelling.get().is_empty() {
+                view! {
+                    <p><A href=ask_href.clone() attr:class="button button--danger">{t!(i18n, appointments.cancel_it)}</A></p>
+                }.into_any()
+            } else {
+                let when = when.clone();
+                view! {
+                    <section class="alert alert--warning" id="annulation" aria-labelledby="annulation-titre">
+                        <h3 id="annulation-titre">{t!(i18n, appointments.cancel_confirm_title)}</h3>
+                        <p>{t!(i18n, appointments.cancel_confirm, when = move || when.clone())}</p>
+                        <form method="post" action=CancelAppointment::url()>
+                            <input type="hidden" name="id" value=id />
+                            <input type="hidden" name="key" value=key_value.clone() />
+                            <button type="submit" class="button button--danger">{t!(i18n, appointments.cancel_yes)}</button>
+                            " "<A href=keep_href.clone() attr:class="button button--secondary">{t!(i18n, appointments.cancel_no)}</A>
+                        </form>
+                    </section>
+                }.into_any()
+            }}
         }
     });
     let rows = [

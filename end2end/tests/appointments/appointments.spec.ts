@@ -104,7 +104,13 @@ test('a resident books an appointment, receives it with its calendar, moves it a
   const elsewhere = await newTab(browser, baseURL, testInfo);
   await elsewhere.goto(manageLink(moved));
   await expect(elsewhere.getByRole('heading', { level: 1, name: 'Votre rendez-vous' })).toBeVisible();
-  await elsewhere.getByRole('button', { name: 'Annuler mon rendez-vous' }).click();
+  // Cancelling asks first; "keep it" keeps it.
+  await elsewhere.getByRole('link', { name: 'Annuler mon rendez-vous' }).click();
+  await expect(elsewhere.getByRole('heading', { name: 'Annuler ce rendez-vous ?' })).toBeVisible();
+  await elsewhere.getByRole('link', { name: 'Non, le garder' }).click();
+  await expect(elsewhere.getByRole('heading', { name: 'Annuler ce rendez-vous ?' })).toHaveCount(0);
+  await elsewhere.getByRole('link', { name: 'Annuler mon rendez-vous' }).click();
+  await elsewhere.getByRole('button', { name: 'Oui, annuler mon rendez-vous' }).click();
   await expect(elsewhere.getByRole('status').filter({ hasText: 'Votre rendez-vous est annulé' })).toBeVisible();
   await expect(elsewhere.getByText('Annulé', { exact: true })).toBeVisible();
   await elsewhere.context().close();
@@ -149,7 +155,8 @@ test('a resident waiting for a full day is told when a place frees up, and books
 
   // The first resident cancels; the waiting one is told and books the place.
   await other.goto(appointment);
-  await other.getByRole('button', { name: 'Annuler mon rendez-vous' }).click();
+  await other.getByRole('link', { name: 'Annuler mon rendez-vous' }).click();
+  await other.getByRole('button', { name: 'Oui, annuler mon rendez-vous' }).click();
   await expect(other.getByRole('status').filter({ hasText: 'Votre rendez-vous est annulé' })).toBeVisible();
   await other.context().close();
   const told = await waitForMail(email, /^Une place s’est libérée : Permanence du conciliateur de justice/);
