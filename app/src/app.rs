@@ -7,7 +7,8 @@ use crate::appointments::admin_pages::{
 };
 use crate::appointments::desk_pages::AgentDayPage;
 use crate::appointments::facility_pages::{DirectoryPage, FacilityPage};
-use crate::appointments::pages::{AgendaDayPage, AgendaPage, AgendasPage, AppointmentPage};
+use crate::appointments::my_pages::AppointmentPage;
+use crate::appointments::pages::{AgendaDayPage, AgendaPage, AgendasPage};
 use crate::auth::pages::{
     CheckMailPage, ConfirmEmailPage, ForgotPasswordPage, MagicLinkPage, NewPasswordPage,
     SignInPage, SignUpPage, UseMagicLinkPage,

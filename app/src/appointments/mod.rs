@@ -11,6 +11,7 @@ pub mod components;
 pub mod desk_pages;
 pub mod facility_pages;
 pub mod model;
+pub mod my_pages;
 pub mod pages;
 pub mod views;
 

@@ -10,6 +10,7 @@ pub mod backoffice_pages;
 pub mod components;
 pub mod model;
 pub mod pages;
+pub mod request_fields;
 pub mod request_pages;
 pub mod views;
 

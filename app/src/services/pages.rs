@@ -254,7 +254,7 @@ pub fn MySpacePage() -> impl IntoView {
         move || page.get().parse::<u32>().unwrap_or(1).max(1),
         get_dashboard,
     );
-    let appointments = crate::appointments::pages::my_appointments_resource();
+    let appointments = crate::appointments::my_pages::my_appointments_resource();
     let deleted = query_value("brouillon_supprime");
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, nav.my_space).to_string()) />
@@ -267,7 +267,7 @@ pub fn MySpacePage() -> impl IntoView {
                 match dashboard.await {
                     Ok(dashboard) => view! {
                         <DashboardView dashboard />
-                        <crate::appointments::pages::MyAppointments list=appointments />
+                        <crate::appointments::my_pages::MyAppointments list=appointments />
                     }
                     .into_any(),
                     Err(error) => view! { <AccessDenied error /> }.into_any(),

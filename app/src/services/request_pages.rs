@@ -7,10 +7,10 @@ use super::api::{
     DeleteRequestDraft,
 };
 use super::components::{
-    channel_text, status_text, AnswersList, MessageForm, RequestFields, StatusBadge, Timeline,
-    TimelinePages,
+    channel_text, status_text, AnswersList, MessageForm, StatusBadge, Timeline, TimelinePages,
 };
 use super::model::Status;
+use super::request_fields::RequestFields;
 use super::views::{RequestView, FORM_PATH};
 use crate::accounts::pages::AccessDenied;
 use crate::error::AppError;
