@@ -23,6 +23,7 @@ use crate::moderation::queue_pages::{QueuePage, ReviewPage, SettingsPage};
 use crate::notifications::pages::NotificationsPage;
 use crate::privacy::admin_pages::{PrivacyAdminPage, RegisterPage};
 use crate::privacy::pages::{AcceptTermsPage, MyDataPage};
+use crate::search::pages::SearchPage;
 use crate::services::admin_pages::{AdminCataloguePage, FieldEditPage, ServiceAdminPage};
 use crate::services::backoffice_pages::{
     BackOfficePage, CounterPage, QueuePage as RequestQueuePage, StatsPage,
@@ -96,6 +97,7 @@ pub fn App() -> impl IntoView {
                 <main id="contenu" tabindex="-1">
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/recherche") view=SearchPage ssr=SsrMode::Async />
                         <Route path=path!("/mon-espace") view=MySpacePage ssr=SsrMode::Async />
                         <Route path=path!("/mon-espace/demandes/:id") view=RequestPage ssr=SsrMode::Async />
                         <Route path=path!("/mon-espace/demandes/:id/formulaire") view=RequestFormPage ssr=SsrMode::Async />

@@ -24,6 +24,7 @@ pub mod mail;
 pub mod moderation;
 pub mod notifications;
 pub mod privacy;
+pub mod search;
 pub mod services;
 pub mod site;
 pub mod surveys;

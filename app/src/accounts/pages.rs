@@ -19,12 +19,13 @@ use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
-/// Shown instead of a page the visitor may not see: a sign-in link when signed out.
+/// Shown instead of a page the visitor may not see: a sign-in link that comes back here
+/// when signed out, and ways on (home, search) in every case.
 #[component]
 pub fn AccessDenied(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let next = location.pathname.get_untracked();
+    let next = crate::ui::encode_query(&crate::ui::layout::here(&location));
     #[cfg(feature = "ssr")]
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(status) = http::StatusCode::from_u16(error.status()) {
@@ -39,6 +40,7 @@ pub fn AccessDenied(error: AppError) -> impl IntoView {
     view! {
         <div class="alert alert--error" role="alert"><p>{text}</p></div>
         {sign_in}
+        <crate::ui::WaysOn />
     }
 }
 

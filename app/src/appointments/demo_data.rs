@@ -110,15 +110,16 @@ pub async fn load(
         admin: true,
     };
     let services = [
-        ("carte-identite-passeport", "civil_status", "Carte nationale d’identité et passeport", "Demander ou renouveler une carte d’identité ou un passeport : le dépôt du dossier et la remise du titre se font sur rendez-vous, en mairie."),
-        ("conciliateur-de-justice", "other", "Conciliateur de justice", "Un litige avec un voisin, un propriétaire, un artisan ? Le conciliateur, bénévole et gratuit, aide à trouver un accord amiable."),
+        ("carte-identite-passeport", "civil_status", "Carte nationale d’identité et passeport", "CNI pièce d’identité titre sécurisé voyage", "Demander ou renouveler une carte d’identité ou un passeport : le dépôt du dossier et la remise du titre se font sur rendez-vous, en mairie."),
+        ("conciliateur-de-justice", "other", "Conciliateur de justice", "litige voisinage conflit médiation", "Un litige avec un voisin, un propriétaire, un artisan ? Le conciliateur, bénévole et gratuit, aide à trouver un accord amiable."),
     ];
-    for (slug, category, title, summary) in services {
+    for (slug, category, title, keywords, summary) in services {
         let form = crate::services::admin::ServiceForm {
             slug: slug.into(),
             category: category.into(),
             title: title.into(),
             summary: summary.into(),
+            keywords: keywords.into(),
             eligibility: String::new(),
             documents: String::new(),
             processing_time: String::new(),

@@ -129,7 +129,7 @@ fn list_filter(
                 format!("p.id IN (SELECT rowid FROM proposals_fts WHERE proposals_fts MATCH {n})")
             }
             DbKind::Postgres => {
-                format!("p.search_vector @@ plainto_tsquery('french', {n})")
+                format!("p.search_vector @@ plainto_tsquery('simple', {n})")
             }
         });
     }

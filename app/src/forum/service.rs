@@ -76,14 +76,28 @@ pub fn render_markdown(markdown: &str) -> String {
     crate::server::markdown::contribution(markdown)
 }
 
-/// Words of a search as SQLite FTS5 expects them: each stemmed word quoted (no operator
-/// can be injected), all required. `None` when nothing searchable was typed.
-pub fn fts5_query(search: &str) -> Option<String> {
-    let words: Vec<String> = search_words(search)
-        .into_iter()
-        .map(|w| format!("\"{}\"", w.replace('"', "")))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
+/// A search as the database's full-text index expects it, `None` when nothing searchable
+/// was typed. Both databases index the words [`search_words`] makes (stemmed, folded), so
+/// they find the same proposals: SQLite's FTS5 gets each word quoted (no operator can be
+/// injected), PostgreSQL's `plainto_tsquery('simple', …)` the words themselves. Every word
+/// is required.
+pub fn fts_query(kind: DbKind, search: &str) -> Option<String> {
+    fts_words(kind, &search_words(search))
+}
+
+/// [`fts_query`] of words already made by [`search_words`].
+pub fn fts_words(kind: DbKind, words: &[String]) -> Option<String> {
+    if words.is_empty() {
+        return None;
+    }
+    Some(match kind {
+        DbKind::Sqlite => words
+            .iter()
+            .map(|w| format!("\"{}\"", w.replace('"', "")))
+            .collect::<Vec<_>>()
+            .join(" "),
+        DbKind::Postgres => words.join(" "),
+    })
 }
 
 /// Checks a form's theme and neighbourhood and renders its text, ready to store.
@@ -267,10 +281,7 @@ pub async fn list_proposals(
 ) -> Result<ProposalList, AppError> {
     let kind = state.db.kind();
     let search = query.search.trim();
-    let fts = match kind {
-        DbKind::Sqlite => fts5_query(search),
-        DbKind::Postgres => Some(search.to_owned()).filter(|s| !s.is_empty()),
-    };
+    let fts = fts_query(kind, search);
     let page = query.page.max(1);
     let offset = i64::from(page - 1) * i64::from(PAGE_SIZE);
     let (items, total) = repo::list(
@@ -450,8 +461,9 @@ mod tests {
 
     #[test]
     fn a_search_cannot_inject_fts_operators() {
-        assert_eq!(fts5_query("  "), None);
-        let query = fts5_query("écoles\" OR proposals_fts:* NEAR(").expect("words");
+        assert_eq!(fts_query(DbKind::Sqlite, "  "), None);
+        let hostile = "écoles\" OR proposals_fts:* NEAR(";
+        let query = fts_query(DbKind::Sqlite, hostile).expect("words");
         assert!(query.starts_with("\"ecol\" "), "{query}");
         for word in query.split(' ') {
             assert!(
@@ -463,6 +475,9 @@ mod tests {
                 "{query}"
             );
         }
+        // PostgreSQL's plainto_tsquery reads no operator at all; the words are the same.
+        let pg = fts_query(DbKind::Postgres, hostile).expect("words");
+        assert_eq!(pg, query.replace('"', ""));
     }
 
     #[test]

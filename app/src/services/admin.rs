@@ -24,6 +24,7 @@ pub struct ServiceForm {
     pub category: String,
     pub title: String,
     pub summary: String,
+    pub keywords: String,
     pub eligibility: String,
     pub documents: String,
     pub processing_time: String,
@@ -66,6 +67,9 @@ impl ServiceForm {
                 add_field_error(&mut errors, name, "errors.text_too_long");
             }
         }
+        if self.keywords.chars().count() > 500 {
+            add_field_error(&mut errors, "keywords", "errors.text_too_long");
+        }
         let retention = self.retention_months.trim().parse::<i64>().ok();
         if !retention.is_some_and(|m| (1..=1200).contains(&m)) {
             add_field_error(&mut errors, "retention_months", "errors.retention_invalid");
@@ -82,6 +86,7 @@ impl ServiceForm {
             category,
             title: title.to_owned(),
             summary: self.summary.trim().to_owned(),
+            keywords: self.keywords.trim().to_owned(),
             eligibility: self.eligibility.trim().to_owned(),
             documents: self.documents.trim().to_owned(),
             processing_time: self.processing_time.trim().to_owned(),

@@ -137,7 +137,7 @@ fn ServiceForm(info: Option<ServiceInfo>, error: Memo<Option<AppError>>) -> impl
         ),
     ];
     view! {
-        <FormAlert error fields=&["slug", "category", "title", "summary", "eligibility", "documents", "processing_time", "cost", "contact", "retention_months"] />
+        <FormAlert error fields=&["slug", "category", "title", "keywords", "summary", "eligibility", "documents", "processing_time", "cost", "contact", "retention_months"] />
         <form class="form" method="post" action=SaveService::url() novalidate>
             <input type="hidden" name="id" value=id />
             {(id == 0).then(|| view! {
@@ -150,6 +150,10 @@ fn ServiceForm(info: Option<ServiceInfo>, error: Memo<Option<AppError>>) -> impl
                 value=value("category", get(|i| i.category.as_str().to_owned())) errors=errors_of(error, "category") />
             <Field name="title" label=Signal::derive(move || t_string!(i18n, services.title).to_string())
                 value=value("title", get(|i| i.title.clone())) errors=errors_of(error, "title") />
+            <Field name="keywords" required=false
+                label=Signal::derive(move || t_string!(i18n, services.keywords).to_string())
+                hint=Signal::derive(move || t_string!(i18n, services.keywords_hint).to_string())
+                value=value("keywords", get(|i| i.keywords.clone())) errors=errors_of(error, "keywords") />
             {text_fields.into_iter().map(|(name, label, saved)| view! {
                 <TextAreaField name label=Signal::derive(move || label.clone()) rows=3 required=false
                     value=value(name, saved) errors=errors_of(error, name) />

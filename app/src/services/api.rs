@@ -27,40 +27,27 @@ pub(crate) fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     result
 }
 
-/// Lowercase without accents, for searching.
-pub fn fold(text: &str) -> String {
-    text.to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            other => other,
-        })
-        .collect()
-}
-
-/// The published catalogue; `search` keeps services whose title or summary holds every
-/// word of it (accents and case ignored).
+/// The published catalogue; `search` keeps the services the site search finds for it
+/// (every word in the title, keywords or summary; stems, accents and case ignored).
 #[server(prefix = "/api", endpoint = "catalogue")]
 pub async fn list_catalogue(search: String) -> Result<Vec<ServiceSummary>, AppError> {
+    use crate::search::service::{score_texts, Query};
     let state = crate::server::state::app_state()?;
-    let all = super::catalogue_repo::list(state.db.pool(), true)
+    let all = super::catalogue_repo::searchable(state.db.pool())
         .await
         .map_err(crate::error::internal)?;
-    let words: Vec<String> = fold(&search)
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect();
+    let query = Query::parse(&search);
     Ok(all
         .into_iter()
-        .filter(|s| {
-            let text = fold(&format!("{} {}", s.title, s.summary));
-            words.iter().all(|w| text.contains(w.as_str()))
+        .filter(|(s, keywords)| {
+            query.is_empty()
+                || score_texts(
+                    &query.words,
+                    &[(&s.title, 4), (keywords, 3), (&s.summary, 1)],
+                )
+                .is_some()
         })
+        .map(|(s, _)| s)
         .collect())
 }
 

@@ -5,7 +5,7 @@ use super::views::{Person, ServiceInfo, ServiceSummary, Template};
 use sqlx::{AnyConnection, AnyPool, Row};
 
 const SUMMARY_COLUMNS: &str = "id, slug, category, title, summary, published";
-const INFO_COLUMNS: &str = "id, slug, category, title, summary, eligibility, documents, \
+const INFO_COLUMNS: &str = "id, slug, category, title, summary, keywords, eligibility, documents, \
      processing_time, cost, contact, retention_months, published";
 
 fn summary_of(row: &sqlx::any::AnyRow) -> sqlx::Result<ServiceSummary> {
@@ -31,6 +31,7 @@ fn info_of(row: &sqlx::any::AnyRow) -> sqlx::Result<ServiceInfo> {
         category: category_of(row)?,
         title: row.try_get("title")?,
         summary: row.try_get("summary")?,
+        keywords: row.try_get("keywords")?,
         eligibility: row.try_get("eligibility")?,
         documents: row.try_get("documents")?,
         processing_time: row.try_get("processing_time")?,
@@ -57,6 +58,20 @@ pub async fn list(pool: &AnyPool, published_only: bool) -> sqlx::Result<Vec<Serv
         .await?
         .iter()
         .map(summary_of)
+        .collect()
+}
+
+/// Published services with their keywords, in catalogue order, for the site search.
+pub async fn searchable(pool: &AnyPool) -> sqlx::Result<Vec<(ServiceSummary, String)>> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, keywords FROM services WHERE published = 1 \
+         ORDER BY category, title"
+    );
+    sqlx::query(&sql)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| Ok((summary_of(row)?, row.try_get("keywords")?)))
         .collect()
 }
 
@@ -106,8 +121,8 @@ pub async fn insert(
 ) -> sqlx::Result<Option<i64>> {
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO services (slug, category, title, summary, eligibility, documents, \
-         processing_time, cost, contact, retention_months, published, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $11) \
+         processing_time, cost, contact, retention_months, keywords, published, created_at, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $12) \
          ON CONFLICT (slug) DO NOTHING RETURNING id",
     )
     .bind(&info.slug)
@@ -120,6 +135,7 @@ pub async fn insert(
     .bind(&info.cost)
     .bind(&info.contact)
     .bind(info.retention_months)
+    .bind(&info.keywords)
     .bind(now_ms)
     .fetch_optional(&mut *conn)
     .await?;
@@ -134,7 +150,7 @@ pub async fn update(conn: &mut AnyConnection, info: &ServiceInfo, now_ms: i64) -
     sqlx::query(
         "UPDATE services SET category = $1, title = $2, summary = $3, eligibility = $4, \
          documents = $5, processing_time = $6, cost = $7, contact = $8, retention_months = $9, \
-         published = $10, updated_at = $11 WHERE id = $12",
+         published = $10, updated_at = $11, keywords = $12 WHERE id = $13",
     )
     .bind(info.category.as_str())
     .bind(&info.title)
@@ -147,6 +163,7 @@ pub async fn update(conn: &mut AnyConnection, info: &ServiceInfo, now_ms: i64) -
     .bind(info.retention_months)
     .bind(i64::from(info.published))
     .bind(now_ms)
+    .bind(&info.keywords)
     .bind(info.id)
     .execute(conn)
     .await?;

@@ -30,6 +30,8 @@ pub struct ServiceInfo {
     pub category: Category,
     pub title: String,
     pub summary: String,
+    /// Words a resident may search with that the title does not hold ("école").
+    pub keywords: String,
     pub eligibility: String,
     pub documents: String,
     pub processing_time: String,

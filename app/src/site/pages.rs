@@ -231,6 +231,14 @@ pub fn NotFoundPage() -> impl IntoView {
         <PageTitle text=Signal::derive(move || t_string!(i18n, not_found.title).to_string()) />
         <h1>{t!(i18n, not_found.title)}</h1>
         <p>{t!(i18n, not_found.text)}</p>
+        <form class="form form--inline" method="get" action="/recherche" role="search"
+            aria-label=move || t_string!(i18n, search.page_form_label).to_string()>
+            <div class="field">
+                <label for="recherche-introuvable">{t!(i18n, not_found.search)}</label>
+                <input id="recherche-introuvable" name="q" type="search" maxlength="200" />
+            </div>
+            <button type="submit" class="button">{t!(i18n, search.submit)}</button>
+        </form>
         <p><A href="/">{t!(i18n, not_found.back_home)}</A></p>
     }
 }

@@ -185,6 +185,22 @@ pub async fn list(
     Ok((surveys, total))
 }
 
+/// Published surveys, open, upcoming or closed, the latest closing first, at most `limit`
+/// (the site search reads them all: a commune publishes tens a year).
+pub async fn published(pool: &AnyPool, now_ms: i64, limit: i64) -> sqlx::Result<Vec<SurveyInfo>> {
+    let sql = format!(
+        "SELECT {INFO_COLUMNS} FROM surveys WHERE published_at IS NOT NULL \
+         ORDER BY closes_at DESC, id DESC LIMIT $1"
+    );
+    sqlx::query(&sql)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| info_from_row(r, now_ms))
+        .collect()
+}
+
 /// Which surveys a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListFilter {

@@ -30,6 +30,7 @@ pub fn SiteHeader() -> impl IntoView {
                     <span class="brand__tagline">{t!(i18n, site_tagline)}</span>
                 </div>
                 <div class="site-header__tools">
+                    <HeaderSearch />
                     <AccountMenu />
                     <LanguageSwitch />
                 </div>
@@ -45,6 +46,21 @@ pub fn SiteHeader() -> impl IntoView {
                 </ul>
             </nav>
         </header>
+    }
+}
+
+/// The site search, on every page: a plain GET form (no JavaScript needed) to
+/// `/recherche` (whose own form shows the query searched).
+#[component]
+pub fn HeaderSearch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <form class="header-search" method="get" action="/recherche" role="search"
+            aria-label=move || t_string!(i18n, search.header_label).to_string()>
+            <label for="recherche-site" class="visually-hidden">{t!(i18n, search.label)}</label>
+            <input id="recherche-site" name="q" type="search" maxlength="200" autocomplete="off" />
+            <button type="submit" class="button button--small">{t!(i18n, search.submit)}</button>
+        </form>
     }
 }
 
@@ -106,7 +122,7 @@ pub fn AccountMenu() -> impl IntoView {
 }
 
 /// The address of the page being shown, path and query (`/forum?page=2`).
-fn here(location: &leptos_router::location::Location) -> String {
+pub fn here(location: &leptos_router::location::Location) -> String {
     let search = location.search.get();
     if search.is_empty() {
         location.pathname.get()

@@ -49,6 +49,21 @@ where
     })
 }
 
+/// Where to go from a page that could not be shown (not found, not allowed): the home
+/// page and the site search. Links only, so that it may appear more than once in a page.
+#[component]
+pub fn WaysOn() -> impl IntoView {
+    use crate::i18n::{t, use_i18n};
+    use leptos_router::components::A;
+    let i18n = use_i18n();
+    view! {
+        <ul class="ways-on" role="list">
+            <li><A href="/">{t!(i18n, not_found.back_home)}</A></li>
+            <li><A href="/recherche">{t!(i18n, search.label)}</A></li>
+        </ul>
+    }
+}
+
 /// `value` percent-encoded for a query string, identically on the server and in the
 /// browser (only ASCII letters, digits and `-._~/` are left as they are).
 pub fn encode_query(value: &str) -> String {

@@ -15,7 +15,7 @@ test('an administrator grants the agent role, which is logged', async ({ page, b
   await page.getByRole('banner').getByRole('link', { name: 'Administration', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Personnes et rôles' })).toBeVisible();
   await page.getByLabel('Rechercher par nom ou adresse électronique').fill(email);
-  await page.getByRole('button', { name: 'Rechercher' }).click();
+  await page.getByRole('main').getByRole('button', { name: 'Rechercher' }).click();
   const row = page.getByRole('row').filter({ hasText: email });
   await expect(row).toHaveCount(1);
   await row.getByRole('button', { name: /Accorder le rôle agent/ }).click();

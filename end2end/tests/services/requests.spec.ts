@@ -39,7 +39,7 @@ test('a resident files a canteen registration, completes it on request, and foll
   // The catalogue, searched.
   await gotoPage('/demarches');
   await page.getByLabel('Rechercher une démarche').fill('cantine');
-  await page.getByRole('button', { name: 'Rechercher' }).click();
+  await page.getByRole('main').getByRole('button', { name: 'Rechercher' }).click();
   await expect(page.getByRole('status').filter({ hasText: '1 démarche trouvée' })).toBeVisible();
   await page.getByRole('link', { name: 'Inscription à la cantine et au périscolaire' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Inscription à la cantine et au périscolaire' })).toBeVisible();

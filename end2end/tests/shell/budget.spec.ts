@@ -15,6 +15,7 @@ const PAGES = [
   '/equipements',
   '/rendez-vous',
   '/contact-dpo',
+  '/recherche?q=ecole',
   '/introuvable',
 ];
 

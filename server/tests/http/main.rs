@@ -23,6 +23,7 @@ mod oidc;
 mod page_cache;
 mod privacy;
 mod router;
+mod search;
 mod security;
 mod services;
 mod startup;
