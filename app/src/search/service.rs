@@ -62,7 +62,9 @@ impl Query {
 /// every search, but seldom change. The memory is bounded (emptied past a size).
 pub fn words_of(text: &str) -> Arc<[String]> {
     const MAX_BYTES: usize = 8 * 1024 * 1024;
-    static MEMO: OnceLock<Mutex<(HashMap<String, Arc<[String]>>, usize)>> = OnceLock::new();
+    /// Texts and their words, and the bytes of text held.
+    type Memo = Mutex<(HashMap<String, Arc<[String]>>, usize)>;
+    static MEMO: OnceLock<Memo> = OnceLock::new();
     let memo = MEMO.get_or_init(|| Mutex::new((HashMap::new(), 0)));
     if let Ok(guard) = memo.lock() {
         if let Some(words) = guard.0.get(text) {
