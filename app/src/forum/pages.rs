@@ -259,7 +259,7 @@ pub(super) fn CountsText(
         }}
         " · "
         {move || match comments.get() {
-            0 => t!(i18n, forum.no_comments).into_any(),
+            0 => t!(i18n, forum.no_comments_count).into_any(),
             n => t!(i18n, forum.comments, count = move || n).into_any(),
         }}
     }
