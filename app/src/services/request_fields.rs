@@ -92,9 +92,7 @@ fn FieldControl(
         FieldKind::File => format!("file.{}", field.key),
         _ => field_name(&field.key),
     };
-    let id = format!("champ-{}", field.key);
-    let hint_id = format!("{id}-aide");
-    let error_id = format!("{id}-erreur");
+    let ids = crate::ui::form::ControlIds::new(&field.key, None);
     let errors = {
         let name = name.clone();
         Signal::derive(move || error.with(|e| field_errors(e.as_ref(), &name)))
@@ -104,19 +102,12 @@ fn FieldControl(
     let note = condition_note(&field, &all);
     let is_file = field.kind == FieldKind::File;
     let has_hint = !help.is_empty() || note.is_some() || is_file;
-    let described = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if !errors.with(Vec::is_empty) {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = ids.described_by(has_hint, errors);
+    let crate::ui::form::ControlIds {
+        id,
+        hint_id,
+        error_id,
+    } = ids;
     let hint_view = has_hint.then(|| {
         view! {
             <p class="field__hint" id=hint_id.clone()>

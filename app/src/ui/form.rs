@@ -322,14 +322,14 @@ pub fn once_action(path: &str) -> String {
 
 /// Ids and ARIA of one form control: its hint and errors are announced with it.
 #[derive(Clone)]
-struct ControlIds {
-    id: String,
-    hint_id: String,
-    error_id: String,
+pub struct ControlIds {
+    pub id: String,
+    pub hint_id: String,
+    pub error_id: String,
 }
 
 impl ControlIds {
-    fn new(name: &str, id_suffix: Option<&str>) -> Self {
+    pub fn new(name: &str, id_suffix: Option<&str>) -> Self {
         let id = match id_suffix {
             Some(suffix) => format!("champ-{name}-{suffix}"),
             None => format!("champ-{name}"),
@@ -342,11 +342,11 @@ impl ControlIds {
     }
 
     /// `aria-describedby`: the hint, then the errors when there are some.
-    fn described_by(
+    pub fn described_by(
         &self,
         has_hint: bool,
         errors: Signal<Vec<String>>,
-    ) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    ) -> impl Fn() -> Option<String> + Clone + Send + Sync + 'static {
         let (hint_id, error_id) = (self.hint_id.clone(), self.error_id.clone());
         move || {
             let mut ids = Vec::new();
