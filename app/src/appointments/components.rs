@@ -18,12 +18,18 @@ pub fn day_text(day: &Day) -> String {
     crate::ui::time::date_words(locale, day.weekday, day.day, day.month, day.year)
 }
 
-/// "mardi 1 décembre 2026 à 09:30".
+/// Times of day as the server writes them (`09:30`, `09:00–12:00`) in the page's words:
+/// "9 h 30", "9 h 00 – 12 h 00".
+pub fn clock(text: &str) -> String {
+    crate::ui::time::clock_words_in(use_i18n().get_locale_untracked(), text)
+}
+
+/// "mardi 1er décembre 2026 à 9 h 30".
 pub fn when_text(day: &Day, time: &str) -> String {
     let i18n = use_i18n();
     let date = day_text(day);
     let at = t_string!(i18n, appointments.at).to_string();
-    format!("{date} {at} {time}")
+    format!("{date} {at} {}", clock(time))
 }
 
 pub fn status_text(status: Status) -> String {
@@ -106,7 +112,7 @@ pub fn WeekTable(week: Vec<String>, #[prop(into)] caption: String) -> impl IntoV
                     view! {
                         <tr>
                             <th scope="row">{weekday_text(u8::try_from(i).unwrap_or(0))}</th>
-                            <td>{if closed { t_string!(i18n, facilities.closed).to_string() } else { hours }}</td>
+                            <td>{if closed { t_string!(i18n, facilities.closed).to_string() } else { clock(&hours) }}</td>
                         </tr>
                     }
                 }).collect_view()}
@@ -126,7 +132,7 @@ pub fn exception_text(e: &ExceptionView) -> String {
     let hours = if e.hours.is_empty() {
         t_string!(i18n, facilities.closed).to_string()
     } else {
-        e.hours.clone()
+        clock(&e.hours)
     };
     if e.label.is_empty() {
         format!("{days} : {hours}")
@@ -135,14 +141,14 @@ pub fn exception_text(e: &ExceptionView) -> String {
     }
 }
 
-/// "Ouvert jusqu’à 18:00" or "Fermé · ouvre lundi 7 décembre 2026 à 09:00".
+/// "Ouvert · jusqu’à 18 h 00" or "Fermé · ouvre le lundi 7 décembre 2026 à 9 h 00".
 #[component]
 pub fn OpenLine(state: OpenState) -> impl IntoView {
     let i18n = use_i18n();
     match state {
         OpenState::Open { until } => view! {
             <p class="open open--yes">
-                <strong>{t!(i18n, facilities.open)}</strong>" · "{t!(i18n, facilities.until, time = move || until.clone())}
+                <strong>{t!(i18n, facilities.open)}</strong>" · "{t!(i18n, facilities.until, time = move || clock(&until))}
             </p>
         }
         .into_any(),

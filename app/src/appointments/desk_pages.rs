@@ -3,7 +3,7 @@
 //! close, and a booking made for someone at the counter or on the phone.
 
 use super::api::{desk_agendas, get_agent_day, BlockSlot, BookAtCounter, MarkAppointment};
-use super::components::{channel_text, day_text, status_text, when_text};
+use super::components::{channel_text, clock, day_text, status_text, when_text};
 use super::model::Status;
 use super::views::{AgentDay, Booking};
 use crate::accounts::pages::AccessDenied;
@@ -78,7 +78,7 @@ pub fn AgentDayPage() -> impl IntoView {
 #[component]
 fn MarkButtons(booking: Booking, day: String) -> impl IntoView {
     let i18n = use_i18n();
-    let who = format!("{} ({})", booking.name, booking.time);
+    let who = format!("{} ({})", booking.name, clock(&booking.time));
     let buttons = [(Status::Attended, "attended"), (Status::NoShow, "no_show")];
     view! {
         <div class="actions">
@@ -171,7 +171,7 @@ fn AgentDayView(data: AgentDay) -> impl IntoView {
     let free: Vec<(String, String)> = slots
         .iter()
         .filter(|s| !s.past && !s.blocked && s.taken < capacity)
-        .map(|s| (s.starts_at.to_string(), s.time.clone()))
+        .map(|s| (s.starts_at.to_string(), clock(&s.time)))
         .collect();
     let rows = slots
         .into_iter()
@@ -182,10 +182,10 @@ fn AgentDayView(data: AgentDay) -> impl IntoView {
             } else {
                 t_string!(i18n, appointments.block).to_string()
             };
-            let time = slot.time.clone();
+            let time = clock(&slot.time);
             view! {
                 <tr>
-                    <th scope="row">{slot.time.clone()}{slot.blocked.then(|| view! { <br /><span class="badge">{t!(i18n, appointments.blocked)}</span> })}</th>
+                    <th scope="row">{time.clone()}{slot.blocked.then(|| view! { <br /><span class="badge">{t!(i18n, appointments.blocked)}</span> })}</th>
                     <td>{format!("{} / {}", slot.taken, capacity)}</td>
                     <td>
                         <ul class="bookings">

@@ -6,7 +6,7 @@ use super::api::{
     get_day, get_days, list_agendas, BookAppointment, JoinWaitingList, LeaveWaitingList,
     MoveAppointment,
 };
-use super::components::{day_text, when_text, WeekTable};
+use super::components::{clock, day_text, when_text, WeekTable};
 use super::views::{DayPage, DaysPage, Moving};
 use crate::accounts::pages::AccessDenied;
 use crate::i18n::{t, t_string, use_i18n};
@@ -297,7 +297,7 @@ fn DaySlots(page: DayPage) -> impl IntoView {
                     <div class="choice">
                         <input type="radio" id=id.clone() name="starts_at" value=s.starts_at required=true
                             aria-describedby=move || (!errors.with(Vec::is_empty)).then_some("creneau-erreur") />
-                        <label for=id>{s.time.clone()}" "<span class="meta">{t!(i18n, appointments.places, count = move || free)}</span></label>
+                        <label for=id>{clock(&s.time)}" "<span class="meta">{t!(i18n, appointments.places, count = move || free)}</span></label>
                     </div>
                 }
             })
@@ -324,7 +324,7 @@ fn DaySlots(page: DayPage) -> impl IntoView {
             let href = format!("/connexion?suite=/rendez-vous/{}/{}", agenda.slug, day.iso);
             view! {
                 <h2>{legend()}</h2>
-                <ul class="slot-list">{slots.iter().map(|s| view! { <li>{s.time.clone()}</li> }).collect_view()}</ul>
+                <ul class="slot-list">{slots.iter().map(|s| view! { <li>{clock(&s.time)}</li> }).collect_view()}</ul>
                 <p>{t!(i18n, appointments.sign_in_to_book)}</p>
                 <p><A href=href attr:class="button">{t!(i18n, nav.sign_in)}</A></p>
             }
@@ -332,7 +332,7 @@ fn DaySlots(page: DayPage) -> impl IntoView {
         }
     });
     let full = (!full_slots.is_empty()).then(|| {
-        let list = full_slots.join(", ");
+        let list = clock(&full_slots.join(", "));
         view! { <p>{t!(i18n, appointments.full_slots, times = move || list.clone())}</p> }
     });
     let waiting_list = (slots.is_empty() && !full_slots.is_empty() && signed_in && moving.is_none()).then(|| {

@@ -306,13 +306,16 @@ crate::db_test!(
         );
         assert!(subjects[1].starts_with("Rendez-vous déplacé"));
         assert!(
-            subjects[1].contains("vendredi 4 décembre 2026 à 11:30"),
+            subjects[1].contains("vendredi 4 décembre 2026 à 11 h 30"),
             "{subjects:?}"
         );
         assert!(subjects[2].starts_with("Rendez-vous annulé"));
         let booked = mails[0].1.as_deref().unwrap();
-        // 09:00 in Paris in December is 08:00 UTC.
-        assert!(booked.contains("DTSTART:20261203T080000Z"), "{booked}");
+        // 09:00 in Paris, written with its zone.
+        assert!(
+            booked.contains("DTSTART;TZID=Europe/Paris:20261203T090000"),
+            "{booked}"
+        );
         assert!(mails[2].1.as_deref().unwrap().contains("METHOD:CANCEL"));
         let mine = service::mine(&state, citizen(me), 1).await.unwrap();
         assert_eq!(mine.total, 2);

@@ -169,11 +169,43 @@ fn clock_words(locale: Locale, at: DateTime) -> String {
     td_string!(locale, time.clock, hour = at.hour(), minute = minute).to_string()
 }
 
+/// Every time of day a text holds as the server writes it, `09:30`, in `locale`'s words:
+/// an opening range `09:00–12:00, 14:00–17:30` reads "9 h 00 – 12 h 00, 14 h 00 – 17 h 30"
+/// in French, "9:00 – 12:00, 14:00 – 17:30" in English. Other text is kept as it is.
+pub fn clock_words_in(locale: Locale, text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut copied = 0;
+    let mut i = 0;
+    while i + 5 <= bytes.len() {
+        let digits = |at: usize| bytes[at].is_ascii_digit() && bytes[at + 1].is_ascii_digit();
+        let standalone = (i == 0 || !bytes[i - 1].is_ascii_digit())
+            && bytes.get(i + 5).is_none_or(|b| !b.is_ascii_digit());
+        if digits(i) && bytes[i + 2] == b':' && digits(i + 3) && standalone {
+            let hour = (bytes[i] - b'0') * 10 + (bytes[i + 1] - b'0');
+            let minute = &text[i + 3..i + 5];
+            out.push_str(&text[copied..i]);
+            out.push_str(&td_string!(locale, time.clock, hour = hour, minute = minute).to_string());
+            i += 5;
+            copied = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out.replace('–', " – ").replace("  ", " ")
+}
+
 /// A time written for a person in `locale`. `now_ms` allows relative wording in
 /// [`Style::Phrase`]; without it the time is written in full.
 pub fn text(locale: Locale, epoch_ms: i64, style: Style, now_ms: Option<i64>) -> String {
+    written(locale, epoch_ms, style, now_ms).0
+}
+
+/// [`text`], and whether it is relative to now ("il y a 5 minutes", "hier à 9 h 05").
+fn written(locale: Locale, epoch_ms: i64, style: Style, now_ms: Option<i64>) -> (String, bool) {
     let Some(at) = local(epoch_ms) else {
-        return String::new();
+        return (String::new(), false);
     };
     let clock = || clock_words(locale, at);
     let full = || {
@@ -185,10 +217,14 @@ pub fn text(locale: Locale, epoch_ms: i64, style: Style, now_ms: Option<i64>) ->
         )
         .to_string()
     };
-    match style {
+    let said = match style {
+        Style::Day | Style::Full => Said::On,
+        Style::Phrase | Style::Stamp => said(at, epoch_ms, now_ms),
+    };
+    let words = match style {
         Style::Day => day_words(locale, at),
         Style::Full => full(),
-        Style::Phrase | Style::Stamp => match said(at, epoch_ms, now_ms) {
+        Style::Phrase | Style::Stamp => match said {
             Said::JustNow => td_string!(locale, time.just_now).to_owned(),
             Said::MinutesAgo(count) => {
                 td_string!(locale, time.minutes_ago, count = count).to_string()
@@ -205,7 +241,8 @@ pub fn text(locale: Locale, epoch_ms: i64, style: Style, now_ms: Option<i64>) ->
             )
             .to_string(),
         },
-    }
+    };
+    (words, said != Said::On)
 }
 
 /// A calendar date as people type it in France, `12/04/2017`, from the ISO form forms
@@ -269,10 +306,10 @@ pub fn Moment(
 ) -> impl IntoView {
     let locale = use_i18n().get_locale_untracked();
     let now = render_now();
-    let words = text(locale, at_ms, style, now);
-    let full = text(locale, at_ms, Style::Full, None);
-    let relative = words != text(locale, at_ms, style, None);
-    view! { <time datetime=iso(at_ms) title=relative.then_some(full)>{words}</time> }
+    let (words, relative) = written(locale, at_ms, style, now);
+    // A relative time carries the exact one (written only then: pages show many times).
+    let full = relative.then(|| text(locale, at_ms, Style::Full, None));
+    view! { <time datetime=iso(at_ms) title=full>{words}</time> }
 }
 
 /// [`Moment`] as a plain function, for a value passed to a translation
@@ -317,6 +354,25 @@ mod tests {
         assert_eq!(iso(t), "2026-12-06T13:56:00+01:00");
         // 12:56 UTC is 13:56 in Paris in winter.
         assert_eq!(t, 1_796_561_760_000);
+    }
+
+    #[test]
+    fn times_of_day_written_by_the_server_read_as_words() {
+        crate::site::locale::install_plural_rules();
+        assert_eq!(clock_words_in(Locale::fr, "09:30"), "9 h 30");
+        assert_eq!(
+            clock_words_in(Locale::fr, "08:30–12:00, 13:30–17:30"),
+            "8 h 30 – 12 h 00, 13 h 30 – 17 h 30"
+        );
+        assert_eq!(clock_words_in(Locale::en, "09:30–12:00"), "9:30 – 12:00");
+        // Nothing else is touched: other numbers, a date, an empty text.
+        assert_eq!(clock_words_in(Locale::fr, "2026-12-06"), "2026-12-06");
+        assert_eq!(clock_words_in(Locale::fr, "123:456"), "123:456");
+        assert_eq!(clock_words_in(Locale::fr, ""), "");
+        assert_eq!(
+            clock_words_in(Locale::fr, "à 17:00 (Noël)"),
+            "à 17 h 00 (Noël)"
+        );
     }
 
     #[test]

@@ -75,7 +75,7 @@ test('a resident books an appointment, receives it with its calendar, moves it a
 
   const slots = page.getByRole('group', { name: /^Créneaux libres le/ });
   const chosen = slots.getByRole('radio').nth(n);
-  const time = (await slots.locator('label').nth(n).textContent())!.slice(0, 5);
+  const time = (await slots.locator('label').nth(n).textContent())!.match(/^\d{1,2} h \d{2}/)![0];
   await chosen.check();
   await page.getByRole('button', { name: 'Réserver ce créneau' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Votre rendez-vous est confirmé' })).toBeVisible();
@@ -85,7 +85,10 @@ test('a resident books an appointment, receives it with its calendar, moves it a
   const ics = calendarOf(booked);
   expect(ics).toContain('BEGIN:VEVENT');
   expect(ics).toContain('SUMMARY:Carte d’identité et passeport');
-  expect(ics).toMatch(/DTSTART:\d{8}T\d{6}Z/);
+  // In Paris time, with its zone, as the page and the mail say it.
+  const [hour, minute] = time.split(' h ');
+  expect(ics).toContain('BEGIN:VTIMEZONE');
+  expect(ics).toMatch(new RegExp(`DTSTART;TZID=Europe/Paris:\\d{8}T${hour.padStart(2, '0')}${minute}00`));
 
   // Moved to another day.
   await page.getByRole('link', { name: 'Déplacer mon rendez-vous' }).click();
@@ -147,7 +150,7 @@ test('a resident waiting for a full day is told when a place frees up, and books
   await signIn(page, email, STRONG_PASSWORD);
   await expect(page).toHaveURL(/\/mon-espace$/);
   await gotoPage(dayUrl);
-  await expect(page.getByText('Créneaux complets : 14:00.')).toBeVisible();
+  await expect(page.getByText('Créneaux complets : 14 h 00.')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Prochains créneaux libres' })).toBeVisible();
   await page.getByRole('button', { name: 'Me prévenir si une place se libère' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'vous serez prévenu par courriel' })).toBeVisible();
@@ -228,14 +231,14 @@ test('the facilities directory says what is open at a chosen moment, with the cl
   monday.setDate(monday.getDate() + 1);
   await page.getByLabel('Ouvert à un autre moment ?').fill(`${iso(sunday)}T10:00`);
   await page.getByRole('button', { name: 'Vérifier' }).click();
-  await expect(page.getByRole('status')).toHaveText(`État le ${french(sunday)} à 10:00.`);
+  await expect(page.getByRole('status')).toHaveText(`État le ${french(sunday)} à 10 h 00.`);
   const pool = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Piscine des Tilleuls' }) });
-  await expect(pool).toContainText('Ouvert · jusqu’à 13:00');
+  await expect(pool).toContainText('Ouvert · jusqu’à 13 h 00');
   const townHall = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Mairie', exact: true }) });
-  await expect(townHall).toContainText(`Fermé · ouvre le ${french(monday)} à 08:30`);
+  await expect(townHall).toContainText(`Fermé · ouvre le ${french(monday)} à 8 h 30`);
   await pool.getByRole('link').click();
   await expect(page.getByRole('heading', { level: 1, name: 'Piscine des Tilleuls' })).toBeVisible();
-  await expect(page.getByRole('row', { name: /dimanche/ })).toContainText('09:00–13:00');
+  await expect(page.getByRole('row', { name: /dimanche/ })).toContainText('9 h 00 – 13 h 00');
   await expect(page.getByText('Mise à l’eau par fauteuil élévateur')).toBeVisible();
 
   // An admin closes the stadium for a day; the public page says so.

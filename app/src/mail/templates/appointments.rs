@@ -41,9 +41,10 @@ pub fn long_date(lang: Lang, weekday: u8, day: u8, month: u8, year: i16) -> Stri
     crate::ui::time::date_words(locale_of(lang), weekday, day, month, year)
 }
 
-/// "mardi 1 décembre 2026 à 09:30".
+/// "mardi 1er décembre 2026 à 9 h 30" (`time` as the server writes it, `09:30`).
 pub fn long_date_time(lang: Lang, date: &str, time: &str) -> String {
     let locale = locale_of(lang);
+    let time = crate::ui::time::clock_words_in(locale, time);
     td_string!(locale, appointments.at_time, date = date, time = time).to_string()
 }
 
