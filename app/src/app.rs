@@ -17,6 +17,7 @@ use crate::auth::CurrentUserResource;
 use crate::forum::admin_page::ForumAdminPage;
 use crate::forum::pages::{ForumPage, NewProposalPage};
 use crate::forum::proposal_page::{EditProposalPage, ProposalPage};
+use crate::home::pages::HomePage;
 use crate::i18n::I18nContextProvider;
 use crate::moderation::pages::{FlagPage, MyModerationPage, PublicLogPage};
 use crate::moderation::queue_pages::{QueuePage, ReviewPage, SettingsPage};
@@ -31,7 +32,7 @@ use crate::services::backoffice_pages::{
 use crate::services::pages::{CataloguePage, MySpacePage, ServicePage};
 use crate::services::request_pages::{AgentRequestPage, RequestFormPage, RequestPage};
 use crate::site::pages::{
-    AccessibilityPage, DpoPage, HomePage, LegalNoticePage, NotFoundPage, PrivacyPage, TermsPage,
+    AccessibilityPage, DpoPage, LegalNoticePage, NotFoundPage, PrivacyPage, TermsPage,
 };
 use crate::site::{locale, SiteInfoResource};
 use crate::surveys::builder_pages::{
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
     let user: CurrentUserResource =
         OnceResource::new_blocking(crate::auth::api::get_current_user());
     provide_context(user);
+    provide_context(crate::ui::form::FieldsInError::default());
 
     view! {
         <I18nContextProvider

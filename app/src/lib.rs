@@ -18,6 +18,7 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod forum;
+pub mod home;
 #[cfg(feature = "ssr")]
 pub mod loadtest;
 pub mod mail;

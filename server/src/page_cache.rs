@@ -1,12 +1,12 @@
-//! Serves the forum's public pages to signed-out visitors from memory.
+//! Serves the home page and the forum's public pages to signed-out visitors from memory.
 //!
-//! The forum list and a proposal page are the pages most visited, mostly by people who
-//! are not signed in, and for them the page is the same for everyone who reads it in the
-//! same language. Such a request is answered from [`app::server::page_cache`] when the
+//! The home page, the forum list and a proposal page are the pages most visited, mostly
+//! by people who are not signed in, and for them the page is the same for everyone who
+//! reads it in the same language. Such a request is answered from [`app::server::page_cache`] when the
 //! page is there, and the page rendered otherwise is kept for the next visitor.
 //!
 //! A request is served this way only when nothing about the visitor can show on the
-//! page: a `GET` of `/forum`, `/forum/propositions/<id>` or the changes its open pages
+//! page: a `GET` of `/`, `/forum`, `/forum/propositions/<id>` or the changes its open pages
 //! fetch (`/forum/propositions/<id>/changements`) with only the query parameters those
 //! read, and no cookie but the language's (a session cookie,
 //! even a stale one, and the cookie of typed values always reach the renderer). Only a
@@ -82,7 +82,7 @@ pub async fn page_cache(State(state): State<AppState>, req: Request, next: Next)
     response
 }
 
-/// Server fns whose posts change nothing a forum page shows (a resident's requests,
+/// Server fns whose posts change nothing a kept page shows (a resident's requests,
 /// appointments, surveys, notifications and private settings, and the visitor's own
 /// session), or whose every visible change records an event. A post to any other
 /// address drops every kept page (a server fn missing here only costs renders); events
@@ -122,6 +122,9 @@ const NOT_ON_FORUM_PAGES: &[&str] = &[
     "join_waiting_list",
     "leave_waiting_list",
     "save_survey_answers",
+    // Reads: the home page's data and the site search.
+    "home",
+    "search",
     // Forum writes that record an event for every change they make to what a page shows
     // (a published comment, a support count): the event drops exactly the pages it
     // concerns, in every process, so the other proposals' pages stay kept.
@@ -161,7 +164,10 @@ async fn pages_changed(state: &AppState) {
 /// The key of a request that may be answered from memory.
 fn key_of(req: &Request) -> Option<Key> {
     let path = req.uri().path();
-    let (proposal, allowed): (Option<i64>, &[&str]) = if path == "/forum" {
+    let (proposal, allowed): (Option<i64>, &[&str]) = if path == "/" {
+        // The home page: its town part is the same for every signed-out visitor.
+        (None, &[])
+    } else if path == "/forum" {
         (None, &["q", "theme", "quartier", "etat", "tri", "page"])
     } else {
         let rest = path.strip_prefix("/forum/propositions/")?;

@@ -5,7 +5,7 @@
 use super::model::{LiveEvent, OfficialAnswer, ProposalStatus, ANSWER_MAX_CHARS};
 use super::service::render_markdown;
 use crate::error::{add_field_error, internal, AppError, FieldErrors};
-use crate::i18n::{td_string, Locale};
+use crate::i18n::Locale;
 use crate::mail::templates::{answer_mail, AnswerMail};
 use crate::server::state::AppState;
 use crate::site::Lang;
@@ -48,14 +48,7 @@ pub fn status_text(lang: Lang, status: ProposalStatus) -> String {
         Lang::Fr => Locale::fr,
         Lang::En => Locale::en,
     };
-    match status {
-        ProposalStatus::Open => td_string!(locale, forum.status_open),
-        ProposalStatus::UnderStudy => td_string!(locale, forum.status_under_study),
-        ProposalStatus::Accepted => td_string!(locale, forum.status_accepted),
-        ProposalStatus::Rejected => td_string!(locale, forum.status_rejected),
-        ProposalStatus::Done => td_string!(locale, forum.status_done),
-    }
-    .to_string()
+    status.words(locale).to_owned()
 }
 
 /// Records `agent_id`'s answer to a proposal: new status, history row, live event,

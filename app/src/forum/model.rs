@@ -37,6 +37,18 @@ impl ProposalStatus {
     pub fn parse(raw: &str) -> Option<ProposalStatus> {
         Self::ALL.into_iter().find(|s| s.as_str() == raw.trim())
     }
+
+    /// The status's name in `locale` (pages and mails).
+    pub fn words(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            ProposalStatus::Open => td_string!(locale, forum.status_open),
+            ProposalStatus::UnderStudy => td_string!(locale, forum.status_under_study),
+            ProposalStatus::Accepted => td_string!(locale, forum.status_accepted),
+            ProposalStatus::Rejected => td_string!(locale, forum.status_rejected),
+            ProposalStatus::Done => td_string!(locale, forum.status_done),
+        }
+    }
 }
 
 /// Order of the proposals list.

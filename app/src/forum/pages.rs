@@ -33,15 +33,7 @@ fn category_options(list: &[Category], locale: Locale) -> Vec<(String, String)> 
 }
 
 pub(super) fn status_label(status: ProposalStatus) -> String {
-    let i18n = use_i18n();
-    match status {
-        ProposalStatus::Open => t_string!(i18n, forum.status_open),
-        ProposalStatus::UnderStudy => t_string!(i18n, forum.status_under_study),
-        ProposalStatus::Accepted => t_string!(i18n, forum.status_accepted),
-        ProposalStatus::Rejected => t_string!(i18n, forum.status_rejected),
-        ProposalStatus::Done => t_string!(i18n, forum.status_done),
-    }
-    .to_string()
+    status.words(use_i18n().get_locale()).to_owned()
 }
 
 fn sort_label(sort: ProposalSort) -> String {

@@ -195,6 +195,33 @@ pub async fn list(
     Ok((items, total))
 }
 
+/// Published proposals the town hall answered, the latest answer first: (id, title,
+/// status, answered at), at most `limit` (the home page).
+pub async fn recently_answered(
+    pool: &AnyPool,
+    limit: i64,
+) -> sqlx::Result<Vec<(i64, String, ProposalStatus, i64)>> {
+    let rows = sqlx::query(
+        "SELECT id, title, status, answered_at FROM proposals \
+         WHERE moderation = 'published' AND answered_at IS NOT NULL \
+         ORDER BY answered_at DESC, id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let status: String = row.try_get("status")?;
+            Ok((
+                row.try_get("id")?,
+                row.try_get("title")?,
+                ProposalStatus::parse(&status).unwrap_or(ProposalStatus::Open),
+                row.try_get("answered_at")?,
+            ))
+        })
+        .collect()
+}
+
 /// A proposal's page, withdrawn, held and hidden ones included (the service decides who
 /// sees it).
 pub async fn find(pool: &AnyPool, id: i64) -> sqlx::Result<Option<ProposalDetail>> {

@@ -2,6 +2,7 @@
 //! new comments), the unread count in the header, and the notification centre.
 
 pub mod api;
+pub mod components;
 pub mod model;
 pub mod pages;
 

@@ -1,11 +1,11 @@
 //! `/notifications`: the notification centre.
 
 use super::api::{get_notifications, MarkNotificationsRead};
-use super::model::{Notification, NotificationKind, NotificationPage};
+use super::components::NotificationItem;
+use super::model::NotificationPage;
 use crate::accounts::pages::AccessDenied;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{query_value, use_form_error, FormAlert};
-use crate::ui::time::{moment, Style};
 use crate::ui::PageTitle;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -65,52 +65,6 @@ fn NotificationList(page: NotificationPage) -> impl IntoView {
                 {(page < page_count).then(|| view! { <A href=page_link(page + 1)>{t!(i18n, forum.next)}</A> })}
             </nav>
         })}
-    }
-    .into_any()
-}
-
-#[component]
-fn NotificationItem(notification: Notification) -> impl IntoView {
-    let i18n = use_i18n();
-    let Notification {
-        kind,
-        subject_id,
-        subject_title: title,
-        count,
-        updated_at_ms,
-        read,
-        ..
-    } = notification;
-    let href = match kind {
-        NotificationKind::Answer => format!("/forum/propositions/{subject_id}#reponse"),
-        NotificationKind::Comments => format!("/forum/propositions/{subject_id}#commentaires"),
-        NotificationKind::Moderation => "/mon-espace/moderation".to_owned(),
-        NotificationKind::Request => format!("/mon-espace/demandes/{subject_id}"),
-    };
-    let text = match kind {
-        NotificationKind::Answer => {
-            view! { {t!(i18n, notifications.answer, title = move || title.clone())} }.into_any()
-        }
-        NotificationKind::Comments => view! {
-            {t!(i18n, notifications.comments, count = move || count, title = move || title.clone())}
-        }
-        .into_any(),
-        NotificationKind::Moderation => view! {
-            {t!(i18n, notifications.moderation, title = move || title.clone())}
-        }
-        .into_any(),
-        NotificationKind::Request => view! {
-            {t!(i18n, notifications.request, reference = move || title.clone())}
-        }
-        .into_any(),
-    };
-    let date = moment(updated_at_ms, Style::Stamp);
-    view! {
-        <article class="notification" class:notification--unread=!read>
-            {(!read).then(|| view! { <span class="badge">{t!(i18n, notifications.unread_badge)}</span>" " })}
-            <A href=href>{text}</A>
-            <p class="meta">{date}</p>
-        </article>
     }
     .into_any()
 }

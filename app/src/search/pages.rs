@@ -4,6 +4,7 @@ use super::api::site_search;
 use super::model::{Group, Hit, Kind, Results, When};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::query_value;
+use crate::ui::layout::SearchForm;
 use crate::ui::time::{moment, Style};
 use crate::ui::PageTitle;
 use leptos::prelude::*;
@@ -95,14 +96,8 @@ fn SearchView(results: Results) -> impl IntoView {
     view! {
         <PageTitle text=title />
         <h1>{t!(i18n, search.title)}</h1>
-        <form class="form form--inline search-form" method="get" action="/recherche" role="search"
-            aria-label=move || t_string!(i18n, search.page_form_label).to_string()>
-            <div class="field">
-                <label for="recherche-q">{t!(i18n, search.label)}</label>
-                <input id="recherche-q" name="q" type="search" value=typed.clone() maxlength="200" />
-            </div>
-            <button type="submit" class="button">{t!(i18n, search.submit)}</button>
-        </form>
+        <SearchForm id="recherche-q" value=typed.clone()
+            label=Signal::derive(move || t_string!(i18n, search.label).to_string()) />
         {searched.then(move || {
             let query = summary_query.clone();
             view! {

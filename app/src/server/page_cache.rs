@@ -1,4 +1,5 @@
-//! Pages kept as rendered for signed-out visitors: the forum list and proposal pages.
+//! Pages kept as rendered for signed-out visitors: the home page, the forum list and
+//! proposal pages.
 //!
 //! Every signed-out visitor of a page sees the same bytes (per language), so those bytes
 //! are rendered once and served from memory until something shown on them changes. The

@@ -47,6 +47,9 @@ pub struct AppState {
     /// Survey results computed in the last few seconds.
     #[from_ref(skip)]
     pub survey_results: Arc<crate::surveys::cache::ResultsCache>,
+    /// The town part of the home page, computed in the last few seconds.
+    #[from_ref(skip)]
+    pub home: Arc<crate::home::cache::TownCache>,
     /// Where requests' attachments are stored, and their size limit.
     #[from_ref(skip)]
     pub uploads: crate::services::files::Uploads,
@@ -75,6 +78,7 @@ impl AppState {
             live: Arc::default(),
             live_slots: super::slots::ClientSlots::new(LIVE_STREAMS, LIVE_STREAMS_PER_CLIENT),
             survey_results: Arc::default(),
+            home: Arc::default(),
             uploads: crate::services::files::Uploads::default(),
             sealer: Arc::new(super::seal::Sealer::random()),
         }

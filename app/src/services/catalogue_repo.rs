@@ -75,6 +75,29 @@ pub async fn searchable(pool: &AnyPool) -> sqlx::Result<Vec<(ServiceSummary, Str
         .collect()
 }
 
+/// Published services, the most asked for since `since_ms` first (then in title order),
+/// at most `limit` (the home page). Counts submitted requests, not drafts.
+pub async fn most_used(
+    pool: &AnyPool,
+    since_ms: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<ServiceSummary>> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM services s LEFT JOIN \
+         (SELECT service_id, COUNT(*) AS uses FROM service_requests \
+          WHERE submitted_at >= $1 GROUP BY service_id) u ON u.service_id = s.id \
+         WHERE s.published = 1 ORDER BY COALESCE(u.uses, 0) DESC, s.title, s.id LIMIT $2"
+    );
+    sqlx::query(&sql)
+        .bind(since_ms)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(summary_of)
+        .collect()
+}
+
 /// The services `user_id` is in the team of.
 pub async fn services_of_agent(pool: &AnyPool, user_id: i64) -> sqlx::Result<Vec<ServiceSummary>> {
     let sql = format!(

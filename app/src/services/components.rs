@@ -3,13 +3,14 @@
 //! `request_fields`).
 
 use super::model::{is_shown, Answers, Channel, FieldDef, FieldKind, Status, Value};
-use super::views::{Attachment, Event, EventKind, MESSAGE_FORM, MESSAGE_PATH};
+use super::views::{Attachment, Event, EventKind, RequestSummary, MESSAGE_FORM, MESSAGE_PATH};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{
     error_text, field_errors, typed, use_form_error, use_typed_values, FormAlert,
 };
-use crate::ui::time::{Moment, Style};
+use crate::ui::time::{moment, Moment, Style};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 /// The words of a status.
 pub fn status_text(status: Status) -> String {
@@ -283,5 +284,33 @@ pub(super) fn ErrorText(#[prop(into)] id: String, errors: Signal<Vec<String>>) -
                 </p>
             }
         })
+    }
+}
+
+/// One request in a list.
+#[component]
+pub fn RequestRow(request: RequestSummary, href: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let RequestSummary {
+        reference,
+        service_title,
+        status,
+        updated_at,
+        unread,
+        ..
+    } = request;
+    let name = match &reference {
+        Some(r) => format!("{service_title} – {r}"),
+        None => service_title,
+    };
+    view! {
+        <li class="card">
+            <h3><A href=href>{name}</A></h3>
+            <p class="meta">
+                <StatusBadge status />" "
+                {t!(i18n, requests.updated, at = move || moment(updated_at, Style::Phrase))}
+                {(unread > 0).then(|| view! { " · "<strong>{t!(i18n, requests.unread, count = move || unread)}</strong> })}
+            </p>
+        </li>
     }
 }

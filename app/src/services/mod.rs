@@ -29,6 +29,8 @@ pub mod quota;
 #[cfg(feature = "ssr")]
 pub mod quota_repo;
 #[cfg(feature = "ssr")]
+pub mod request_lists_repo;
+#[cfg(feature = "ssr")]
 pub mod requests_repo;
 #[cfg(feature = "ssr")]
 pub mod service;

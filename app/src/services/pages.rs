@@ -2,13 +2,12 @@
 //! mon espace (`/mon-espace`), which gathers requests, drafts, news and participations.
 
 use super::api::{get_dashboard, get_service, list_catalogue, StartRequest};
-use super::components::StatusBadge;
+use super::components::RequestRow;
 use super::model::Category;
-use super::views::{Dashboard, RequestSummary, ServiceInfo, ServiceSummary};
+use super::views::{Dashboard, ServiceInfo, ServiceSummary};
 use crate::accounts::pages::AccessDenied;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{query_value, use_form_error, FormAlert};
-use crate::ui::time::{moment, Style};
 use crate::ui::{PageTitle, Pagination};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -214,34 +213,6 @@ fn ServiceDescription(
                 }
             })}
         </Suspense>
-    }
-}
-
-/// One request in a list.
-#[component]
-pub fn RequestRow(request: RequestSummary, href: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let RequestSummary {
-        reference,
-        service_title,
-        status,
-        updated_at,
-        unread,
-        ..
-    } = request;
-    let name = match &reference {
-        Some(r) => format!("{service_title} – {r}"),
-        None => service_title,
-    };
-    view! {
-        <li class="card">
-            <h3><A href=href>{name}</A></h3>
-            <p class="meta">
-                <StatusBadge status />" "
-                {t!(i18n, requests.updated, at = move || moment(updated_at, Style::Phrase))}
-                {(unread > 0).then(|| view! { " · "<strong>{t!(i18n, requests.unread, count = move || unread)}</strong> })}
-            </p>
-        </li>
     }
 }
 

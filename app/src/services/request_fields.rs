@@ -107,6 +107,7 @@ fn FieldControl(
         id,
         hint_id,
         error_id,
+        ..
     } = ids;
     let hint_view = has_hint.then(|| {
         view! {

@@ -4,41 +4,10 @@ use super::api::get_page_override;
 use super::model::{Lang, LegalPage, SiteInfo};
 use super::with_site;
 use crate::i18n::{t, t_string, use_i18n, Locale};
+use crate::ui::layout::SearchForm;
 use crate::ui::PageTitle;
 use leptos::prelude::*;
 use leptos_router::components::A;
-
-/// `/`: what the portal offers, one card per area.
-#[component]
-pub fn HomePage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <PageTitle text=Signal::derive(move || t_string!(i18n, nav.home).to_string()) />
-        {with_site(move |site: SiteInfo| {
-            let commune = site.commune_name;
-            view! { <h1>{t!(i18n, home.title, commune = move || commune.clone())}</h1> }
-        })}
-        <p class="lead">{t!(i18n, home.intro)}</p>
-        <ul class="cards" role="list">
-            <li class="card">
-                <h2><A href="/demarches">{t!(i18n, home.services_title)}</A></h2>
-                <p>{t!(i18n, home.services_text)}</p>
-            </li>
-            <li class="card">
-                <h2><A href="/forum">{t!(i18n, home.forum_title)}</A></h2>
-                <p>{t!(i18n, home.forum_text)}</p>
-            </li>
-            <li class="card">
-                <h2><A href="/consultations">{t!(i18n, home.surveys_title)}</A></h2>
-                <p>{t!(i18n, home.surveys_text)}</p>
-            </li>
-            <li class="card">
-                <h2><A href="/mon-espace">{t!(i18n, home.space_title)}</A></h2>
-                <p>{t!(i18n, home.space_text)}</p>
-            </li>
-        </ul>
-    }
-}
 
 /// Frame of a legal page: the commune's own text when its IT provided one, else ours.
 #[component]
@@ -231,14 +200,8 @@ pub fn NotFoundPage() -> impl IntoView {
         <PageTitle text=Signal::derive(move || t_string!(i18n, not_found.title).to_string()) />
         <h1>{t!(i18n, not_found.title)}</h1>
         <p>{t!(i18n, not_found.text)}</p>
-        <form class="form form--inline" method="get" action="/recherche" role="search"
-            aria-label=move || t_string!(i18n, search.page_form_label).to_string()>
-            <div class="field">
-                <label for="recherche-introuvable">{t!(i18n, not_found.search)}</label>
-                <input id="recherche-introuvable" name="q" type="search" maxlength="200" />
-            </div>
-            <button type="submit" class="button">{t!(i18n, search.submit)}</button>
-        </form>
+        <SearchForm id="recherche-introuvable"
+            label=Signal::derive(move || t_string!(i18n, not_found.search).to_string()) />
         <p><A href="/">{t!(i18n, not_found.back_home)}</A></p>
     }
 }

@@ -31,6 +31,8 @@ pub mod pool;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
+pub mod response_repo;
+#[cfg(feature = "ssr")]
 pub mod results;
 #[cfg(feature = "ssr")]
 pub mod review;

@@ -58,8 +58,33 @@ pub fn HeaderSearch() -> impl IntoView {
         <form class="header-search" method="get" action="/recherche" role="search"
             aria-label=move || t_string!(i18n, search.header_label).to_string()>
             <label for="recherche-site" class="visually-hidden">{t!(i18n, search.label)}</label>
-            <input id="recherche-site" name="q" type="search" maxlength="200" autocomplete="off" />
+            <input id="recherche-site" name="q" type="search" maxlength=SEARCH_MAX_CHARS autocomplete="off" />
             <button type="submit" class="button button--small">{t!(i18n, search.submit)}</button>
+        </form>
+    }
+}
+
+/// Characters a search box takes (the search reads no more: `search::model`).
+const SEARCH_MAX_CHARS: &str = "200";
+
+/// A search of the whole site within a page (the results page, the not-found page): a
+/// plain GET form to `/recherche`, its box labelled `label`, holding `value`.
+#[component]
+pub fn SearchForm(
+    /// The box's id.
+    id: &'static str,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional, into)] value: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <form class="form form--inline search-form" method="get" action="/recherche" role="search"
+            aria-label=move || t_string!(i18n, search.page_form_label).to_string()>
+            <div class="field">
+                <label for=id>{label}</label>
+                <input id=id name="q" type="search" value=value maxlength=SEARCH_MAX_CHARS />
+            </div>
+            <button type="submit" class="button">{t!(i18n, search.submit)}</button>
         </form>
     }
 }

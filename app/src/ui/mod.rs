@@ -3,6 +3,7 @@
 pub mod form;
 pub mod layout;
 pub mod live;
+pub mod messages;
 pub mod time;
 
 use crate::site::with_site;

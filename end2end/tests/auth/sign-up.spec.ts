@@ -39,6 +39,9 @@ test('bad input is explained next to each field and what was typed stays', async
 
   await expect(page).toHaveTitle(/^Erreur : Créer un compte/);
   await expect(page.getByRole('alert')).toContainText('Certains champs sont à corriger');
+  // The alert names each field to correct, and its link leads to the field.
+  const toEmail = page.getByRole('alert').getByRole('link', { name: /^Adresse électronique : Saisissez une adresse électronique valide/ });
+  await expect(toEmail).toHaveAttribute('href', '#champ-email');
   const email = page.getByLabel('Adresse électronique');
   await expect(email).toHaveAttribute('aria-invalid', 'true');
   await expect(email).toHaveAccessibleDescription(/Saisissez une adresse électronique valide/);

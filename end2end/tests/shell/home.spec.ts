@@ -1,4 +1,5 @@
-import { test, expect, jsEnabled } from '../../fixtures/parvis';
+import { test, expect, jsEnabled, projectContextOptions } from '../../fixtures/parvis';
+import { confirmEmail, signIn, signUp, STRONG_PASSWORD } from '../../fixtures/accounts';
 
 test('the home page greets residents in French with the commune name', async ({ page, gotoPage }) => {
   const response = await gotoPage('/');
@@ -56,4 +57,58 @@ test('pages are sent with a nonce-based content security policy', async ({ page,
   for (const [, attrs] of inlineScripts) {
     expect(attrs).toContain(`nonce="${nonce}"`);
   }
+});
+
+test('signed out, the home page says what is happening in the town and how to reach the town hall', async ({ page, gotoPage }) => {
+  await gotoPage('/');
+  const now = page.getByRole('region', { name: 'En ce moment dans la commune' });
+  await expect(now.getByRole('heading', { level: 3, name: 'Consultations ouvertes' })).toBeVisible();
+  await expect(now).toContainText('jusqu’au');
+  await expect(now.getByRole('heading', { level: 3, name: 'Les dernières réponses de la mairie' })).toBeVisible();
+  await expect(now.locator('a[href$="#reponse"]').first()).toBeVisible();
+  await expect(now.getByRole('heading', { level: 3, name: 'Équipements' })).toBeVisible();
+  await expect(now.getByRole('link', { name: 'Tous les équipements et leurs horaires' })).toBeVisible();
+  const services = page.getByRole('region', { name: 'Les démarches les plus demandées' });
+  await expect(services.getByRole('listitem')).toHaveCount(6);
+  const contact = page.getByRole('region', { name: 'Contacter la mairie' });
+  await expect(contact.getByRole('link', { name: '02 00 00 00 00' })).toHaveAttribute('href', 'tel:0200000000');
+  await expect(contact.getByRole('table', { name: 'Horaires d’ouverture de la mairie' })).toBeVisible();
+  await expect(contact.getByRole('row', { name: /lundi/ })).toContainText('8 h 30 – 12 h 00');
+  // Nothing personal for a visitor.
+  await expect(page.getByRole('region', { name: /^Pour vous/ })).toHaveCount(0);
+  // Each news leads to its page.
+  const consultation = now.getByRole('listitem').filter({ has: page.locator('a[href^="/consultations/"]') }).first().getByRole('link');
+  const title = (await consultation.textContent())!;
+  await consultation.click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+});
+
+test('signed in, the home page shows first what waits for the resident', async ({ page, gotoPage, browser, baseURL }, testInfo) => {
+  test.setTimeout(120_000);
+  const signup = await (await browser.newContext(projectContextOptions(testInfo, baseURL))).newPage();
+  const email = await signUp(signup, 'Noé Lefèvre');
+  await confirmEmail(signup, email);
+  await signup.context().close();
+  await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/mon-espace$/);
+
+  await gotoPage('/');
+  const forYou = page.getByRole('region', { name: 'Pour vous, Noé Lefèvre' });
+  await expect(forYou).toContainText('0 demande attend votre action');
+  await expect(forYou).toContainText('Rien n’attend votre action pour l’instant.');
+  await expect(forYou).toContainText('Aucun rendez-vous à venir.');
+
+  // A request started and left as a draft waits for its author, on the home page.
+  await gotoPage('/demarches/inscription-mediatheque');
+  await page.getByRole('button', { name: 'Commencer ma demande' }).click();
+  await expect(page).toHaveURL(/\/mon-espace\/demandes\/\d+\/formulaire$/);
+  const form = page.url();
+  await gotoPage('/');
+  await expect(forYou).toContainText('1 demande attend votre action');
+  await expect(forYou.getByRole('heading', { level: 3, name: 'Vos demandes à reprendre' })).toBeVisible();
+  // "For you" comes before the town.
+  const headings = await page.getByRole('heading', { level: 2 }).allTextContents();
+  expect(headings.indexOf('Pour vous, Noé Lefèvre')).toBeLessThan(headings.indexOf('En ce moment dans la commune'));
+  await forYou.getByRole('link', { name: 'Inscription à la médiathèque' }).click();
+  await expect(page).toHaveURL(form);
 });

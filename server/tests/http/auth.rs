@@ -380,3 +380,41 @@ app::db_test!(
         assert_eq!(again, expires_at);
     }
 );
+
+app::db_test!(
+    a_refused_form_names_each_field_to_correct_with_a_link_to_it,
+    |db| {
+        let router = server::http::router(state(db.clone(), "http://127.0.0.1:3000"));
+        // Without JavaScript: the post is refused and the browser sent back to the form.
+        let mut post = form_post(
+        "/api/sign_up",
+        "display_name=Camille&email=camille-at-example.org&password=Le+h%C3%A9ron+p%C3%AAche+au+bord+du+canal",
+        None,
+        true,
+    );
+        post.headers_mut().insert(
+            header::REFERER,
+            "http://127.0.0.1:3000/inscription".parse().unwrap(),
+        );
+        let refused = send(router.clone(), post).await;
+        assert!(refused.status().is_redirection());
+        let back = common::location(&refused);
+        assert!(back.contains("__err="), "{back}");
+        let page = body_text(send(router.clone(), common::get_with(&back, None)).await)
+            .await
+            .replace("<!>", "");
+        let alert = &page[page.find("role=\"alert\"").expect("an alert")..];
+        let alert = &alert[..alert.find("</div>").unwrap()];
+        assert!(
+            alert.contains("Certains champs sont à corriger."),
+            "{alert}"
+        );
+        assert!(
+        alert.contains("<a href=\"#champ-email\">Adresse électronique : Saisissez une adresse électronique valide"),
+        "{alert}"
+    );
+        // Only the field in error is named.
+        assert!(!alert.contains("#champ-display_name"), "{alert}");
+        assert!(!alert.contains("#champ-password"), "{alert}");
+    }
+);

@@ -15,6 +15,7 @@ mod appointments;
 mod auth;
 mod cluster;
 mod forum;
+mod home;
 mod hostile;
 mod idempotency;
 mod live;
