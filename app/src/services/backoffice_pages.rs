@@ -214,6 +214,7 @@ fn QueueView(queue: Queue, filter: QueueFilter) -> impl IntoView {
         "newest".to_owned(),
         t_string!(i18n, backoffice.sort_newest).to_string(),
     )];
+    let empty = requests.items.is_empty();
     let parts = [
         view! {
         <PageTitle text=Signal::derive(move || page_title.clone()) />
@@ -248,7 +249,11 @@ fn QueueView(queue: Queue, filter: QueueFilter) -> impl IntoView {
         .into_any(),
         view! {
         <p role="status">{t!(i18n, backoffice.count, count = move || total)}</p>
-        <div class="table-wrap">
+        {empty.then(|| view! {
+            <p class="empty-state">{t!(i18n, backoffice.queue_empty)}" "
+                <A href=format!("/guichet/{sid}")>{t!(i18n, backoffice.queue_all)}</A></p>
+        })}
+        <div class="table-wrap" hidden=empty>
             <table class="table">
                 <caption class="visually-hidden">{t!(i18n, backoffice.queue)}</caption>
                 <thead>
