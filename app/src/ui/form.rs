@@ -447,7 +447,7 @@ mod tests {
         let mut files = Vec::new();
         sources(&root.join("src"), &mut files);
         let mapped: String = [
-            "src/ui/form.rs",
+            "src/ui/messages.rs",
             "src/appointments/components.rs",
             "src/privacy/pages.rs",
         ]
