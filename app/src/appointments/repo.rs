@@ -559,6 +559,32 @@ pub async fn of_user(
     Ok((list, total))
 }
 
+/// A resident's next booked appointment at or after `now_ms`, with its agenda's name and
+/// place (the home page).
+pub async fn next_of_user(
+    pool: &AnyPool,
+    user_id: i64,
+    now_ms: i64,
+) -> sqlx::Result<Option<(AppointmentRow, String, String)>> {
+    let row = sqlx::query(&format!(
+        "SELECT q.*, a.name AS agenda_name, a.place AS agenda_place FROM ({APPOINTMENT_SELECT} \
+         WHERE p.user_id = $1 AND p.status = 'booked' AND p.starts_at >= $2) q \
+         JOIN agendas a ON a.id = q.agenda_id ORDER BY q.starts_at, q.id LIMIT 1"
+    ))
+    .bind(user_id)
+    .bind(now_ms)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| {
+        Ok((
+            appointment_of(&r)?,
+            r.try_get("agenda_name")?,
+            r.try_get("agenda_place")?,
+        ))
+    })
+    .transpose()
+}
+
 /// The appointments of an agenda between two instants (cancelled ones left out), in
 /// time order.
 pub async fn in_agenda(

@@ -93,11 +93,7 @@ fn ForYouView(for_you: ForYou) -> impl IntoView {
                 <h3>{t!(i18n, home.waiting_title)}</h3>
                 <ul class="cards cards--list" role="list">
                     {waiting.into_iter().map(|r| {
-                        let href = if r.status == crate::services::model::Status::Draft {
-                            format!("/mon-espace/demandes/{}/formulaire", r.id)
-                        } else {
-                            format!("/mon-espace/demandes/{}", r.id)
-                        };
+                        let href = r.resident_href();
                         view! { <RequestRow request=r href /> }
                     }).collect_view()}
                 </ul>

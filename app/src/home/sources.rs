@@ -8,7 +8,7 @@ use super::model::{
     AnsweredProposal, ForYou, NextAppointment, OpenConsultation, Place, Town, TownHall,
     MAX_ANSWERS, MAX_CONSULTATIONS, MAX_NEWS, MAX_PLACES, MAX_SERVICES, MAX_WAITING,
 };
-use crate::appointments::model::{FacilityKind, OpenState, Status as AppointmentStatus};
+use crate::appointments::model::{FacilityKind, OpenState};
 use crate::auth::model::CurrentUser;
 use crate::error::{internal, AppError};
 use crate::server::state::AppState;
@@ -97,13 +97,9 @@ pub async fn for_you(state: &AppState, user: &CurrentUser) -> Result<ForYou, App
     let unread_messages = crate::services::requests_repo::unread_messages(pool, user.id)
         .await
         .map_err(internal)?;
-    // The coming appointments are listed first, the soonest first.
-    let (first, _) = crate::appointments::repo::of_user(pool, user.id, now, 1, 0)
+    let next_appointment = crate::appointments::repo::next_of_user(pool, user.id, now)
         .await
-        .map_err(internal)?;
-    let next_appointment = first
-        .into_iter()
-        .find(|(row, _, _)| row.status == AppointmentStatus::Booked && row.starts_at >= now)
+        .map_err(internal)?
         .map(|(row, agenda_name, place)| NextAppointment {
             id: row.id,
             agenda_name,

@@ -281,7 +281,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
             {requests.items.is_empty().then(|| view! { <p>{t!(i18n, requests.none)}</p> })}
             <ul class="cards" role="list">
                 {requests.items.into_iter().map(|r| {
-                    let href = format!("/mon-espace/demandes/{}", r.id);
+                    let href = r.resident_href();
                     view! { <RequestRow request=r href /> }
                 }).collect_view()}
             </ul>
@@ -293,7 +293,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                 <h2>{t!(i18n, requests.my_drafts)}</h2>
                 <ul class="cards" role="list">
                     {drafts.into_iter().map(|r| {
-                        let href = format!("/mon-espace/demandes/{}/formulaire", r.id);
+                        let href = r.resident_href();
                         view! { <RequestRow request=r href /> }
                     }).collect_view()}
                 </ul>

@@ -85,6 +85,17 @@ pub struct RequestSummary {
     pub channel: Channel,
 }
 
+impl RequestSummary {
+    /// Where its resident opens it: a draft's form, or the request's page.
+    pub fn resident_href(&self) -> String {
+        if self.status == super::model::Status::Draft {
+            format!("/mon-espace/demandes/{}/formulaire", self.id)
+        } else {
+            format!("/mon-espace/demandes/{}", self.id)
+        }
+    }
+}
+
 /// One entry of a request's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {

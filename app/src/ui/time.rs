@@ -166,7 +166,12 @@ fn day_words(locale: Locale, at: DateTime) -> String {
 /// "13 h 56", "9 h 05"; "13:56".
 fn clock_words(locale: Locale, at: DateTime) -> String {
     let minute = format!("{:02}", at.minute());
-    td_string!(locale, time.clock, hour = at.hour(), minute = minute).to_string()
+    hour_words(locale, at.hour(), &minute)
+}
+
+/// "9 h 05" / "9:05" from an hour and its two-digit minute.
+fn hour_words(locale: Locale, hour: impl std::fmt::Display, minute: &str) -> String {
+    td_string!(locale, time.clock, hour = hour, minute = minute).to_string()
 }
 
 /// Every time of day a text holds as the server writes it, `09:30`, in `locale`'s words:
@@ -185,7 +190,7 @@ pub fn clock_words_in(locale: Locale, text: &str) -> String {
             let hour = (bytes[i] - b'0') * 10 + (bytes[i + 1] - b'0');
             let minute = &text[i + 3..i + 5];
             out.push_str(&text[copied..i]);
-            out.push_str(&td_string!(locale, time.clock, hour = hour, minute = minute).to_string());
+            out.push_str(&hour_words(locale, hour, minute));
             i += 5;
             copied = i;
         } else {

@@ -136,6 +136,49 @@ app::db_test!(
         );
         assert!(page.contains("Aucun rendez-vous à venir."), "{page}");
 
+        // A booked appointment to come is his next one; past and cancelled ones are not.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
+        let day = 86_400_000_i64;
+        for (at, status) in [
+            (now - day, "booked"),
+            (now + day, "cancelled"),
+            (now + 3 * day, "booked"),
+            (now + 5 * day, "booked"),
+        ] {
+            exec(
+                &db,
+                &format!(
+                    "INSERT INTO appointments (agenda_id, starts_at, ends_at, user_id, channel, \
+                     status, manage_key, created_at, updated_at) SELECT a.id, {at}, {at} + 1800000, \
+                     u.id, 'web', '{status}', 'k{at}', {now}, {now} FROM agendas a, users u \
+                     WHERE a.slug = 'passeport-cni' AND u.email = 'yanis.benali@example.org'"
+                ),
+            )
+            .await;
+        }
+        let (_, page) = home(&router, Some(&yanis)).await;
+        let next = scalar(
+            &db,
+            &format!(
+                "SELECT id FROM appointments WHERE starts_at = {}",
+                now + 3 * day
+            ),
+        )
+        .await;
+        assert!(
+            page.contains(&format!("href=\"/mon-espace/rendez-vous/{next}\"")),
+            "{page}"
+        );
+        assert_eq!(
+            page.matches("href=\"/mon-espace/rendez-vous/").count(),
+            1,
+            "{page}"
+        );
+        assert!(!page.contains("Aucun rendez-vous à venir."), "{page}");
+
         // Camille has nothing waiting, and sees nothing of Yanis's.
         let camille = demo_session(&router, "camille").await;
         let (_, page) = home(&router, Some(&camille)).await;
